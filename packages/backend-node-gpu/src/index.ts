@@ -1,1 +1,1 @@
-export {};
+export { NodeGpuBackendError, type NodeGpuOptions, registerNodeGpuBackend } from './register.js';

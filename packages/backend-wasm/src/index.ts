@@ -1,1 +1,1 @@
-export {};
+export { registerWasmBackend } from './register.js';

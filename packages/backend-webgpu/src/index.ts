@@ -1,1 +1,1 @@
-export {};
+export { registerWebGpuBackend, WebGpuUnavailableError } from './register.js';

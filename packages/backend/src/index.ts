@@ -1,1 +1,3 @@
-export {};
+export { BackendUnavailableError } from './errors.js';
+export { registerGradients } from './gradients.js';
+export { type BackendChoice, type BackendName, useBackend } from './use-backend.js';

@@ -1,0 +1,33 @@
+// Bundles tfjs-core's gradient registrations into one self-contained ESM file.
+//
+// Why: `@tensorflow/tfjs-core` registers no gradients by itself, and its
+// `dist/register_all_gradients.js` uses extensionless imports that plain Node ESM
+// cannot load. The bundle shares tfjs-core's global engine and gradient registry
+// (both live on globalThis), so registering from it works for every copy of tfjs-core.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const coreDir = dirname(require.resolve('@tensorflow/tfjs-core/package.json'));
+const entry = join(coreDir, 'dist', 'register_all_gradients.js');
+
+for (const outDir of [join(here, '..', 'src', 'vendor'), join(here, '..', 'dist', 'vendor')]) {
+  mkdirSync(outDir, { recursive: true });
+  const out = join(outDir, 'tfjs-gradients.js');
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2020',
+    outfile: `${out}.tmp`,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  renameSync(`${out}.tmp`, out);
+  writeFileSync(join(outDir, 'tfjs-gradients.d.ts'), 'export {};\n');
+}

@@ -1,0 +1,108 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { BackendUnavailableError, useBackend } from './index.js';
+import { describeEachBackend, expectAllClose } from './test/index.js';
+
+const pkgDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** f(x) = sum(softmax(gather(x, ids) · Wᵀ)²): exercises gather, transposed matMul and softmax. */
+function lossFn(w: tf.Tensor2D) {
+  return (x: tf.Tensor) => {
+    const rows = tf.gather(x, tf.tensor1d([0, 2, 2, 1], 'int32')); // [4, 3]
+    const logits = tf.matMul(rows, w, false, true); // [4, 5]
+    return tf.sum(tf.square(tf.softmax(logits)));
+  };
+}
+
+const X = [
+  [0.1, -0.7, 1.3],
+  [2.0, 0.5, -0.2],
+  [-1.1, 0.9, 0.4],
+];
+const W = [
+  [0.3, -0.1, 0.8],
+  [-0.5, 0.2, 0.1],
+  [1.2, 0.7, -0.9],
+  [0.05, -0.6, 0.33],
+  [0.4, 0.4, 0.4],
+];
+
+describeEachBackend('tf.grad through gather, transposed matMul and softmax', (backend) => {
+  it('equals the cpu gradient', async () => {
+    await useBackend('cpu');
+    const ref = tf.tidy(() =>
+      tf
+        .grad(lossFn(tf.tensor2d(W)))(tf.tensor2d(X))
+        .arraySync(),
+    );
+    await useBackend(backend);
+    expect(tf.getBackend()).toBe(backend);
+    const got = tf.tidy(() =>
+      tf
+        .grad(lossFn(tf.tensor2d(W)))(tf.tensor2d(X))
+        .arraySync(),
+    );
+    expectAllClose(got, ref, 1e-5);
+  });
+});
+
+describe('useBackend', () => {
+  it("'auto' falls back to wasm in Node without tfjs-node-gpu, and says why", async () => {
+    const choice = await useBackend('auto');
+    expect(choice.backend).toBe('wasm');
+    expect(choice.reason).toMatch(/node-gpu unavailable/);
+    expect(tf.getBackend()).toBe('wasm');
+  });
+
+  it("'node-gpu' fails with a message naming the package to install", async () => {
+    const err = await useBackend('node-gpu').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(String((err as Error).message)).toMatch(/npm install @tensorflow\/tfjs-node-gpu/);
+  });
+
+  it("'webgpu' fails clearly in Node without navigator.gpu", async () => {
+    const err = await useBackend('webgpu').catch((e: unknown) => e);
+    expect(String((err as Error).message)).toMatch(/WebGPU is unavailable/);
+    expect(err).not.toBeInstanceOf(BackendUnavailableError);
+  });
+});
+
+describe('built packages from a plain node ESM script', () => {
+  it('compute gradients on wasm equal to cpu within 1e-5', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'selfevo-plain-node-'));
+    // The script lives outside the repo, so resolve the packages from here explicitly.
+    const core = import.meta.resolve('@tensorflow/tfjs-core');
+    const backend = new URL('../dist/index.js', import.meta.url).href;
+    const script = join(dir, 'grad.mjs');
+    writeFileSync(
+      script,
+      `import * as tf from ${JSON.stringify(core)};
+import { useBackend } from ${JSON.stringify(backend)};
+const X = ${JSON.stringify(X)}, W = ${JSON.stringify(W)};
+async function grad(b) { await useBackend(b); return tf.grad(((w) => { ${lossFnBody()} })(tf.tensor2d(W)))(tf.tensor2d(X)).arraySync(); }
+const cpu = await grad('cpu'); const wasm = await grad('wasm');
+let m = 0; cpu.flat().forEach((v, i) => { m = Math.max(m, Math.abs(v - wasm.flat()[i])); });
+console.log(JSON.stringify({ backend: tf.getBackend(), maxDiff: m, cpu }));
+`,
+    );
+    const out = execFileSync(process.execPath, [script], { cwd: pkgDir, encoding: 'utf8' });
+    const line = out
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .pop()!;
+    const res = JSON.parse(line) as { backend: string; maxDiff: number; cpu: number[][] };
+    expect(res.backend).toBe('wasm');
+    expect(res.maxDiff).toBeLessThanOrEqual(1e-5);
+    expect(Math.max(...res.cpu.flat().map(Math.abs))).toBeGreaterThan(1e-3);
+  });
+});
+
+function lossFnBody(): string {
+  return `return (x) => { const rows = tf.gather(x, tf.tensor1d([0, 2, 2, 1], 'int32')); const logits = tf.matMul(rows, w, false, true); return tf.sum(tf.square(tf.softmax(logits))); };`;
+}
