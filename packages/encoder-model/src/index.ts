@@ -1,1 +1,1 @@
-export {};
+export { SeededRandom } from './rng.js';
