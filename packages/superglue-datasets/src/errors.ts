@@ -1,0 +1,78 @@
+/** Where a problem was found: the file, the 1-based line number and the field path inside the record. */
+export interface FormatLocation {
+  file: string;
+  line: number;
+  field?: string;
+}
+
+/** A JSONL line that is not valid JSON, lacks a field, has a field of the wrong type, an unknown label or a duplicate `idx`. */
+export class SuperGlueFormatError extends Error {
+  readonly file: string;
+  readonly line: number;
+  readonly field: string | undefined;
+  readonly reason: string;
+  constructor(location: FormatLocation, reason: string) {
+    const where = `${location.file}:${location.line}${location.field ? ` field "${location.field}"` : ''}`;
+    super(`${where}: ${reason}`);
+    this.name = 'SuperGlueFormatError';
+    this.file = location.file;
+    this.line = location.line;
+    this.field = location.field;
+    this.reason = reason;
+  }
+}
+
+/** A downloaded or cached file whose sha256 differs from the expected one. */
+export class ChecksumMismatchError extends Error {
+  readonly source: string;
+  readonly expected: string;
+  readonly actual: string;
+  constructor(source: string, expected: string, actual: string) {
+    super(`sha256 mismatch for ${source}: expected ${expected}, got ${actual}; the download was discarded`);
+    this.name = 'ChecksumMismatchError';
+    this.source = source;
+    this.expected = expected;
+    this.actual = actual;
+  }
+}
+
+/** A download was asked for an archive whose official sha256 is not known, without an explicit hash. */
+export class UnknownChecksumError extends Error {
+  readonly task: string;
+  constructor(task: string, url: string) {
+    super(
+      `no known official sha256 for ${task} (${url}); pass { sha256: '<hex>' } to pin it, ` +
+        'or { allowUnverified: true } to accept any content (its hash is then written next to the cached zip)',
+    );
+    this.name = 'UnknownChecksumError';
+    this.task = task;
+  }
+}
+
+/** A zip entry whose name would be written outside the extraction folder (absolute path, `..`, drive letter). */
+export class UnsafeZipEntryError extends Error {
+  readonly entry: string;
+  constructor(archive: string, entry: string, why: string) {
+    super(`refusing zip entry ${JSON.stringify(entry)} in ${archive}: ${why}`);
+    this.name = 'UnsafeZipEntryError';
+    this.entry = entry;
+  }
+}
+
+/** A download that failed (HTTP status, network error, missing file). */
+export class DownloadError extends Error {
+  readonly url: string;
+  constructor(url: string, reason: string) {
+    super(`download of ${url} failed: ${reason}`);
+    this.name = 'DownloadError';
+    this.url = url;
+  }
+}
+
+/** A target span (WiC, WSC) or an answer entity (ReCoRD) that cannot be mapped onto tokens. */
+export class SpanAlignmentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SpanAlignmentError';
+  }
+}
