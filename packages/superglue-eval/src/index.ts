@@ -1,1 +1,97 @@
-export {};
+export { writeFileAtomic } from './atomic-write.js';
+export { majorityBaseline, majorityLabel, mulberry32, randomBaseline } from './baselines.js';
+export { main as runCli, USAGE } from './cli.js';
+export {
+  type GoldSet,
+  goldFromRecords,
+  idxKey,
+  type MultircAnswerGold,
+  type MultircGold,
+  type MultircParagraphGold,
+  type MultircQuestionGold,
+  multircKey,
+  type ReadGoldOptions,
+  type RecordGold,
+  type RecordQueryGold,
+  readGoldFile,
+  referenceFilePath,
+  type SingleGold,
+  type SingleGoldExample,
+} from './data/gold.js';
+export { type JsonlRecord, parseJsonl, readJsonl } from './data/jsonl.js';
+export {
+  DataFormatError,
+  InvalidGoldError,
+  InvalidPredictionError,
+  MissingReferenceError,
+  UsageError,
+} from './errors.js';
+export {
+  isLegalLabel,
+  LABEL_SETS,
+  type Label,
+  type ParseResult,
+  parseSubmissionLabel,
+  type TaskLabelMap,
+  toSubmissionLabel,
+} from './labels.js';
+export { type LeaderboardRows, type LeaderboardScore, leaderboardScore } from './leaderboard.js';
+export { accuracy } from './metrics/accuracy.js';
+export { binaryF1, type ClassF1, classF1, macroF1 } from './metrics/f1.js';
+export { genderParity } from './metrics/gender-parity.js';
+export { matthewsCorrelation } from './metrics/matthews.js';
+export { multircScores } from './metrics/multirc.js';
+export {
+  maxOverGold,
+  normalizeAnswer,
+  recordExactMatch,
+  recordScores,
+  recordTokenF1,
+} from './metrics/record.js';
+export {
+  computeTaskMetrics,
+  LEADERBOARD_METRICS,
+  MAX_LISTED_KEYS,
+  TASK_METRICS,
+  type TaskMetricsResult,
+} from './metrics/task-metrics.js';
+export { getPrediction, type PredictionInput } from './predictions.js';
+export { formatScoreReportMarkdown, pct, scoreReportToJson } from './report.js';
+export {
+  type ScoreFolderOptions,
+  type ScoreReport,
+  scoreFolder,
+  type TaskScoreEntry,
+} from './score-folder.js';
+export { formatSubmissionFile, goldKeys } from './submission/format.js';
+export { type ParsedSubmissionFile, parseSubmissionFile, type SubmissionEntry } from './submission/parse.js';
+export { formatProblem, type SubmissionProblem } from './submission/problems.js';
+export { readSubmissionSource, type SubmissionSource } from './submission/source.js';
+export {
+  formatValidationReport,
+  type TaskValidation,
+  type TaskValidationStatus,
+  type ValidateOptions,
+  type ValidationReport,
+  validateSubmission,
+} from './submission/validate.js';
+export {
+  type PredictionsByTask,
+  type WriteSubmissionOptions,
+  type WrittenSubmission,
+  writeSubmission,
+} from './submission/write.js';
+export {
+  DIAGNOSTIC_TASKS,
+  type DiagnosticTaskName,
+  isMainTask,
+  isSingleLabelTask,
+  isTaskName,
+  MAIN_TASKS,
+  type MainTaskName,
+  type SingleLabelTaskName,
+  type Split,
+  submissionFileName,
+  TASKS,
+  type TaskName,
+} from './tasks.js';

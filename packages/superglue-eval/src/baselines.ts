@@ -1,0 +1,98 @@
+import type { GoldSet } from './data/gold.js';
+import { multircKey } from './data/gold.js';
+import { InvalidGoldError } from './errors.js';
+import { LABEL_SETS, type Label } from './labels.js';
+import type { TaskName } from './tasks.js';
+
+/** Deterministic 32-bit PRNG (mulberry32): returns floats in [0, 1). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** FNV-1a hash of a string, to give every task its own random stream from one seed. */
+function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+/** Every gold label of a labelled gold set (MultiRC: every answer label). */
+function goldLabels(gold: GoldSet): Label[] {
+  if (gold.kind === 'single') return gold.examples.flatMap((e) => (e.label === undefined ? [] : [e.label]));
+  if (gold.kind === 'multirc') {
+    return gold.paragraphs.flatMap((p) =>
+      p.questions.flatMap((q) => q.answers.flatMap((a) => (a.label === undefined ? [] : [a.label]))),
+    );
+  }
+  return [];
+}
+
+/**
+ * The most frequent label of `labelSource` (e.g. the training split). Ties go to the label listed
+ * first in `LABEL_SETS` (BoolQ/WiC/WSC: false; COPA/MultiRC: 0; CB/RTE/AX: entailment).
+ */
+export function majorityLabel(task: Exclude<TaskName, 'ReCoRD'>, labelSource: GoldSet): Label {
+  const labels = goldLabels(labelSource);
+  if (labels.length === 0) throw new InvalidGoldError(task, 'majority baseline needs labelled examples');
+  const order = LABEL_SETS[task] as readonly Label[];
+  const counts = order.map((l) => labels.filter((x) => x === l).length);
+  let best = 0;
+  for (let i = 1; i < order.length; i++) if (counts[i] > counts[best]) best = i;
+  return order[best];
+}
+
+/** Every prediction key of a gold set with the value `choose` returns for it. */
+function predictAll(gold: GoldSet, choose: (entities?: string[]) => Label): Map<string, Label> {
+  const out = new Map<string, Label>();
+  if (gold.kind === 'single') for (const e of gold.examples) out.set(e.key, choose());
+  else if (gold.kind === 'multirc') {
+    for (const p of gold.paragraphs)
+      for (const q of p.questions)
+        for (const a of q.answers) out.set(multircKey(p.idx, q.idx, a.idx), choose());
+  } else for (const q of gold.queries) out.set(String(q.idx), choose(q.entities));
+  return out;
+}
+
+/**
+ * Majority-class predictions for every example of `gold`: the most frequent label of
+ * `labelSource` (default: `gold` itself). ReCoRD: the passage's most frequent entity text
+ * (ties: first in passage order).
+ */
+export function majorityBaseline(
+  task: TaskName,
+  gold: GoldSet,
+  labelSource: GoldSet = gold,
+): Map<string, Label> {
+  if (task === 'ReCoRD') {
+    return predictAll(gold, (entities) => {
+      if (!entities || entities.length === 0) throw new InvalidGoldError(task, 'a passage has no entities');
+      const counts = new Map<string, number>();
+      for (const e of entities) counts.set(e, (counts.get(e) ?? 0) + 1);
+      let best = entities[0];
+      for (const [e, c] of counts) if (c > counts.get(best)!) best = e;
+      return best;
+    });
+  }
+  const label = majorityLabel(task, labelSource);
+  return predictAll(gold, () => label);
+}
+
+/** Uniformly random labels (ReCoRD: a random entity of the passage), reproducible from `seed`. */
+export function randomBaseline(task: TaskName, gold: GoldSet, seed: number): Map<string, Label> {
+  const rand = mulberry32((seed ^ hashString(task)) >>> 0);
+  if (task === 'ReCoRD') {
+    return predictAll(gold, (entities) => {
+      if (!entities || entities.length === 0) throw new InvalidGoldError(task, 'a passage has no entities');
+      return entities[Math.floor(rand() * entities.length)];
+    });
+  }
+  const order = LABEL_SETS[task] as readonly Label[];
+  return predictAll(gold, () => order[Math.floor(rand() * order.length)]);
+}

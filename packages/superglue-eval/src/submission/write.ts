@@ -1,0 +1,52 @@
+import { join } from 'node:path';
+import { strToU8, zipSync } from 'fflate';
+import { writeFileAtomic } from '../atomic-write.js';
+import type { GoldSet } from '../data/gold.js';
+import type { PredictionInput } from '../predictions.js';
+import { submissionFileName, TASKS, type TaskName } from '../tasks.js';
+import { formatSubmissionFile } from './format.js';
+
+export type PredictionsByTask = Partial<Record<TaskName, PredictionInput>>;
+
+export interface WriteSubmissionOptions {
+  /** Also write a zip of the files (at the archive's top level) to this path. */
+  zipPath?: string;
+  /** Reference data per task: lines follow its order and unknown idx are refused. */
+  reference?: Partial<Record<TaskName, GoldSet>>;
+}
+
+export interface WrittenSubmission {
+  dir: string;
+  files: string[];
+  zipPath?: string;
+}
+
+/**
+ * Writes one submission file per task present in `predictionsByTask` (a full submission has all
+ * ten: check with `validateSubmission`), each atomically, and optionally zips them with fflate.
+ */
+export async function writeSubmission(
+  dir: string,
+  predictionsByTask: PredictionsByTask,
+  options: WriteSubmissionOptions = {},
+): Promise<WrittenSubmission> {
+  const contents: Record<string, Uint8Array> = {};
+  const files: string[] = [];
+  for (const task of TASKS) {
+    const preds = predictionsByTask[task];
+    if (!preds) continue;
+    const name = submissionFileName(task);
+    const text = formatSubmissionFile(task, preds, options.reference?.[task]);
+    contents[name] = strToU8(text);
+    files.push(join(dir, name));
+  }
+  for (const [i, name] of Object.keys(contents).entries()) await writeFileAtomic(files[i], contents[name]);
+  if (options.zipPath) {
+    await writeFileAtomic(
+      options.zipPath,
+      zipSync(contents, { level: 9, mtime: new Date('2020-01-01T00:00:00Z') }),
+    );
+    return { dir, files, zipPath: options.zipPath };
+  }
+  return { dir, files };
+}
