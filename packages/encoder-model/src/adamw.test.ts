@@ -1,0 +1,118 @@
+import { describeEachBackend, expectAllClose } from '@selfevo/backend/test';
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { AdamW } from './adamw.js';
+import { clipByGlobalNorm, GradientAccumulator } from './grad-utils.js';
+import { learningRateAt } from './schedule.js';
+
+/** Textbook (PyTorch) AdamW in float64 on plain arrays. */
+function adamwRef(
+  p: number[],
+  grads: number[][],
+  o: { lr: number; b1: number; b2: number; eps: number; wd: number; decay: boolean },
+) {
+  const x = [...p];
+  const m = p.map(() => 0);
+  const v = p.map(() => 0);
+  grads.forEach((g, i) => {
+    const t = i + 1;
+    for (let j = 0; j < x.length; j++) {
+      if (o.decay) x[j] *= 1 - o.lr * o.wd;
+      m[j] = o.b1 * m[j] + (1 - o.b1) * g[j];
+      v[j] = o.b2 * v[j] + (1 - o.b2) * g[j] * g[j];
+      const denom = Math.sqrt(v[j]) / Math.sqrt(1 - o.b2 ** t) + o.eps;
+      x[j] -= (o.lr / (1 - o.b1 ** t)) * (m[j] / denom);
+    }
+  });
+  return x;
+}
+
+describeEachBackend('AdamW', () => {
+  it('three steps equal the float64 textbook update within 1e-6 (decay on matrices only)', () => {
+    const w0 = [0.5, -1.2, 0.3, 2.0, -0.7, 0.1];
+    const b0 = [0.25, -0.5];
+    const gw = [
+      [0.1, -0.2, 0.3, 0.05, -0.4, 1.5],
+      [-0.3, 0.2, 0.01, 0.5, 0.2, -1.0],
+      [0.7, 0.0, -0.3, 0.2, 0.1, 0.3],
+    ];
+    const gb = [
+      [0.2, -0.1],
+      [0.4, 0.3],
+      [-0.5, 0.05],
+    ];
+    const w = tf.variable(tf.tensor2d(w0, [2, 3]));
+    const b = tf.variable(tf.tensor1d(b0));
+    const params = new Map<string, tf.Variable>([
+      ['w', w],
+      ['b', b],
+    ]);
+    const opt = new AdamW(params, { lr: 0.05, betas: [0.9, 0.99], eps: 1e-8, weightDecay: 0.1 });
+    const before = tf.memory().numTensors;
+    for (let s = 0; s < 3; s++) {
+      const g = { w: tf.tensor2d(gw[s], [2, 3]), b: tf.tensor1d(gb[s]) };
+      opt.step(g);
+      tf.dispose(Object.values(g));
+    }
+    expect(opt.stepCount).toBe(3);
+    const o = { lr: 0.05, b1: 0.9, b2: 0.99, eps: 1e-8, wd: 0.1 };
+    expectAllClose(w, adamwRef(w0, gw, { ...o, decay: true }), 1e-6);
+    expectAllClose(b, adamwRef(b0, gb, { ...o, decay: false }), 1e-6);
+    // moments (2 per parameter) are the only new tensors
+    expect(tf.memory().numTensors).toBe(before + 4);
+    const state = opt.getState();
+    expect(state.step).toBe(3);
+    const opt2 = new AdamW(params, { lr: 0.05, betas: [0.9, 0.99], weightDecay: 0.1 });
+    opt2.setState(state);
+    expectAllClose(opt2.getState().m.w, state.m.w, 0);
+    tf.dispose([...Object.values(state.m), ...Object.values(state.v)]);
+    opt.dispose();
+    opt2.dispose();
+    w.dispose();
+    b.dispose();
+  });
+});
+
+describe('learningRateAt', () => {
+  const o = { peakLr: 1, warmupSteps: 10, totalSteps: 110 };
+  it('warms up linearly from 0 (HF semantics)', () => {
+    expect(learningRateAt(0, { ...o, schedule: 'linear' })).toBe(0);
+    expect(learningRateAt(5, { ...o, schedule: 'cosine' })).toBeCloseTo(0.5);
+    expect(learningRateAt(10, { ...o, schedule: 'constant' })).toBe(1);
+  });
+  it('decays linearly / by cosine to minLr', () => {
+    expect(learningRateAt(60, { ...o, schedule: 'linear' })).toBeCloseTo(0.5);
+    expect(learningRateAt(110, { ...o, schedule: 'linear' })).toBe(0);
+    expect(learningRateAt(60, { ...o, schedule: 'cosine' })).toBeCloseTo(0.5);
+    expect(learningRateAt(35, { ...o, schedule: 'cosine' })).toBeCloseTo(0.5 * (1 + Math.cos(Math.PI / 4)));
+    expect(learningRateAt(500, { ...o, schedule: 'cosine', minLr: 0.1 })).toBeCloseTo(0.1);
+    expect(learningRateAt(1000, { ...o, schedule: 'constant' })).toBe(1);
+  });
+});
+
+describeEachBackend('clipByGlobalNorm and GradientAccumulator', () => {
+  it('scales to maxNorm only when above it', () => {
+    const g = { a: tf.tensor1d([3, 0]), b: tf.tensor2d([[0, 4]]) };
+    const { grads, globalNorm } = clipByGlobalNorm(g, 1);
+    expect(globalNorm).toBeCloseTo(5, 5);
+    expectAllClose(grads.a, [0.6, 0], 1e-6);
+    expectAllClose(grads.b, [0, 0.8], 1e-6);
+    const same = clipByGlobalNorm(g, 10);
+    expectAllClose(same.grads.a, [3, 0], 0);
+    tf.dispose([...Object.values(g), ...Object.values(grads), ...Object.values(same.grads)]);
+  });
+  it('averages micro-batch gradients', () => {
+    const acc = new GradientAccumulator();
+    const n0 = tf.memory().numTensors;
+    for (const x of [1, 2, 6]) {
+      const g = { a: tf.tensor1d([x, -x]) };
+      acc.add(g);
+      g.a.dispose();
+    }
+    const m = acc.mean();
+    expectAllClose(m.a, [3, -3], 1e-6);
+    m.a.dispose();
+    acc.reset();
+    expect(tf.memory().numTensors).toBe(n0);
+  });
+});

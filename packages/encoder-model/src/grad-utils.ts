@@ -1,0 +1,65 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ShapeMismatchError } from './errors.js';
+
+/**
+ * Scale gradients so their global L2 norm is at most `maxNorm` (PyTorch `clip_grad_norm_`:
+ * coefficient `maxNorm / (norm + 1e-6)`, clamped to 1). Returns NEW tensors (the caller disposes
+ * both the inputs and the outputs) and the norm before clipping.
+ */
+export function clipByGlobalNorm(
+  grads: Record<string, tf.Tensor>,
+  maxNorm: number,
+): { grads: Record<string, tf.Tensor>; globalNorm: number } {
+  const names = Object.keys(grads);
+  if (names.length === 0) return { grads: {}, globalNorm: 0 };
+  const sq = tf.tidy(() => tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))));
+  const globalNorm = Math.sqrt(sq.dataSync()[0]);
+  sq.dispose();
+  const coef = Math.min(1, maxNorm / (globalNorm + 1e-6));
+  const out: Record<string, tf.Tensor> = {};
+  tf.tidy(() => {
+    const c = tf.scalar(coef);
+    for (const n of names) out[n] = tf.keep(coef === 1 ? tf.clone(grads[n]) : tf.mul(grads[n], c));
+  });
+  return { grads: out, globalNorm };
+}
+
+/**
+ * Sums gradients over micro-batches for gradient accumulation. `add` copies what it needs (the
+ * caller keeps ownership of its tensors); `mean()` returns new tensors averaged over the adds.
+ */
+export class GradientAccumulator {
+  private sums = new Map<string, tf.Tensor>();
+  private n = 0;
+
+  /** Number of micro-batches added since the last reset. */
+  get count(): number {
+    return this.n;
+  }
+
+  add(grads: Record<string, tf.Tensor>): void {
+    for (const [name, g] of Object.entries(grads)) {
+      const prev = this.sums.get(name);
+      if (prev && prev.shape.join(',') !== g.shape.join(','))
+        throw new ShapeMismatchError(`gradient ${name}: [${g.shape}] vs accumulated [${prev.shape}]`);
+      this.sums.set(name, prev ? tf.tidy(() => tf.add(prev, g)) : tf.clone(g));
+      prev?.dispose();
+    }
+    this.n += 1;
+  }
+
+  /** Averaged gradients (new tensors, caller disposes). */
+  mean(): Record<string, tf.Tensor> {
+    const out: Record<string, tf.Tensor> = {};
+    const inv = 1 / Math.max(1, this.n);
+    for (const [name, s] of this.sums) out[name] = tf.tidy(() => tf.mul(s, tf.scalar(inv)));
+    return out;
+  }
+
+  /** Drop the sums (call after each optimizer step). */
+  reset(): void {
+    for (const s of this.sums.values()) s.dispose();
+    this.sums.clear();
+    this.n = 0;
+  }
+}
