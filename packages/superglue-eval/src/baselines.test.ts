@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { majorityBaseline, majorityLabel, mulberry32, randomBaseline } from './baselines.js';
+import { goldFromRecords, readGoldFile } from './data/gold.js';
+import { parseJsonl } from './data/jsonl.js';
+import { RECORD_VAL_FIXTURE } from './test-fixtures/paths.js';
+
+const gold = (task: Parameters<typeof goldFromRecords>[0], rows: object[]) =>
+  goldFromRecords(task, parseJsonl(rows.map((r) => JSON.stringify(r)).join('\n'), 'mem'), 'mem');
+
+describe('baselines', () => {
+  it('majority label, ties broken by the fixed label order', () => {
+    const tie = gold('WiC', [
+      { idx: 0, label: true },
+      { idx: 1, label: false },
+    ]);
+    expect(majorityLabel('WiC', tie)).toBe(false);
+    const rte = gold('RTE', [
+      { idx: 0, label: 'not_entailment' },
+      { idx: 1, label: 'entailment' },
+      { idx: 2, label: 'not_entailment' },
+    ]);
+    expect(majorityLabel('RTE', rte)).toBe('not_entailment');
+    const cbTie = gold('CB', [
+      { idx: 0, label: 'neutral' },
+      { idx: 1, label: 'contradiction' },
+    ]);
+    expect(majorityLabel('CB', cbTie)).toBe('contradiction');
+  });
+
+  it('predicts the majority of a separate label source for every example', () => {
+    const target = gold('AX-g', [{ idx: 0 }, { idx: 1 }]);
+    const source = gold('AX-g', [
+      { idx: 0, label: 'not_entailment' },
+      { idx: 1, label: 'not_entailment' },
+    ]);
+    expect([...majorityBaseline('AX-g', target, source)]).toEqual([
+      ['0', 'not_entailment'],
+      ['1', 'not_entailment'],
+    ]);
+  });
+
+  it('ReCoRD: most frequent passage entity; random picks passage entities', async () => {
+    const g = await readGoldFile('ReCoRD', RECORD_VAL_FIXTURE);
+    const maj = majorityBaseline('ReCoRD', g);
+    expect(maj.get('100')).toBe('Shea Stadium'); // appears twice in passage 10
+    expect(maj.get('102')).toBe('Marie Curie'); // ties with Nobel Prize (2 each); first in passage order
+    const rnd = randomBaseline('ReCoRD', g, 3);
+    if (g.kind !== 'record') throw new Error('kind');
+    for (const q of g.queries) expect(q.entities).toContain(rnd.get(String(q.idx)));
+  });
+
+  it('random baseline is reproducible from the seed and differs across seeds', () => {
+    const g = gold(
+      'BoolQ',
+      Array.from({ length: 200 }, (_, i) => ({ idx: i, label: true })),
+    );
+    const a = [...randomBaseline('BoolQ', g, 1).values()];
+    expect([...randomBaseline('BoolQ', g, 1).values()]).toEqual(a);
+    expect([...randomBaseline('BoolQ', g, 2).values()]).not.toEqual(a);
+    const trues = a.filter((x) => x === true).length;
+    expect(trues).toBeGreaterThan(70);
+    expect(trues).toBeLessThan(130);
+  });
+
+  it('mulberry32 yields floats in [0, 1)', () => {
+    const r = mulberry32(42);
+    for (let i = 0; i < 1000; i++) {
+      const x = r();
+      expect(x >= 0 && x < 1).toBe(true);
+    }
+  });
+});
