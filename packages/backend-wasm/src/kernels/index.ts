@@ -1,15 +1,79 @@
-import { registerKernel } from '@tensorflow/tfjs-core';
+import {
+  engine,
+  getKernel,
+  type KernelConfig,
+  registerKernel,
+  unregisterKernel,
+} from '@tensorflow/tfjs-core';
+import { batchMatMulConfig, captureOriginalBatchMatMul, originalBatchMatMul } from './batch-mat-mul.js';
+import { ensureSetUp } from './original.js';
+import { captureOriginalSlice, originalSlice, sliceConfig } from './slice.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
-const fixes = [unsortedSegmentSumConfig];
+export { batchMatMulConfig } from './batch-mat-mul.js';
+export { sliceConfig } from './slice.js';
+export { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
-/** Registers all of selfevo's wasm kernel fixes (idempotent). */
+/** Kernels tfjs-backend-wasm 4.22 lacks: registered once, never removed. */
+const missing: KernelConfig[] = [unsortedSegmentSumConfig];
+
+/** Kernels that replace slow ones of tfjs-backend-wasm 4.22, with the way back to the original. */
+const overrides: {
+  config: KernelConfig;
+  capture: (c: KernelConfig | undefined) => void;
+  original: () => KernelConfig | undefined;
+}[] = [
+  { config: batchMatMulConfig, capture: captureOriginalBatchMatMul, original: originalBatchMatMul },
+  { config: sliceConfig, capture: captureOriginalSlice, original: originalSlice },
+];
+
+function replace(config: KernelConfig): void {
+  if (getKernel(config.kernelName, config.backendName) != null)
+    unregisterKernel(config.kernelName, config.backendName);
+  registerKernel(config);
+}
+
+/**
+ * Registers all of selfevo's wasm kernel fixes (idempotent): the missing `UnsortedSegmentSum`, and
+ * fast `BatchMatMul` and `Slice` in place of the backend's own. Call after
+ * `@tensorflow/tfjs-backend-wasm` has been imported (it registers its kernels on import).
+ */
 export function registerWasmKernelFixes(): void {
-  for (const config of fixes) {
-    try {
-      registerKernel(config);
-    } catch {
-      // already registered (registerKernel warns and keeps the first): nothing to do
-    }
+  for (const config of missing) {
+    if (getKernel(config.kernelName, config.backendName) == null) registerKernel(config);
   }
+  for (const o of overrides) {
+    const current = getKernel(o.config.kernelName, o.config.backendName);
+    if (current?.kernelFunc === o.config.kernelFunc) continue;
+    o.capture(current);
+    replace(o.config);
+  }
+}
+
+/**
+ * Puts the backend's own `BatchMatMul` and `Slice` back (for benchmarks and A/B checks).
+ * `UnsortedSegmentSum` stays: without it embedding gradients cannot run at all.
+ */
+export function unregisterWasmKernelFixes(): void {
+  for (const o of overrides) {
+    const current = getKernel(o.config.kernelName, o.config.backendName);
+    const original = o.original();
+    if (current?.kernelFunc !== o.config.kernelFunc || original == null) continue;
+    replace(original);
+    // Bind its C++ function now if the backend is already up (setup runs only at backend init).
+    const backend = initializedWasmBackend();
+    if (backend != null) ensureSetUp(original, backend);
+  }
+}
+
+/** Whether the fast `BatchMatMul`/`Slice` kernels are the registered ones now. */
+export function wasmKernelFixesActive(): boolean {
+  return overrides.every(
+    (o) => getKernel(o.config.kernelName, o.config.backendName)?.kernelFunc === o.config.kernelFunc,
+  );
+}
+
+function initializedWasmBackend(): object | undefined {
+  const e = engine() as unknown as { registry: Record<string, object | undefined> };
+  return e.registry.wasm;
 }

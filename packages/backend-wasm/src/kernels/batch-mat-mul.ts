@@ -1,0 +1,213 @@
+import {
+  BatchMatMul,
+  type BatchMatMulAttrs,
+  type BatchMatMulInputs,
+  broadcast_util,
+  getKernel,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+  Transpose,
+  util,
+} from '@tensorflow/tfjs-core';
+import { runOriginal } from './original.js';
+import { tensorData, type WasmBackendLike } from './wasm-backend-like.js';
+
+/**
+ * The C++ `BatchMatMul` of tfjs-backend-wasm: (aId, aShape bytes, aRank, bId, bShape bytes, bRank,
+ * transposeA, transposeB, outId). It reaches XNNPACK's GEMM only for [1, M, K] × [1, K, N] without
+ * transpose flags; everything else runs a scalar triple loop.
+ */
+type WasmBatchMatMulFn = (
+  aId: number,
+  aShape: Uint8Array,
+  aRank: number,
+  bId: number,
+  bShape: Uint8Array,
+  bRank: number,
+  transposeA: boolean,
+  transposeB: boolean,
+  outId: number,
+) => void;
+
+const cwrapped = new WeakMap<object, WasmBatchMatMulFn>();
+
+function wasmBatchMatMul(backend: WasmBackendLike): WasmBatchMatMulFn {
+  let fn = cwrapped.get(backend.wasm);
+  if (fn == null) {
+    fn = backend.wasm.cwrap(BatchMatMul, null, [
+      'number',
+      'array',
+      'number',
+      'number',
+      'array',
+      'number',
+      'number',
+      'number',
+      'number',
+    ]) as WasmBatchMatMulFn;
+    cwrapped.set(backend.wasm, fn);
+  }
+  return fn;
+}
+
+function shapeBytes(shape: number[]): Uint8Array {
+  return new Uint8Array(new Int32Array(shape).buffer);
+}
+
+/** Register `size` floats at byte offset `offset` under a fresh id in the C++ registry (a view). */
+function registerView(backend: WasmBackendLike, offset: number, size: number): number {
+  const id = backend.dataIdNextNumber++;
+  backend.wasm.tfjs.registerTensor(id, size, offset);
+  return id;
+}
+
+type KernelArgs = { inputs: BatchMatMulInputs; attrs: BatchMatMulAttrs; backend: unknown };
+
+let originalKernel: KernelConfig | undefined;
+
+/** Remember the backend's own BatchMatMul (for fallbacks and for `unregisterWasmKernelFixes`). */
+export function captureOriginalBatchMatMul(config: KernelConfig | undefined): void {
+  if (config != null && config.kernelFunc !== (batchMatMul as unknown as KernelFunc)) originalKernel = config;
+}
+
+export function originalBatchMatMul(): KernelConfig | undefined {
+  return originalKernel;
+}
+
+function swapLastTwo(backend: WasmBackendLike, x: TensorInfo): TensorInfo {
+  const transpose = getKernel(Transpose, 'wasm');
+  if (transpose == null)
+    throw new Error('BatchMatMul (selfevo): the wasm Transpose kernel is not registered');
+  const rank = x.shape.length;
+  const perm = [...Array(rank - 2).keys(), rank - 1, rank - 2];
+  return transpose.kernelFunc({ inputs: { x }, backend: backend as never, attrs: { perm } }) as TensorInfo;
+}
+
+/**
+ * `BatchMatMul` for wasm that always reaches XNNPACK's GEMM:
+ * - transpose flags are applied by an explicit transpose (the wasm Transpose kernel) first;
+ * - a batch of matrices runs one GEMM per batch element on views into the existing heap buffers
+ *   (temporary ids registered in the C++ tensor registry; nothing is copied);
+ * - when `b` has a single matrix, all of `a`'s matrices go through one GEMM as [batch·M, K] × [K, N].
+ * Batch dims broadcast as in tfjs. Non-float32 inputs go to the backend's own kernel.
+ */
+function batchMatMul(args: KernelArgs): TensorInfo {
+  const backend = args.backend as WasmBackendLike;
+  const a = args.inputs.a as TensorInfo;
+  const b = args.inputs.b as TensorInfo;
+  const { transposeA, transposeB } = args.attrs;
+  if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) {
+    return runOriginal(originalKernel, 'BatchMatMul', args);
+  }
+  const aRank = a.shape.length;
+  const bRank = b.shape.length;
+  const innerA = transposeA ? a.shape[aRank - 2] : a.shape[aRank - 1];
+  const innerB = transposeB ? b.shape[bRank - 1] : b.shape[bRank - 2];
+  const m = transposeA ? a.shape[aRank - 1] : a.shape[aRank - 2];
+  const n = transposeB ? b.shape[bRank - 2] : b.shape[bRank - 1];
+  util.assert(
+    innerA === innerB,
+    () =>
+      `Error in matMul: inner shapes (${innerA}) and (${innerB}) of Tensors with shapes ${a.shape} and ` +
+      `${b.shape} and transposeA=${transposeA} and transposeB=${transposeB} must match.`,
+  );
+  const k = innerA;
+  const outerA = a.shape.slice(0, -2);
+  const outerB = b.shape.slice(0, -2);
+  const outerOut = broadcast_util.assertAndGetBroadcastShape(outerA, outerB);
+  const batchA = util.sizeFromShape(outerA);
+  const batchB = util.sizeFromShape(outerB);
+  const batchOut = util.sizeFromShape(outerOut);
+
+  const out = backend.makeOutput([...outerOut, m, n], 'float32');
+  if (batchOut * m * n === 0) return out;
+  if (k === 0) {
+    backend.typedArrayFromHeap(out).fill(0);
+    return out;
+  }
+
+  const temps: TensorInfo[] = [];
+  const views: number[] = [];
+  try {
+    const a2 = transposeA ? swapLastTwo(backend, a) : a;
+    if (a2 !== a) temps.push(a2);
+    const b2 = transposeB ? swapLastTwo(backend, b) : b;
+    if (b2 !== b) temps.push(b2);
+    const gemm = wasmBatchMatMul(backend);
+    const aData = tensorData(backend, a2);
+    const bData = tensorData(backend, b2);
+    const outData = tensorData(backend, out);
+
+    if (batchB === 1) {
+      // One GEMM over all of a's rows; b keeps its own id, so XNNPACK's packed-weights cache
+      // (keyed by b's id) survives across calls for a persistent weight matrix.
+      gemm(
+        aData.id,
+        shapeBytes([1, batchA * m, k]),
+        3,
+        bData.id,
+        shapeBytes([1, k, n]),
+        3,
+        false,
+        false,
+        outData.id,
+      );
+      return out;
+    }
+
+    const aStep = m * k * 4;
+    const bStep = k * n * 4;
+    const outStep = m * n * 4;
+    const aIndex = broadcastIndex(outerA, outerOut);
+    const bIndex = broadcastIndex(outerB, outerOut);
+    const aShape = shapeBytes([1, m, k]);
+    const bShape = shapeBytes([1, k, n]);
+    for (let i = 0; i < batchOut; i++) {
+      const ai = aIndex(i);
+      const bi = bIndex(i);
+      const aId = batchA === 1 ? aData.id : registerView(backend, aData.memoryOffset + ai * aStep, m * k);
+      if (aId !== aData.id) views.push(aId);
+      const bId = registerView(backend, bData.memoryOffset + bi * bStep, k * n);
+      views.push(bId);
+      const oId = registerView(backend, outData.memoryOffset + i * outStep, m * n);
+      views.push(oId);
+      gemm(aId, aShape, 3, bId, bShape, 3, false, false, oId);
+      // Forgetting the view ids also drops the XNNPACK operator cached on the b view.
+      while (views.length > 0) backend.wasm.tfjs.disposeData(views.pop()!);
+    }
+    return out;
+  } catch (err) {
+    backend.disposeData(out.dataId);
+    throw err;
+  } finally {
+    for (const id of views) backend.wasm.tfjs.disposeData(id);
+    for (const t of temps) backend.disposeData(t.dataId);
+  }
+}
+
+/** Maps a flat index over the broadcast batch shape `outShape` to the flat index into `shape`. */
+function broadcastIndex(shape: number[], outShape: number[]): (i: number) => number {
+  const size = util.sizeFromShape(shape);
+  if (size === 1) return () => 0;
+  const pad = outShape.length - shape.length;
+  const padded = [...Array(pad).fill(1), ...shape];
+  if (padded.every((d, j) => d === outShape[j])) return (i) => i;
+  const strides = util.computeStrides(padded);
+  return (i) => {
+    let rest = i;
+    let idx = 0;
+    for (let j = outShape.length - 1; j >= 0; j--) {
+      const coord = rest % outShape[j];
+      rest = Math.floor(rest / outShape[j]);
+      if (padded[j] !== 1) idx += coord * (j === padded.length - 1 ? 1 : strides[j]);
+    }
+    return idx;
+  };
+}
+
+export const batchMatMulConfig: KernelConfig = {
+  kernelName: BatchMatMul,
+  backendName: 'wasm',
+  kernelFunc: batchMatMul as unknown as KernelFunc,
+};

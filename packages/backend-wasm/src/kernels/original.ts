@@ -1,0 +1,24 @@
+import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
+
+const setUp = new WeakMap<KernelConfig, WeakSet<object>>();
+
+/**
+ * Run one of the backend's own kernels that our override displaced. Its `setupFunc` (which binds
+ * the C++ function) runs only for kernels registered when the backend initialises, so it may never
+ * have run for the original: run it once per backend instance here.
+ */
+export function runOriginal(config: KernelConfig | undefined, name: string, args: unknown): TensorInfo {
+  if (config == null) throw new Error(`${name} (selfevo): the backend's own wasm kernel is unknown`);
+  ensureSetUp(config, (args as { backend: object }).backend);
+  return config.kernelFunc(args as never) as TensorInfo;
+}
+
+/** Run `config.setupFunc` for `backend` unless it already ran here. */
+export function ensureSetUp(config: KernelConfig, backend: object): void {
+  if (config.setupFunc == null) return;
+  let done = setUp.get(config);
+  if (done == null) setUp.set(config, (done = new WeakSet()));
+  if (done.has(backend)) return;
+  config.setupFunc(backend as never);
+  done.add(backend);
+}
