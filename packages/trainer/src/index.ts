@@ -1,1 +1,24 @@
-export {};
+export {
+  type ArrayBatchSourceOptions,
+  arrayBatchSource,
+  type BatchSource,
+  epochRng,
+} from './batch-source.js';
+export {
+  checkpointDirName,
+  checkpointsToDelete,
+  latestCheckpoint,
+  listCheckpoints,
+} from './checkpoint-dirs.js';
+export { computeGradients, type GradientResult } from './compute-gradients.js';
+export { type BestMetricOptions, type BestMetricState, BestMetricTracker } from './early-stopping.js';
+export { NonFiniteLossError, ResumeError, TrainerConfigError, TrainingLogError } from './errors.js';
+export { JsonlLogWriter, parseJsonlLog, readJsonlLog } from './jsonl-log.js';
+export {
+  createProgressReporter,
+  formatLogLine,
+  type ProgressMode,
+  type ProgressReporter,
+} from './progress.js';
+export { type TrainerCallback, type TrainOptions, type TrainResult, train } from './train.js';
+export type { EncoderLike, LogRecord, LossContext, LossFn, ScheduleOptions } from './types.js';

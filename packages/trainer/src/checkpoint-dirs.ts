@@ -1,0 +1,60 @@
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+
+const CHECKPOINT_RE = /^checkpoint-(\d+)$/;
+const LEFTOVER_RE = /^checkpoint-\d+\.(tmp|old)-/;
+
+/** The folder name of the checkpoint saved after `step` optimizer steps (HF: `checkpoint-<step>`). */
+export function checkpointDirName(step: number): string {
+  return `checkpoint-${step}`;
+}
+
+/** Complete checkpoints in `outputDir` (atomic saves mean a final name is complete), oldest first. */
+export async function listCheckpoints(outputDir: string): Promise<{ step: number; dir: string }[]> {
+  let names: string[];
+  try {
+    names = await readdir(outputDir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  return names
+    .map((n) => CHECKPOINT_RE.exec(n))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ step: Number(m[1]), dir: join(outputDir, m[0]) }))
+    .sort((a, b) => a.step - b.step);
+}
+
+/** The newest complete checkpoint in `outputDir`, or null. */
+export async function latestCheckpoint(outputDir: string): Promise<string | null> {
+  const all = await listCheckpoints(outputDir);
+  return all.length ? all[all.length - 1].dir : null;
+}
+
+/** Remove temp folders a killed save left behind (`checkpoint-N.tmp-*`, `checkpoint-N.old-*`). */
+export async function removeLeftovers(outputDir: string): Promise<void> {
+  let names: string[] = [];
+  try {
+    names = await readdir(outputDir);
+  } catch {
+    return;
+  }
+  for (const n of names)
+    if (LEFTOVER_RE.test(n)) await rm(join(outputDir, n), { recursive: true, force: true });
+}
+
+/**
+ * Which checkpoints to delete so at most `limit` of the newest remain, never deleting the best
+ * one (HF `save_total_limit` semantics: the best is kept in addition, so up to `limit + 1` stay).
+ */
+export function checkpointsToDelete(
+  steps: number[],
+  limit: number | undefined,
+  bestStep: number | null,
+): number[] {
+  if (limit === undefined || limit <= 0) return [];
+  const sorted = [...steps].sort((a, b) => a - b);
+  const keep = new Set(sorted.slice(-limit));
+  if (bestStep !== null) keep.add(bestStep);
+  return sorted.filter((s) => !keep.has(s));
+}
