@@ -1,1 +1,112 @@
-export {};
+export type { Batch, BatchOptions, CollateOptions, EncodedInput } from './batching.js';
+export { batchIterator, collate, makeBatches, planBatches } from './batching.js';
+export { isLabelledSplit, resolveDataDir, splitFileName, splitPath, splitsOf } from './data-dir.js';
+export type { DownloadOptions, DownloadResult, ProgressCallback } from './download-task.js';
+export { defaultCacheDir, downloadFile, downloadTask } from './download-task.js';
+export type { FormatLocation } from './errors.js';
+export {
+  ChecksumMismatchError,
+  DownloadError,
+  SpanAlignmentError,
+  SuperGlueFormatError,
+  UnknownChecksumError,
+  UnsafeZipEntryError,
+} from './errors.js';
+export { formulate, formulateOne, formulateStream } from './formulate.js';
+export { copaConnective, copaContext, formulateCopa } from './formulate-copa.js';
+export { formulateMultiRc } from './formulate-multirc.js';
+export { DEFAULT_MAX_LENGTH, formulatePair, pairTexts } from './formulate-pair.js';
+export type { RecordCandidate } from './formulate-record.js';
+export {
+  DEFAULT_RECORD_STRIDE,
+  fillPlaceholder,
+  formulateRecord,
+  recordCandidates,
+} from './formulate-record.js';
+export { formulateWic } from './formulate-wic.js';
+export { formulateWsc } from './formulate-wsc.js';
+export type {
+  CopaExample,
+  FormulatedBase,
+  FormulatedExample,
+  FormulateOptions,
+  MultiRcExample,
+  PairExample,
+  RecordExample,
+  TaskExampleMap,
+  WicExample,
+  WscAlignment,
+  WscExample,
+} from './formulated-example.js';
+export type { LabelValue } from './labels.js';
+export {
+  AXB_LABELS,
+  AXG_LABELS,
+  BOOLQ_LABELS,
+  CB_LABELS,
+  COPA_LABELS,
+  LABELS,
+  labelIndex,
+  labelName,
+  MULTIRC_LABELS,
+  RTE_LABELS,
+  WIC_LABELS,
+  WSC_LABELS,
+} from './labels.js';
+export type {
+  LoadedSplit,
+  LoadReport,
+  ReadOptions,
+  SkippedLine,
+  SplitOptions,
+  SplitStream,
+} from './load-split.js';
+export { emptyReport, loadSplit, readTaskFile, streamSplit } from './load-split.js';
+export {
+  archiveName,
+  OFFICIAL_BASE_URL,
+  OFFICIAL_FILE_SHA256,
+  OFFICIAL_ZIP_SHA256,
+} from './official-archives.js';
+export type { MultiRcPrediction, OfficialPrediction } from './official-predictions.js';
+export {
+  classPredictions,
+  copaPredictions,
+  multiRcPredictions,
+  recordPredictions,
+} from './official-predictions.js';
+export type { UnzipOptions, UnzipResult } from './safe-unzip.js';
+export { extractZip, safeEntryPath } from './safe-unzip.js';
+export { mulberry32, shuffled } from './seeded-shuffle.js';
+export type { SourceOptions } from './superglue-source.js';
+export { ensureTask } from './superglue-source.js';
+export { charSpanToTokens, inputsOf, sequenceCharRange, tokensToCharSpan } from './token-spans.js';
+export type { EncodeOptionsLike, EncodingLike, TokenizerLike, Truncation } from './tokenizer-contract.js';
+export type {
+  AxBRecord,
+  AxGRecord,
+  BoolQRecord,
+  CbLabel,
+  CbRecord,
+  CopaRecord,
+  DiagnosticTaskName,
+  MultiRcAnswer,
+  MultiRcQuestion,
+  MultiRcRecord,
+  NliLabel,
+  RecordAnswer,
+  RecordEntitySpan,
+  RecordQuery,
+  RecordRecord,
+  RteRecord,
+  ScoredTaskName,
+  Split,
+  TaskName,
+  TaskRecord,
+  TaskRecordMap,
+  WicRecord,
+  WscRecord,
+} from './types.js';
+export { isDiagnostic, isTaskName, SCORED_TASKS, SPLITS, TASKS } from './types.js';
+export type { WscCharSpan } from './wsc-spans.js';
+export { wscCharSpan } from './wsc-spans.js';
