@@ -118,8 +118,10 @@ export class AdamW {
         throw new Error(`AdamW.setState: ${name} has shape [${t.shape}], parameter is [${p.shape}]`);
     }
     this.disposeMoments();
-    for (const [k, t] of Object.entries(s.m)) this.m.set(k, tf.variable(tf.clone(t), false));
-    for (const [k, t] of Object.entries(s.v)) this.v.set(k, tf.variable(tf.clone(t), false));
+    tf.tidy(() => {
+      for (const [k, t] of Object.entries(s.m)) this.m.set(k, tf.variable(tf.clone(t), false));
+      for (const [k, t] of Object.entries(s.v)) this.v.set(k, tf.variable(tf.clone(t), false));
+    });
     this.t = s.step;
   }
 

@@ -1,5 +1,6 @@
 export { AdamW, type AdamWOptions, type AdamWState, type EncoderLike } from './adamw.js';
 export { type CheckpointContents, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+export { type BertConfig, configFromHf, configToHf, type HiddenAct, makeConfig } from './config.js';
 export {
   CheckpointError,
   ConfigError,
@@ -10,6 +11,27 @@ export {
   ShapeMismatchError,
 } from './errors.js';
 export { clipByGlobalNorm, GradientAccumulator } from './grad-utils.js';
+export {
+  BertForCandidateScoring,
+  BertForMaskedLM,
+  BertForMultipleChoice,
+  BertForSequenceClassification,
+  BertForSpanClassification,
+  crossEntropy,
+  type HeadOptions,
+  type Positions,
+} from './heads.js';
+export {
+  BertModel,
+  type EncoderInputs,
+  EncoderModule,
+  type EncoderOutput,
+  type IntInput,
+  type KeyValuePrefix,
+  ParameterSet,
+} from './model.js';
+export { activation, bmm, dropout, layerNorm, linear } from './ops.js';
+export { checkParity, type ParityExpected, type ParityInputs } from './parity.js';
 export { SeededRandom } from './rng.js';
 export {
   MAX_HEADER_BYTES,
@@ -20,3 +42,4 @@ export {
   writeSafetensors,
 } from './safetensors.js';
 export { learningRateAt, type ScheduleKind, type ScheduleOptions } from './schedule.js';
+export { type LoadOptions, loadWeights } from './weights.js';
