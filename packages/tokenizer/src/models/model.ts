@@ -1,0 +1,55 @@
+/** Tokens of one pre-tokenized word: parallel arrays; offsets are [start, end) pairs in the word. */
+export interface WordTokens {
+  readonly ids: readonly number[];
+  readonly values: readonly string[];
+  /** Flat [start0, end0, start1, end1, ...] in UTF-16 units of the word. */
+  readonly offsets: readonly number[];
+}
+
+export interface Model {
+  tokenize(word: string): WordTokens;
+  tokenToId(token: string): number | undefined;
+  idToToken(id: number): string | undefined;
+  getVocabSize(): number;
+  getVocab(): Map<string, number>;
+  toJSON(): Record<string, unknown>;
+}
+
+/** Bounded memo of word → tokens (cleared when full, so memory stays bounded). */
+export class WordCache {
+  private map = new Map<string, WordTokens>();
+  constructor(readonly capacity = 100_000) {}
+  get(w: string): WordTokens | undefined {
+    return this.map.get(w);
+  }
+  set(w: string, t: WordTokens): void {
+    if (this.map.size >= this.capacity) this.map.clear();
+    this.map.set(w, t);
+  }
+  clear(): void {
+    this.map.clear();
+  }
+}
+
+/** Vocab object → Map with validation; ids must be non-negative integers. */
+export function vocabFromObject(
+  v: unknown,
+  where: string,
+  ErrorClass: new (m: string) => Error,
+): Map<string, number> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    throw new ErrorClass(`${where}: vocab must be an object`);
+  const m = new Map<string, number>();
+  for (const [k, id] of Object.entries(v as Record<string, unknown>)) {
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0)
+      throw new ErrorClass(`${where}: token ${JSON.stringify(k)} has invalid id ${JSON.stringify(id)}`);
+    m.set(k, id);
+  }
+  return m;
+}
+
+export function invertVocab(vocab: Map<string, number>): string[] {
+  const r: string[] = [];
+  for (const [k, id] of vocab) r[id] = k;
+  return r;
+}

@@ -1,0 +1,104 @@
+import type { RawEncoding } from '../encoding.js';
+import { BYTE_TO_CHAR } from '../pre-tokenizers/byte-level.js';
+import { charFlags, codePointAt, WHITESPACE } from '../unicode.js';
+import { wrapWithSpecialTokens } from './bert-processing.js';
+import type { PostProcessor } from './post-processor.js';
+
+const SPACE_CHAR = BYTE_TO_CHAR[32];
+
+function isSpaceLike(cp: number): boolean {
+  return cp === SPACE_CHAR.charCodeAt(0) || (charFlags(cp) & WHITESPACE) !== 0;
+}
+
+/** Remove leading/trailing (byte-level) spaces from token offsets (HF `process_offsets`). */
+export function trimByteLevelOffsets(e: RawEncoding, addPrefixSpace: boolean): void {
+  for (const o of e.overflowing) trimByteLevelOffsets(o, addPrefixSpace);
+  for (let i = 0; i < e.length; i++) {
+    const tok = e.tokens[i];
+    const chars = Array.from(tok, (c) => codePointAt(c, 0));
+    let lead = 0;
+    while (lead < chars.length && isSpaceLike(chars[lead])) lead++;
+    let trail = 0;
+    while (trail < chars.length && isSpaceLike(chars[chars.length - 1 - trail])) trail++;
+    if (lead === 0 && trail === 0) continue;
+    const off = e.offsets[i];
+    let [a, b] = off;
+    if (lead > 0) {
+      const isFirst = i === 0 || a === 0;
+      if (isFirst && addPrefixSpace && lead === 1) lead = 0;
+      a = Math.min(a + lead, b);
+    }
+    if (trail > 0 && b >= trail) b = Math.max(b - trail, a);
+    e.offsets[i] = [a, b];
+  }
+}
+
+/** Byte-level post-processor: optionally trims offsets; adds no tokens. */
+export class ByteLevelProcessing implements PostProcessor {
+  constructor(
+    readonly addPrefixSpace = true,
+    readonly trimOffsets = true,
+    readonly useRegex = true,
+  ) {}
+  static fromJSON(j: any): ByteLevelProcessing {
+    return new ByteLevelProcessing(j.add_prefix_space ?? true, j.trim_offsets ?? true, j.use_regex ?? true);
+  }
+  addedTokens(): number {
+    return 0;
+  }
+  processEncodings(encodings: RawEncoding[]): RawEncoding[] {
+    if (this.trimOffsets) for (const e of encodings) trimByteLevelOffsets(e, this.addPrefixSpace);
+    encodings.forEach((e, i) => {
+      e.setSequenceId(i);
+    });
+    return encodings;
+  }
+  toJSON(): Record<string, unknown> {
+    return {
+      type: 'ByteLevel',
+      add_prefix_space: this.addPrefixSpace,
+      trim_offsets: this.trimOffsets,
+      use_regex: this.useRegex,
+    };
+  }
+}
+
+/** <s> A </s> (</s> B </s>), with byte-level offset trimming. */
+export class RobertaProcessing implements PostProcessor {
+  constructor(
+    readonly sep: [string, number],
+    readonly cls: [string, number],
+    readonly trimOffsets = true,
+    readonly addPrefixSpace = true,
+  ) {}
+  static fromJSON(j: any): RobertaProcessing {
+    return new RobertaProcessing(
+      j.sep ?? ['</s>', 2],
+      j.cls ?? ['<s>', 0],
+      j.trim_offsets ?? true,
+      j.add_prefix_space ?? true,
+    );
+  }
+  addedTokens(isPair: boolean): number {
+    return isPair ? 4 : 2;
+  }
+  processEncodings(encodings: RawEncoding[], addSpecialTokens: boolean): RawEncoding[] {
+    if (this.trimOffsets) for (const e of encodings) trimByteLevelOffsets(e, this.addPrefixSpace);
+    if (!addSpecialTokens) return encodings;
+    return encodings.map((e, i) => {
+      const before: Array<[string, number]> = i === 0 ? [this.cls] : [this.sep];
+      const w = wrapWithSpecialTokens(e, before, [this.sep], null, i);
+      w.overflowing = e.overflowing.map((o) => wrapWithSpecialTokens(o, before, [this.sep], null, i));
+      return w;
+    });
+  }
+  toJSON(): Record<string, unknown> {
+    return {
+      type: 'RobertaProcessing',
+      sep: this.sep,
+      cls: this.cls,
+      trim_offsets: this.trimOffsets,
+      add_prefix_space: this.addPrefixSpace,
+    };
+  }
+}

@@ -1,0 +1,100 @@
+import { RawEncoding } from '../encoding.js';
+import { TokenizerConfigError } from '../errors.js';
+import type { PostProcessor } from './post-processor.js';
+
+export type TemplatePiece =
+  | { SpecialToken: { id: string; type_id: number } }
+  | { Sequence: { id: 'A' | 'B'; type_id: number } };
+
+export interface TemplateSpecialToken {
+  id: string;
+  ids: number[];
+  tokens: string[];
+}
+
+/** Parse "[CLS]:0 $A:0 [SEP]:0" style template strings. */
+export function parseTemplate(t: string | TemplatePiece[]): TemplatePiece[] {
+  if (Array.isArray(t)) return t;
+  return t
+    .split(/\s+/)
+    .filter((x) => x.length > 0)
+    .map((piece): TemplatePiece => {
+      const m = /^(.*?)(?::(\d+))?$/.exec(piece)!;
+      const name = m[1];
+      const typeId = m[2] === undefined ? 0 : Number(m[2]);
+      if (name === '$' || name === '$A' || name === '$a') return { Sequence: { id: 'A', type_id: typeId } };
+      if (name === '$B' || name === '$b') return { Sequence: { id: 'B', type_id: typeId } };
+      if (/^\$\d+$/.test(name)) return { Sequence: { id: 'A', type_id: Number(name.slice(1)) } };
+      return { SpecialToken: { id: name, type_id: typeId } };
+    });
+}
+
+/** HF TemplateProcessing: templates of special tokens and sequences with type ids. */
+export class TemplateProcessing implements PostProcessor {
+  readonly single: TemplatePiece[];
+  readonly pair: TemplatePiece[];
+
+  constructor(
+    single: string | TemplatePiece[],
+    pair: string | TemplatePiece[] | null,
+    readonly specialTokens: Record<string, TemplateSpecialToken>,
+  ) {
+    this.single = parseTemplate(single);
+    this.pair = pair === null ? [...this.single, { Sequence: { id: 'B', type_id: 1 } }] : parseTemplate(pair);
+    for (const p of [...this.single, ...this.pair]) {
+      if ('SpecialToken' in p) {
+        const st = specialTokens[p.SpecialToken.id];
+        if (!st)
+          throw new TokenizerConfigError(`TemplateProcessing: missing special token ${p.SpecialToken.id}`);
+        if (!Array.isArray(st.ids) || !Array.isArray(st.tokens) || st.ids.length !== st.tokens.length)
+          throw new TokenizerConfigError(
+            `TemplateProcessing: special token ${p.SpecialToken.id} needs ids and tokens`,
+          );
+      } else if (!('Sequence' in p))
+        throw new TokenizerConfigError('TemplateProcessing: unknown template piece');
+    }
+  }
+
+  static fromJSON(j: any): TemplateProcessing {
+    if (!j.single) throw new TokenizerConfigError('TemplateProcessing needs `single`');
+    const specials: Record<string, TemplateSpecialToken> = {};
+    const st = j.special_tokens ?? {};
+    for (const [k, v] of Object.entries<any>(st))
+      specials[k] = { id: v.id ?? k, ids: v.ids, tokens: v.tokens };
+    return new TemplateProcessing(j.single, j.pair ?? null, specials);
+  }
+
+  addedTokens(isPair: boolean): number {
+    let n = 0;
+    for (const p of isPair ? this.pair : this.single)
+      if ('SpecialToken' in p) n += this.specialTokens[p.SpecialToken.id].ids.length;
+    return n;
+  }
+
+  processEncodings(encodings: RawEncoding[], addSpecialTokens: boolean): RawEncoding[] {
+    const template = encodings.length === 2 ? this.pair : this.single;
+    const out: RawEncoding[] = [];
+    for (const p of template) {
+      if ('Sequence' in p) {
+        const i = p.Sequence.id === 'A' ? 0 : 1;
+        const e = encodings[i];
+        e.setTypeIds(p.Sequence.type_id);
+        e.setSequenceId(i);
+        out.push(e.clone());
+      } else if (addSpecialTokens) {
+        const st = this.specialTokens[p.SpecialToken.id];
+        out.push(RawEncoding.special(st.ids, st.tokens, p.SpecialToken.type_id));
+      }
+    }
+    return out;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      type: 'TemplateProcessing',
+      single: this.single,
+      pair: this.pair,
+      special_tokens: this.specialTokens,
+    };
+  }
+}

@@ -1,0 +1,73 @@
+import { TokenizerConfigError } from '../errors.js';
+import { checkPattern } from '../normalizers/index.js';
+import { BertPreTokenizer } from './bert-pre-tokenizer.js';
+import { ByteLevelPreTokenizer } from './byte-level.js';
+import { type PreTokenizer, SPLIT_BEHAVIORS, type SplitBehavior } from './pre-tokenizer.js';
+import {
+  DigitsPreTokenizer,
+  MetaspacePreTokenizer,
+  type PrependScheme,
+  PunctuationPreTokenizer,
+  SequencePreTokenizer,
+  SplitPreTokenizer,
+  WhitespacePreTokenizer,
+  WhitespaceSplitPreTokenizer,
+} from './simple-pre-tokenizers.js';
+
+export { BertPreTokenizer } from './bert-pre-tokenizer.js';
+export { BYTE_TO_CHAR, ByteLevelPreTokenizer, bytesToUnicode, CHAR_TO_BYTE } from './byte-level.js';
+export type { PreTokenizer, SplitBehavior } from './pre-tokenizer.js';
+export * from './simple-pre-tokenizers.js';
+
+function behavior(b: any, where: string, dflt: SplitBehavior): SplitBehavior {
+  if (b === undefined || b === null) return dflt;
+  if (!SPLIT_BEHAVIORS.includes(b))
+    throw new TokenizerConfigError(`${where}: unknown split behavior ${JSON.stringify(b)}`);
+  return b;
+}
+
+/** Build a pre-tokenizer from its tokenizer.json object (switches on `type`). */
+export function preTokenizerFromJSON(j: any): PreTokenizer | null {
+  if (j === null || j === undefined) return null;
+  switch (j.type) {
+    case 'BertPreTokenizer':
+      return new BertPreTokenizer();
+    case 'Whitespace':
+      return new WhitespacePreTokenizer();
+    case 'WhitespaceSplit':
+      return new WhitespaceSplitPreTokenizer();
+    case 'ByteLevel':
+      return new ByteLevelPreTokenizer(
+        j.add_prefix_space ?? true,
+        j.trim_offsets ?? true,
+        j.use_regex ?? true,
+      );
+    case 'Punctuation':
+      return new PunctuationPreTokenizer(behavior(j.behavior, 'Punctuation pre-tokenizer', 'Isolated'));
+    case 'Digits':
+      return new DigitsPreTokenizer(j.individual_digits ?? false);
+    case 'Split':
+      return new SplitPreTokenizer(
+        checkPattern(j.pattern, 'Split pre-tokenizer'),
+        behavior(j.behavior, 'Split pre-tokenizer', 'Isolated'),
+        j.invert ?? false,
+      );
+    case 'Metaspace': {
+      let scheme: PrependScheme = 'always';
+      if (j.prepend_scheme !== undefined) {
+        if (!['always', 'first', 'never'].includes(j.prepend_scheme))
+          throw new TokenizerConfigError(
+            `Metaspace: unknown prepend_scheme ${JSON.stringify(j.prepend_scheme)}`,
+          );
+        scheme = j.prepend_scheme;
+      } else if (j.add_prefix_space === false) scheme = 'never';
+      return new MetaspacePreTokenizer(j.replacement ?? '▁', scheme, j.split ?? true);
+    }
+    case 'Sequence':
+      if (!Array.isArray(j.pretokenizers))
+        throw new TokenizerConfigError('Sequence pre-tokenizer needs a `pretokenizers` array');
+      return new SequencePreTokenizer(j.pretokenizers.map((p: any) => preTokenizerFromJSON(p)!));
+    default:
+      throw new TokenizerConfigError(`unknown pre_tokenizer type ${JSON.stringify(j.type)}`);
+  }
+}
