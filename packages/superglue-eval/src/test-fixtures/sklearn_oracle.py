@@ -9,10 +9,13 @@ usage: python3 sklearn_oracle.py PRED_DIR DATA_DIR SPLIT
 import json
 import os
 import sys
+import warnings
 
 from sklearn.metrics import accuracy_score, f1_score, matthews_corrcoef
 
 pred_dir, data_dir, split = sys.argv[1], sys.argv[2], sys.argv[3]
+# scikit-learn warns when F1 is 0/0 (e.g. MultiRC all-zero predictions); the value (0) is what we compare.
+warnings.simplefilter("ignore")
 
 
 def jsonl(path):
