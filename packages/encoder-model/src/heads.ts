@@ -19,7 +19,8 @@ export type Positions = Int32Array | number[] | tf.Tensor1D;
 
 abstract class HeadModel extends EncoderModule {
   readonly encoder: BertModel;
-  protected readonly head: ParameterSet;
+  /** Parameters of the head itself (the encoder's are in `encoder`). */
+  readonly head: ParameterSet;
   constructor(config: BertConfig, opts: HeadOptions, pooler: boolean) {
     const encoder = opts.encoder ?? new BertModel(config, { seed: opts.seed, addPoolingLayer: pooler });
     super(config, encoder.rng);

@@ -42,4 +42,5 @@ export {
   writeSafetensors,
 } from './safetensors.js';
 export { learningRateAt, type ScheduleKind, type ScheduleOptions } from './schedule.js';
+export { sampleMaskedPositions, valueAndGrads } from './train-utils.js';
 export { type LoadOptions, loadWeights } from './weights.js';
