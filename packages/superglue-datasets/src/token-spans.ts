@@ -14,6 +14,38 @@ export function inputsOf(enc: EncodingLike): {
 }
 
 /**
+ * Sequence id (0, 1) of each token, null for special tokens. Uses the encoding's `sequenceIds` when
+ * they are consistent (null exactly on special tokens); otherwise, as for the overflow windows of
+ * some tokenizer versions, derives them from the runs of non-special tokens (run k = sequence k),
+ * which holds for the usual templates (`[CLS] A [SEP] B [SEP]`, `<s> A </s></s> B </s>`).
+ */
+export function tokenSequenceIds(enc: EncodingLike): (number | null)[] {
+  const n = enc.ids.length;
+  const out: (number | null)[] = new Array(n);
+  let consistent = enc.sequenceIds.length === n;
+  for (let i = 0; i < n && consistent; i++) {
+    const id = enc.sequenceIds[i];
+    const special = enc.specialTokensMask[i] === 1;
+    if (special ? id !== null && id !== undefined : id !== 0 && id !== 1) consistent = false;
+    out[i] = special ? null : (id as number);
+  }
+  if (consistent) return out;
+  let run = -1;
+  let inRun = false;
+  for (let i = 0; i < n; i++) {
+    if (enc.specialTokensMask[i] === 1) {
+      inRun = false;
+      out[i] = null;
+    } else {
+      if (!inRun) run++;
+      inRun = true;
+      out[i] = run;
+    }
+  }
+  return out;
+}
+
+/**
  * Token range `[start, end)` of the tokens of `sequence` (0 or 1) whose character offsets overlap
  * the character range `[charStart, charEnd)` of that sequence's original text; null when no token
  * does (e.g. the span was truncated away). Special tokens and empty-offset tokens never match.
@@ -27,8 +59,9 @@ export function charSpanToTokens(
   let first = -1;
   let last = -1;
   const n = enc.ids.length;
+  const seq = tokenSequenceIds(enc);
   for (let i = 0; i < n; i++) {
-    if (enc.specialTokensMask[i] === 1 || (enc.sequenceIds[i] ?? -1) !== sequence) continue;
+    if (seq[i] !== sequence) continue;
     const o = enc.offsets[i]!;
     const s = o[0]!;
     const e = o[1]!;
@@ -50,8 +83,9 @@ export function tokensToCharSpan(enc: EncodingLike, from: number, to: number): [
 export function sequenceCharRange(enc: EncodingLike, sequence: number): [number, number] | null {
   let start = Number.POSITIVE_INFINITY;
   let end = -1;
+  const seq = tokenSequenceIds(enc);
   for (let i = 0; i < enc.ids.length; i++) {
-    if (enc.specialTokensMask[i] === 1 || (enc.sequenceIds[i] ?? -1) !== sequence) continue;
+    if (seq[i] !== sequence) continue;
     const o = enc.offsets[i]!;
     if (o[1]! <= o[0]!) continue;
     start = Math.min(start, o[0]!);

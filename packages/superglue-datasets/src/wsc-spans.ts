@@ -50,7 +50,8 @@ function matchAt(text: string, pos: number, needle: string): number | null {
  * slightly (case, a word's trailing punctuation or `'s`, a newline inside the phrase, a trailing
  * period in the phrase) and a few times more:
  * - `exact`: the phrase is at the official index (case-insensitive, ending at a word edge);
- * - `normalized`: it is there once trailing punctuation is dropped from the phrase;
+ * - `normalized`: it is there once trailing punctuation is dropped from the phrase (the span never
+ *   includes the phrase's trailing punctuation);
  * - `relocated`: it is not at the official index, but at another word start; the nearest one is used
  *   (WSC val idx 42: index 30 is "use", the pronoun "it" is word 31; test idx 81: "Stalin and
  *   Kamenev" is not at word 4 but appears later in the text);
@@ -63,13 +64,16 @@ export function wscCharSpan(record: WscRecord, which: 1 | 2): WscCharSpan {
   const phrase = (which === 1 ? record.target.span1_text : record.target.span2_text).trim();
   const starts = wordStarts(text);
   const trimmed = phrase.replace(TRAILING_PUNCT, '');
-  for (const [needle, alignment] of [
-    [phrase, 'exact'],
-    [trimmed, 'normalized'],
-  ] as const) {
-    if (needle === '') continue;
-    const end = matchAt(text, starts[index]!, needle);
-    if (end !== null) return { start: starts[index]!, end, wordIndex: index, alignment };
+  // Trailing punctuation of the phrase ("it,", "The traffic light.") is left out of the span.
+  const needle = trimmed || phrase;
+  const end = matchAt(text, starts[index]!, needle);
+  if (end !== null) {
+    return {
+      start: starts[index]!,
+      end,
+      wordIndex: index,
+      alignment: needle === phrase ? 'exact' : 'normalized',
+    };
   }
   let best: WscCharSpan | null = null;
   for (let w = 0; w < starts.length; w++) {
