@@ -1,1 +1,22 @@
-export {};
+export {
+  MaskingConfigError,
+  SelectionFormatError,
+  SelectionMismatchError,
+  ShapeMismatchError,
+} from './errors.js';
+export { type RandomMaskOptions, randomMask } from './random-mask.js';
+export type { ReplacementOptions } from './replacement.js';
+export { type SeMaskedBatch, type SeMaskOptions, seMask } from './se-mask.js';
+export type { Seeded } from './seeded.js';
+export {
+  loadSelectionMap,
+  readSelection,
+  readSelectionHeader,
+  SELECTION_FORMAT,
+  type SelectionHeader,
+  type SelectionRecord,
+  writeSelection,
+} from './selection-file.js';
+export { GeometricLength, type GeometricSpanOptions, type SpanMaskOptions, spanMask } from './span-mask.js';
+export type { MaskedBatch, TokenBatch } from './token-batch.js';
+export { wholeWordMask } from './whole-word-mask.js';

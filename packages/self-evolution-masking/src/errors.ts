@@ -1,0 +1,44 @@
+/** A masking option is out of range or inconsistent; `parameter` names the option. */
+export class MaskingConfigError extends Error {
+  constructor(
+    readonly parameter: string,
+    message: string,
+  ) {
+    super(`${parameter}: ${message}`);
+    this.name = 'MaskingConfigError';
+  }
+}
+
+/** An array or tensor has the wrong length or shape; `parameter` names it. */
+export class ShapeMismatchError extends Error {
+  constructor(
+    readonly parameter: string,
+    message: string,
+  ) {
+    super(`${parameter}: ${message}`);
+    this.name = 'ShapeMismatchError';
+  }
+}
+
+/** Stored stage-1 positions do not fit the batch they are applied to (wrong example, tokenizer or length). */
+export class SelectionMismatchError extends Error {
+  constructor(
+    readonly parameter: string,
+    message: string,
+  ) {
+    super(`${parameter}: ${message}`);
+    this.name = 'SelectionMismatchError';
+  }
+}
+
+/** A selection file line is not valid (`path:line` in the message). */
+export class SelectionFormatError extends Error {
+  constructor(
+    readonly path: string,
+    readonly line: number,
+    message: string,
+  ) {
+    super(`${path}:${line}: ${message}`);
+    this.name = 'SelectionFormatError';
+  }
+}
