@@ -1,6 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-type Numeric = tf.Tensor | ArrayLike<number> | number[][] | number[][][] | number;
+/** Numbers nested to any depth (what `tensor.arraySync()` returns). */
+export type NestedNumbers = ReadonlyArray<number | NestedNumbers>;
+/** What the comparison helpers accept: a tensor, a typed array, nested arrays, or a number. */
+export type Numeric = tf.Tensor | ArrayLike<number> | NestedNumbers | number;
 
 function flatten(x: Numeric): Float64Array {
   if (x instanceof tf.Tensor) return Float64Array.from(x.dataSync() as ArrayLike<number>);

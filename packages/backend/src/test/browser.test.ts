@@ -1,0 +1,77 @@
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { useBackend } from '../use-backend.js';
+import { BrowserRunError, findChromium, runInBrowser } from './browser.js';
+import { expectAllClose, maxAbsDiff } from './close.js';
+
+const X = [
+  [0.1, -0.7, 1.3],
+  [2.0, 0.5, -0.2],
+  [-1.1, 0.9, 0.4],
+];
+const W = [
+  [0.3, -0.1, 0.8],
+  [-0.5, 0.2, 0.1],
+  [1.2, 0.7, -0.9],
+  [0.05, -0.6, 0.33],
+  [0.4, 0.4, 0.4],
+];
+const entry = fileURLToPath(new URL('../test-fixtures/grad-entry.ts', import.meta.url));
+
+async function cpuReference(): Promise<number[][]> {
+  await useBackend('cpu');
+  return tf.tidy(
+    () =>
+      tf
+        .grad((x: tf.Tensor) => {
+          const rows = tf.gather(x, tf.tensor1d([0, 2, 2, 1], 'int32'));
+          return tf.sum(tf.square(tf.softmax(tf.matMul(rows, tf.tensor2d(W), false, true))));
+        })(tf.tensor2d(X))
+        .arraySync() as number[][],
+  );
+}
+
+const chromium = findChromium();
+// CI sets SELFEVO_BROWSER=1: there a missing Chromium is a failure, not a skip.
+const required = process.env.SELFEVO_BROWSER === '1';
+if (chromium.path == null && !required) {
+  // Visible in the test output, so a skipped browser suite is never silent.
+  console.warn(`[selfevo] SKIPPING headless-Chromium tests: ${chromium.reason}`);
+}
+
+describe.skipIf(chromium.path == null && !required)('runInBrowser (headless Chromium)', () => {
+  it('tf.grad through gather, transposed matMul and softmax on webgpu equals cpu within 1e-5', async () => {
+    const ref = await cpuReference();
+    const run = await runInBrowser<number[][]>(entry, { backend: 'webgpu', input: { x: X, w: W } });
+    expect(run.backend).toBe('webgpu');
+    console.log(
+      `[selfevo] webgpu adapter in headless Chromium: ${run.adapter ?? 'unknown'}; max |webgpu - cpu| = ${maxAbsDiff(run.result, ref)}`,
+    );
+    expectAllClose(run.result, ref, 1e-5);
+    expect(Math.max(...ref.flat().map(Math.abs))).toBeGreaterThan(1e-3);
+  });
+
+  it('runs the same entry on wasm in the page (the .wasm binaries are served) equal to cpu', async () => {
+    const ref = await cpuReference();
+    const run = await runInBrowser<number[][]>(entry, { backend: 'wasm', input: { x: X, w: W } });
+    expect(run.backend).toBe('wasm');
+    expectAllClose(run.result, ref, 1e-5);
+  });
+
+  it('reports a failing entry with its error and the page console', async () => {
+    const bad = fileURLToPath(new URL('../test-fixtures/throwing-entry.ts', import.meta.url));
+    const err = await runInBrowser(bad, { backend: 'cpu' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BrowserRunError);
+    expect(String((err as Error).message)).toMatch(/fixture failure 42/);
+    expect(String((err as Error).message)).toMatch(/about to fail/);
+  });
+});
+
+describe('findChromium', () => {
+  it('says how to install Chromium when the binary is missing', () => {
+    const r = findChromium('/nonexistent/chromium');
+    expect(r.path).toBeNull();
+    expect(r.reason).toMatch(/apt-get install -y chromium/);
+  });
+});
