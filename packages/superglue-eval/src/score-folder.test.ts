@@ -58,6 +58,16 @@ describe('scoreFolder', () => {
     );
   });
 
+  it('reads a zip as well as a folder, and refuses the unlabelled test split', async () => {
+    const zipPath = join(root, 'perfect.zip');
+    await writeSubmission(join(root, 'perfect-copy'), { COPA: { 0: 1 } }, { zipPath });
+    const r = await scoreFolder(zipPath, SUPERGLUE_DIR, 'val');
+    const copa = r.tasks.find((t) => t.task === 'COPA')!.result!;
+    expect(copa.missing).toBe(99);
+    expect(copa.metrics.accuracy).toBe(1 / 100); // COPA val idx 0 has label 1
+    await expect(scoreFolder(perfect, SUPERGLUE_DIR, 'test')).rejects.toThrow(/test files have no labels/);
+  });
+
   it('counts malformed, illegal, duplicate and missing predictions as wrong and reports them', async () => {
     const dir = join(root, 'bad');
     await writeSubmission(dir, {

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readGoldFile, referenceFilePath } from './data/gold.js';
+import { InvalidGoldError } from './errors.js';
 import { type LeaderboardScore, leaderboardScore } from './leaderboard.js';
 import { computeTaskMetrics, type TaskMetricsResult } from './metrics/task-metrics.js';
 import { parseSubmissionFile } from './submission/parse.js';
@@ -45,6 +46,12 @@ export async function scoreFolder(
   split: Split = 'val',
   options: ScoreFolderOptions = {},
 ): Promise<ScoreReport> {
+  if (split === 'test') {
+    throw new InvalidGoldError(
+      'scoreFolder',
+      'the official test files have no labels: score against val (or train)',
+    );
+  }
   const source = await readSubmissionSource(predDir);
   const tasks: TaskScoreEntry[] = [];
   for (const task of TASKS) {

@@ -59,6 +59,15 @@ describe('validateSubmission on submissions written for every test split', () =>
     }
   });
 
+  it('accepts AX-b idx as integers or digit strings (the official file uses strings)', async () => {
+    const dir = join(root, 'axb-strings');
+    await cp(valid, dir, { recursive: true });
+    await editLines(dir, 'AX-b.jsonl', (l) => l.map((x) => x.replace(/"idx":(\d+)/, '"idx":"$1"')));
+    expect((await readFile(join(dir, 'AX-b.jsonl'), 'utf8')).startsWith('{"idx":"0",')).toBe(true);
+    const r = await validateSubmission(dir, SUPERGLUE_DIR, opts);
+    expect(errors(r)).toEqual([]);
+  });
+
   it('reports ReCoRD as "no reference test file" without a reference, but still checks its format', async () => {
     const r = await validateSubmission(valid, SUPERGLUE_DIR);
     expect(r.ok).toBe(true);
