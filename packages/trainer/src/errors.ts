@@ -35,3 +35,16 @@ export class ResumeError extends Error {
 export class TrainingLogError extends Error {
   override readonly name = 'TrainingLogError';
 }
+
+/** A data-parallel worker failed (an error thrown in its module, its loss or its gradients, or it died). */
+export class DataParallelWorkerError extends Error {
+  override readonly name = 'DataParallelWorkerError';
+  constructor(
+    readonly workerIndex: number,
+    readonly causeName: string,
+    readonly causeMessage: string,
+    readonly causeStack?: string,
+  ) {
+    super(`data-parallel worker ${workerIndex} failed: ${causeName}: ${causeMessage}`);
+  }
+}

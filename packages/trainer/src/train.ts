@@ -20,9 +20,12 @@ import {
   removeLeftovers,
 } from './checkpoint-dirs.js';
 import { computeGradients } from './compute-gradients.js';
+import { type DataParallelOptions, GradientWorkerPool } from './data-parallel-pool.js';
+import type { WorkItem } from './data-parallel-protocol.js';
 import { type BestMetricState, BestMetricTracker } from './early-stopping.js';
 import { NonFiniteLossError, ResumeError, TrainerConfigError } from './errors.js';
 import { JsonlLogWriter } from './jsonl-log.js';
+import { microBatchRng } from './micro-batch-rng.js';
 import { createProgressReporter, type ProgressMode } from './progress.js';
 import type { EncoderLike, LogRecord, LossFn, ScheduleOptions } from './types.js';
 
@@ -86,8 +89,18 @@ export interface TrainOptions<M extends EncoderLike, B> {
   logEverySteps?: number;
   /** Seeds the run's RNG (passed to `lossFn`) and every epoch's data order. Default 42. */
   seed?: number;
-  /** The run's generator, if the model already owns one (e.g. for dropout); default `new SeededRandom(seed)`. */
+  /**
+   * The model's own generator, if it draws dropout from one (e.g. the encoder's `rng`): the trainer
+   * re-seeds it before every micro-batch (see `LossContext.rng`), so results depend only on `seed`.
+   */
   rng?: SeededRandom;
+  /**
+   * Data-parallel training over worker_threads: the micro-batches of each step are spread over
+   * `workers` replicas built by `workerModule` (see `Replica`); gradients are summed in micro-batch
+   * order, so losses and weights match a single-process run. Batches must be structured-cloneable.
+   * Set `gradientAccumulationSteps` to a multiple of `workers` to keep every worker busy.
+   */
+  dataParallel?: DataParallelOptions;
   /** `'latest'`: newest checkpoint in `outputDir` (a fresh start if there is none); or a checkpoint folder. */
   resumeFrom?: 'latest' | string;
   /** Start fresh even though `outputDir` already holds checkpoints (they are deleted). Default false. */
@@ -252,7 +265,8 @@ export async function train<M extends EncoderLike, B>(opts: TrainOptions<M, B>):
     patience: opts.earlyStoppingPatience,
     threshold: opts.earlyStoppingThreshold,
   });
-  const rng = opts.rng ?? new SeededRandom(seed);
+  // The run's seed stream: one uint32 per micro-batch seeds that micro-batch's generator.
+  const seedStream = new SeededRandom(seed);
   const callbacks = [...(opts.callbacks ?? []), ...(opts.onLog ? [{ onLog: opts.onLog }] : [])];
   const outputDir = opts.outputDir;
   const log = outputDir ? new JsonlLogWriter(join(outputDir, 'log.jsonl')) : null;
@@ -291,7 +305,7 @@ export async function train<M extends EncoderLike, B>(opts: TrainOptions<M, B>):
   if (resumeDir) {
     let loaded: { step: number; extra: Record<string, unknown> };
     try {
-      loaded = await loadCheckpoint(resumeDir, { params, optimizer, rng });
+      loaded = await loadCheckpoint(resumeDir, { params, optimizer, rng: seedStream });
     } catch (err) {
       throw new ResumeError(`cannot resume from ${resumeDir}: ${(err as Error).message}`);
     }
@@ -359,7 +373,13 @@ export async function train<M extends EncoderLike, B>(opts: TrainOptions<M, B>):
     if (!outputDir) return;
     const dir = join(outputDir, checkpointDirName(state.step));
     state.elapsedMs = Date.now() - startTime;
-    await saveCheckpoint(dir, { params, optimizer, step: state.step, rng, extra: { trainer: state } });
+    await saveCheckpoint(dir, {
+      params,
+      optimizer,
+      step: state.step,
+      rng: seedStream,
+      extra: { trainer: state },
+    });
     lastCheckpoint = dir;
     const steps = (await listCheckpoints(outputDir)).map((c) => c.step);
     for (const s of checkpointsToDelete(steps, opts.saveTotalLimit, tracker.bestStep))
@@ -369,14 +389,28 @@ export async function train<M extends EncoderLike, B>(opts: TrainOptions<M, B>):
 
   const stream = microBatchStream(trainData, seed, opts.epochs, state.epoch, state.batchIndex);
   const accumulator = new GradientAccumulator();
+  let pool: GradientWorkerPool | null = null;
   model.setTraining(true);
   progress.start(totalSteps, state.step);
   try {
+    if (opts.dataParallel) pool = await GradientWorkerPool.start(opts.dataParallel, params);
     while (state.step < totalSteps) {
       const stepNo = state.step + 1;
       let lossSum = 0;
       let count = 0;
       let nonFinite = false;
+      const addResult = (m: number, loss: number, grads: Record<string, tf.Tensor>): void => {
+        if (!Number.isFinite(loss)) {
+          tf.dispose(Object.values(grads));
+          if (onNonFinite === 'error') throw new NonFiniteLossError(stepNo, 'loss', loss, m);
+          nonFinite = true;
+          return;
+        }
+        lossSum += loss;
+        accumulator.add(grads);
+        tf.dispose(Object.values(grads));
+      };
+      const work: WorkItem[] = [];
       for (let m = 0; m < accumSteps; m++) {
         const next = stream.next();
         if (next.done) break;
@@ -385,17 +419,27 @@ export async function train<M extends EncoderLike, B>(opts: TrainOptions<M, B>):
         state.batchIndex = index + 1;
         state.microBatchesSeen++;
         count++;
-        if (nonFinite) continue; // the step is skipped: consume the rest of its data unused
-        const { loss, grads } = computeGradients(model, lossFn, batch, { rng, step: stepNo });
-        if (!Number.isFinite(loss)) {
-          tf.dispose(Object.values(grads));
-          if (onNonFinite === 'error') throw new NonFiniteLossError(stepNo, 'loss', loss, m);
-          nonFinite = true;
-          continue;
+        // Drawn for every micro-batch, even one that is not computed, so the stream never drifts.
+        const microSeed = seedStream.nextUint32();
+        if (pool) work.push({ micro: m, batch, seed: microSeed });
+        else if (!nonFinite) {
+          // (after a non-finite loss the step is skipped: the rest of its data is consumed unused)
+          const ctx = { rng: microBatchRng(microSeed, opts.rng), step: stepNo };
+          const { loss, grads } = computeGradients(model, lossFn, batch, ctx);
+          addResult(m, loss, grads);
         }
-        lossSum += loss;
-        accumulator.add(grads);
-        tf.dispose(Object.values(grads));
+      }
+      if (pool && work.length > 0) {
+        const results = await pool.compute(work, stepNo);
+        try {
+          // summed in micro-batch order, whichever worker computed what
+          for (let i = 0; i < results.length; i++) {
+            if (nonFinite) tf.dispose(Object.values(results[i].grads));
+            else addResult(work[i].micro, results[i].loss, results[i].grads);
+          }
+        } finally {
+          for (const r of results) tf.dispose(Object.values(r.grads));
+        }
       }
       if (count === 0) break; // the epochs are exhausted
       const lr = learningRateAt(state.step, schedule);
@@ -422,6 +466,7 @@ export async function train<M extends EncoderLike, B>(opts: TrainOptions<M, B>):
         }
       }
       accumulator.reset();
+      pool?.syncWeights();
       state.step = stepNo;
       if (nonFinite) state.skippedSteps.push(stepNo);
       else {
@@ -461,6 +506,7 @@ export async function train<M extends EncoderLike, B>(opts: TrainOptions<M, B>):
     if (outputDir && lastCheckpoint === null) await save();
   } finally {
     progress.stop();
+    await pool?.close();
     accumulator.reset();
     if (ownsOptimizer) optimizer.dispose();
   }

@@ -10,7 +10,11 @@ export type { EncoderLike };
 
 /** Extra context passed to a loss function. */
 export interface LossContext {
-  /** The run's seeded generator (checkpointed and restored on resume): use it for dropout noise etc. */
+  /**
+   * This micro-batch's generator (dropout masks, noise): seeded from the run's seed stream, one
+   * seed per micro-batch, so randomness depends only on `(seed, micro-batch number)` — identical
+   * after a resume and in every data-parallel replica. Draw all training randomness from it.
+   */
   rng: SeededRandom;
   /** The optimizer step being computed (1-based). */
   step: number;
