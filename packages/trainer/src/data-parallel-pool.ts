@@ -27,7 +27,12 @@ const runnerUrl = new URL(
 );
 
 function bootstrap(): { code: string; tsxApi: string | null } {
-  const tsxApi = runningFromSource ? createRequire(import.meta.url).resolve('tsx/esm/api') : null;
+  // (resolved from here; the ESM build of tsx's API sits beside the CJS one that require finds)
+  const tsxApi = runningFromSource
+    ? createRequire(import.meta.url)
+        .resolve('tsx/esm/api')
+        .replace(/\.cjs$/, '.mjs')
+    : null;
   const code = `
 const { workerData } = require('node:worker_threads');
 const { pathToFileURL } = require('node:url');

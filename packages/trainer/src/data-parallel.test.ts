@@ -1,0 +1,86 @@
+import { useBackend } from '@selfevo/backend';
+import { expectAllClose } from '@selfevo/backend/test';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { liveDataParallelWorkers } from './data-parallel-pool.js';
+import { DataParallelWorkerError } from './errors.js';
+import { type Batch, makeSource, mseLoss, TinyMlp } from './test-fixtures/tiny-mlp.js';
+import { type TrainOptions, train } from './train.js';
+
+const workerModule = new URL('./test-fixtures/replica.ts', import.meta.url);
+
+beforeAll(async () => {
+  await useBackend('cpu');
+});
+
+afterEach(() => {
+  delete process.env.SELFEVO_DP_FAIL_STEP;
+  delete process.env.SELFEVO_DP_FAIL_WORKER;
+  delete process.env.SELFEVO_DP_FAIL_CREATE;
+});
+
+function options(model: TinyMlp, losses: number[], extra: Partial<TrainOptions<TinyMlp, Batch>> = {}) {
+  return {
+    model,
+    lossFn: mseLoss,
+    trainData: makeSource(96, 6),
+    optimizer: { lr: 0.02 },
+    schedule: { schedule: 'linear', peakLr: 0.02, warmupSteps: 5 },
+    maxSteps: 50,
+    gradientAccumulationSteps: 4,
+    maxGradNorm: 0.5,
+    progress: 'none',
+    seed: 9,
+    callbacks: [{ onStepEnd: ({ loss }: { loss: number }) => void losses.push(loss) }],
+    ...extra,
+  } satisfies TrainOptions<TinyMlp, Batch>;
+}
+
+describe('data-parallel training', () => {
+  it('50 steps on 2 workers give the losses and final weights of a single-process run', async () => {
+    const single = new TinyMlp(1);
+    const lossesSingle: number[] = [];
+    await train(options(single, lossesSingle));
+
+    const dp = new TinyMlp(1);
+    const lossesDp: number[] = [];
+    const before = tf.memory().numTensors;
+    await train(options(dp, lossesDp, { dataParallel: { workers: 2, workerModule } }));
+    expect(tf.memory().numTensors).toBe(before);
+    expect(liveDataParallelWorkers()).toBe(0);
+
+    expect(lossesDp).toHaveLength(50);
+    expectAllClose(lossesDp, lossesSingle, 1e-5);
+    const a = single.snapshot();
+    const b = dp.snapshot();
+    for (const k of Object.keys(a)) expectAllClose(b[k], a[k], 1e-6);
+    // and training actually moved the weights
+    expect(b).not.toEqual(new TinyMlp(1).snapshot());
+    single.dispose();
+    dp.dispose();
+  });
+
+  it('an error thrown in a worker stops the run with DataParallelWorkerError and leaves no worker running', async () => {
+    process.env.SELFEVO_DP_FAIL_STEP = '3';
+    process.env.SELFEVO_DP_FAIL_WORKER = '1';
+    const model = new TinyMlp(1);
+    const err = await train(options(model, [], { dataParallel: { workers: 2, workerModule } })).catch(
+      (e) => e,
+    );
+    expect(err).toBeInstanceOf(DataParallelWorkerError);
+    expect(err.workerIndex).toBe(1);
+    expect(err.message).toMatch(/worker 1 failed: Error: boom at step 3/);
+    expect(liveDataParallelWorkers()).toBe(0);
+    model.dispose();
+  });
+
+  it('a replica that cannot be built fails the start and leaves no worker running', async () => {
+    process.env.SELFEVO_DP_FAIL_CREATE = '0';
+    const model = new TinyMlp(1);
+    await expect(train(options(model, [], { dataParallel: { workers: 2, workerModule } }))).rejects.toThrow(
+      /worker 0 failed: Error: cannot build replica 0/,
+    );
+    expect(liveDataParallelWorkers()).toBe(0);
+    model.dispose();
+  });
+});
