@@ -80,7 +80,13 @@ export { extractZip, safeEntryPath } from './safe-unzip.js';
 export { mulberry32, shuffled } from './seeded-shuffle.js';
 export type { SourceOptions } from './superglue-source.js';
 export { ensureTask } from './superglue-source.js';
-export { charSpanToTokens, inputsOf, sequenceCharRange, tokensToCharSpan } from './token-spans.js';
+export {
+  charSpanToTokens,
+  inputsOf,
+  sequenceCharRange,
+  tokenSequenceIds,
+  tokensToCharSpan,
+} from './token-spans.js';
 export type { EncodeOptionsLike, EncodingLike, TokenizerLike, Truncation } from './tokenizer-contract.js';
 export type {
   AxBRecord,
