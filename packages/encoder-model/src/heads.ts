@@ -248,8 +248,13 @@ export function crossEntropy(logits: tf.Tensor2D, labels: Int32Array | number[])
   return tf.tidy(() => {
     const [N, C] = logits.shape;
     if (labels.length !== N) throw new ShapeMismatchError(`labels: ${labels.length} for ${N} rows`);
-    const oneHot = tf.oneHot(tf.tensor1d(Int32Array.from(labels), 'int32'), C); // [N, C]
-    return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), 1))) as tf.Scalar;
+    const flatIdx = Int32Array.from(labels, (y, i) => {
+      if (!(y >= 0 && y < C)) throw new RangeError(`label ${y} outside [0, ${C})`);
+      return i * C + y;
+    });
+    // log p(label) picked with a gather (no [N, C] one-hot; its gradient is a scatter)
+    const picked = tf.gather(tf.reshape(tf.logSoftmax(logits), [N * C]), tf.tensor1d(flatIdx, 'int32')); // [N]
+    return tf.neg(tf.mean(picked)) as tf.Scalar;
   });
 }
 

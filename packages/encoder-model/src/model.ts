@@ -201,8 +201,10 @@ export class BertModel extends EncoderModule {
     const ids = inp.inputIds !== undefined ? toInt(inp.inputIds, 'inputIds') : undefined;
     let words: tf.Tensor3D; // [B, T, H]
     if (inp.inputsEmbeds) words = inp.inputsEmbeds as tf.Tensor3D;
-    else if (ids) words = tf.gather(this.wordEmbeddings, ids.t) as unknown as tf.Tensor3D;
-    else throw new Error('forward: give inputIds or inputsEmbeds');
+    else if (ids) {
+      const [b, t] = ids.t.shape;
+      words = tf.reshape(tf.gather(this.wordEmbeddings, tf.reshape(ids.t, [b * t])), [b, t, H]); // [B, T, H]
+    } else throw new Error('forward: give inputIds or inputsEmbeds');
     const [B, T] = words.shape;
     if (words.shape[2] !== H)
       throw new ShapeMismatchError(`inputsEmbeds must be [B, T, ${H}], got [${words.shape}]`);
@@ -262,10 +264,10 @@ export class BertModel extends EncoderModule {
       const lin = (t: tf.Tensor2D, n: string) =>
         linear(t, l(`${n}.weight`), l(`${n}.bias`) as unknown as tf.Tensor1D);
       const heads = (t: tf.Tensor2D) => tf.reshape(t, [B, S, A, d]); // [B, S, A, d]
-      const q = tf.reshape(
-        tf.transpose(heads(tf.mul(lin(h, 'attention.self.query'), qScale) as tf.Tensor2D), [0, 2, 1, 3]),
-        [B * A, S, d],
-      ); // [B·A, S, d]
+      // 1/√d folded into the query weights ([H, H]) instead of the [B·S, H] activations
+      const wq = tf.mul(l('attention.self.query.weight'), qScale) as tf.Tensor2D;
+      const bq = tf.mul(l('attention.self.query.bias'), qScale) as tf.Tensor1D;
+      const q = tf.reshape(tf.transpose(heads(linear(h, wq, bq)), [0, 2, 1, 3]), [B * A, S, d]); // [B·A, S, d]
       let kT = tf.transpose(heads(lin(h, 'attention.self.key')), [0, 2, 3, 1]); // [B, A, d, S]
       let v = tf.transpose(heads(lin(h, 'attention.self.value')), [0, 2, 1, 3]); // [B, A, S, d]
       if (prefixes) {

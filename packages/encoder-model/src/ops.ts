@@ -3,7 +3,7 @@
 // transpose followed by a plain matMul (docs/platform-notes.md), so these use explicit transposes.
 import * as tf from '@tensorflow/tfjs-core';
 import type { HiddenAct } from './config.js';
-import type { SeededRandom } from './rng.js';
+import { SeededRandom } from './rng.js';
 
 /**
  * y = x·Wᵀ + b for x [N, in], W [out, in] (PyTorch/HF layout), b [out].
@@ -16,7 +16,11 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tens
 
 const linearBias = tf.customGrad((x, w, b, save) => {
   (save as tf.GradSaveFunc)([x as tf.Tensor, w as tf.Tensor]);
-  const value = tf.add(tf.matMul(x as tf.Tensor2D, tf.transpose(w as tf.Tensor2D)), b as tf.Tensor);
+  const value = tf.fused.matMul({
+    a: x as tf.Tensor2D,
+    b: tf.transpose(w as tf.Tensor2D),
+    bias: b as tf.Tensor,
+  });
   return {
     value,
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
@@ -85,12 +89,18 @@ export function activation(x: tf.Tensor, act: HiddenAct): tf.Tensor {
 }
 
 /**
- * Inverted dropout with a mask drawn from a seed taken from `rng` (so runs are reproducible and
- * resumable from the RNG state). Identity when `rate` is 0 or `rng` is absent.
+ * Inverted dropout. The keep mask (0 or 1/(1−rate)) is drawn in JS from a generator seeded by
+ * `rng`, so runs are reproducible and resumable from the RNG state, and it costs one multiply
+ * kernel. Identity when `rate` is 0 or `rng` is absent (eval mode).
  */
 export function dropout(x: tf.Tensor, rate: number, rng: SeededRandom | undefined): tf.Tensor {
   if (!rng || rate <= 0) return x;
-  const u = tf.randomUniform(x.shape, 0, 1, 'float32', rng.nextUint32());
-  const keep = tf.mul(tf.cast(tf.greaterEqual(u, tf.scalar(rate)), 'float32'), tf.scalar(1 / (1 - rate)));
-  return tf.mul(x, keep);
+  if (rate >= 1) return tf.zerosLike(x);
+  const gen = new SeededRandom(rng.nextUint32());
+  const n = x.size;
+  const mask = new Float32Array(n);
+  const keep = 1 / (1 - rate);
+  const threshold = Math.floor(rate * 4294967296); // keep when a uniform uint32 ≥ rate·2³²
+  for (let i = 0; i < n; i++) if (gen.nextUint32() >= threshold) mask[i] = keep;
+  return tf.mul(x, tf.tensor(mask, x.shape, 'float32'));
 }
