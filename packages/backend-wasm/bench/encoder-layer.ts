@@ -190,7 +190,7 @@ async function main(): Promise<void> {
   const old = measure('  without fixes (tfjs-backend-wasm 4.22 kernels)', stepsOld);
   const sharesOld = await profileShares('without fixes');
   registerWasmKernelFixes();
-  const fixed = measure('  with fixes (selfevo BatchMatMul + Slice)      ', stepsNew);
+  const fixed = measure('  with fixes (selfevo BatchMatMul, Slice, ...)    ', stepsNew);
   const sharesNew = await profileShares('with fixes');
   let maxDiff = 0;
   let maxAbs = 0;
@@ -246,7 +246,7 @@ async function main(): Promise<void> {
   );
   tf.dispose([a, b, at, bt, x, maskBias, ...params]);
   console.log(
-    `\nRESULT ${JSON.stringify({ layerMsOld: Math.round(old.ms), layerMsNew: Math.round(fixed.ms), ratio: +ratio.toFixed(2), batchedMatMul: mm, unstack: { old: +unstackOld.toFixed(1), new: +unstackNew.toFixed(1) }, sharesOld, sharesNew })}`,
+    `\nRESULT ${JSON.stringify({ layerMsOld: Math.round(old.ms), layerMsNew: Math.round(fixed.ms), ratio: +ratio.toFixed(2), layerBestMsOld: Math.round(old.best), layerBestMsNew: Math.round(fixed.best), batchedMatMul: mm, unstack: { old: +unstackOld.toFixed(1), new: +unstackNew.toFixed(1) }, sharesOld, sharesNew })}`,
   );
 }
 

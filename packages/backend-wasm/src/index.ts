@@ -2,6 +2,8 @@ export {
   batchMatMulConfig,
   registerWasmKernelFixes,
   sliceConfig,
+  splitVConfig,
+  unpackConfig,
   unregisterWasmKernelFixes,
   unsortedSegmentSumConfig,
   wasmKernelFixesActive,

@@ -8,10 +8,19 @@ import {
 import { batchMatMulConfig, captureOriginalBatchMatMul, originalBatchMatMul } from './batch-mat-mul.js';
 import { ensureSetUp } from './original.js';
 import { captureOriginalSlice, originalSlice, sliceConfig } from './slice.js';
+import {
+  captureOriginalSplitV,
+  captureOriginalUnpack,
+  originalSplitVKernel,
+  originalUnpackKernel,
+  splitVConfig,
+  unpackConfig,
+} from './unpack-split.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
 export { batchMatMulConfig } from './batch-mat-mul.js';
 export { sliceConfig } from './slice.js';
+export { splitVConfig, unpackConfig } from './unpack-split.js';
 export { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
 /** Kernels tfjs-backend-wasm 4.22 lacks: registered once, never removed. */
@@ -25,6 +34,8 @@ const overrides: {
 }[] = [
   { config: batchMatMulConfig, capture: captureOriginalBatchMatMul, original: originalBatchMatMul },
   { config: sliceConfig, capture: captureOriginalSlice, original: originalSlice },
+  { config: unpackConfig, capture: captureOriginalUnpack, original: originalUnpackKernel },
+  { config: splitVConfig, capture: captureOriginalSplitV, original: originalSplitVKernel },
 ];
 
 function replace(config: KernelConfig): void {
@@ -35,7 +46,7 @@ function replace(config: KernelConfig): void {
 
 /**
  * Registers all of selfevo's wasm kernel fixes (idempotent): the missing `UnsortedSegmentSum`, and
- * fast `BatchMatMul` and `Slice` in place of the backend's own. Call after
+ * fast `BatchMatMul`, `Slice`, `Unpack` and `SplitV` in place of the backend's own. Call after
  * `@tensorflow/tfjs-backend-wasm` has been imported (it registers its kernels on import).
  */
 export function registerWasmKernelFixes(): void {
@@ -51,7 +62,7 @@ export function registerWasmKernelFixes(): void {
 }
 
 /**
- * Puts the backend's own `BatchMatMul` and `Slice` back (for benchmarks and A/B checks).
+ * Puts the backend's own `BatchMatMul`, `Slice`, `Unpack` and `SplitV` back (for benchmarks and A/B checks).
  * `UnsortedSegmentSum` stays: without it embedding gradients cannot run at all.
  */
 export function unregisterWasmKernelFixes(): void {
@@ -66,7 +77,7 @@ export function unregisterWasmKernelFixes(): void {
   }
 }
 
-/** Whether the fast `BatchMatMul`/`Slice` kernels are the registered ones now. */
+/** Whether the fast `BatchMatMul`/`Slice`/`Unpack`/`SplitV` kernels are the registered ones now. */
 export function wasmKernelFixesActive(): boolean {
   return overrides.every(
     (o) => getKernel(o.config.kernelName, o.config.backendName)?.kernelFunc === o.config.kernelFunc,

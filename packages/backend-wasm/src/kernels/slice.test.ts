@@ -82,3 +82,57 @@ describe('wasm Slice override (reads views, not a copy of the whole input)', () 
     expect(backend.numDataIds()).toBe(ids);
   });
 });
+
+describe('wasm Unpack and SplitV overrides (slices through views)', () => {
+  beforeAll(async () => {
+    await registerWasmBackend();
+    registerWasmKernelFixes();
+  });
+
+  const x = () =>
+    tf.tensor(
+      Array.from({ length: 3 * 4 * 5 }, (_, i) => Math.cos(i)),
+      [3, 4, 5],
+    );
+  const cases: [string, () => tf.Tensor[]][] = [
+    ['unstack axis 0', () => tf.unstack(x(), 0)],
+    ['unstack axis 1', () => tf.unstack(x(), 1)],
+    ['unstack axis -1', () => tf.unstack(x(), -1)],
+    ['split 2 ways on axis 1', () => tf.split(x(), 2, 1)],
+    ['split [1, 3, 1] on axis 2', () => tf.split(x(), [1, 3, 1], 2)],
+    ['split [2, -1] on axis 0', () => tf.split(x(), [2, -1], 0)],
+    ['unstack int32', () => tf.unstack(tf.cast(tf.mul(x(), 100), 'int32'), 2)],
+  ];
+  it.each(cases)('%s equals cpu', async (_name, f) => {
+    const read = () => tf.tidy(() => f().map((t) => ({ shape: t.shape, values: Array.from(t.dataSync()) })));
+    await tf.setBackend('cpu');
+    const ref = read();
+    await tf.setBackend('wasm');
+    expect(read()).toEqual(ref);
+  });
+
+  it('strings go to the original Unpack (tf.split takes no strings)', async () => {
+    await tf.setBackend('wasm');
+    const s = tf.tensor(['a', 'b', 'c', 'd'], [2, 2], 'string');
+    expect(tf.unstack(s).map((t) => t.arraySync())).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
+    s.dispose();
+  });
+
+  it('does not leak', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.backend() as unknown as WasmBackendLike;
+    const t = x();
+    const f = () =>
+      tf.tidy(() => tf.addN([...tf.unstack(t, 1), ...tf.split(t, [2, 2], 1).map((u) => tf.sum(u, 1))]));
+    f().dispose();
+    const tensors = tf.memory().numTensors;
+    const ids = backend.numDataIds();
+    for (let i = 0; i < 20; i++) f().dispose();
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(backend.numDataIds()).toBe(ids);
+    t.dispose();
+  });
+});

@@ -29,12 +29,21 @@ export function originalSlice(): KernelConfig | undefined {
  * (`unstack` of [32, 128, 64] copies 32 × 1 MiB). Same output; strings go to the original kernel.
  */
 function slice(args: KernelArgs): TensorInfo {
-  const backend = args.backend as WasmBackendLike;
   const x = args.inputs.x as TensorInfo;
   if (x.dtype === 'string') {
     return runOriginal(originalKernel, 'Slice', args);
   }
-  const [begin, size] = slice_util.parseSliceParams(x as never, args.attrs.begin, args.attrs.size);
+  return sliceViaViews(args.backend as WasmBackendLike, x, args.attrs.begin, args.attrs.size);
+}
+
+/** Slice a numeric wasm tensor reading the input through heap views (no whole-input copy). */
+export function sliceViaViews(
+  backend: WasmBackendLike,
+  x: TensorInfo,
+  beginIn: number | number[],
+  sizeIn?: number | number[],
+): TensorInfo {
+  const [begin, size] = slice_util.parseSliceParams(x as never, beginIn, sizeIn);
   // Allocate first: malloc may grow the heap, which detaches earlier views of it.
   const out = backend.makeOutput(size, x.dtype);
   const outSize = util.sizeFromShape(size);
