@@ -11,9 +11,30 @@ export {
   listCheckpoints,
 } from './checkpoint-dirs.js';
 export { computeGradients, type GradientResult } from './compute-gradients.js';
+export {
+  type DataParallelOptions,
+  GradientWorkerPool,
+  liveDataParallelWorkers,
+} from './data-parallel-pool.js';
+export type { CreateReplica, Replica } from './data-parallel-protocol.js';
 export { type BestMetricOptions, type BestMetricState, BestMetricTracker } from './early-stopping.js';
-export { NonFiniteLossError, ResumeError, TrainerConfigError, TrainingLogError } from './errors.js';
+export {
+  DataParallelWorkerError,
+  NonFiniteLossError,
+  ResumeError,
+  TrainerConfigError,
+  TrainingLogError,
+} from './errors.js';
 export { JsonlLogWriter, parseJsonlLog, readJsonlLog } from './jsonl-log.js';
+export { microBatchRng } from './micro-batch-rng.js';
+export {
+  type CurvePoint,
+  type CurvesOptions,
+  curvePoints,
+  plotTrainingLog,
+  renderTrainingCurves,
+  trainingCurvesSpec,
+} from './plot.js';
 export {
   createProgressReporter,
   formatLogLine,

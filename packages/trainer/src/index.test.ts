@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import * as api from './index.js';
+
+describe('public API', () => {
+  it('exports the trainer, data sources, plots, logs, errors and the data-parallel pieces', () => {
+    for (const name of [
+      'train',
+      'computeGradients',
+      'arrayBatchSource',
+      'epochRng',
+      'microBatchRng',
+      'BestMetricTracker',
+      'listCheckpoints',
+      'latestCheckpoint',
+      'readJsonlLog',
+      'parseJsonlLog',
+      'JsonlLogWriter',
+      'plotTrainingLog',
+      'renderTrainingCurves',
+      'trainingCurvesSpec',
+      'createProgressReporter',
+      'GradientWorkerPool',
+      'liveDataParallelWorkers',
+      'NonFiniteLossError',
+      'TrainerConfigError',
+      'ResumeError',
+      'TrainingLogError',
+      'DataParallelWorkerError',
+    ])
+      expect(typeof (api as Record<string, unknown>)[name], name).toBe('function');
+  });
+});
