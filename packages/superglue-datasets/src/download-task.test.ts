@@ -53,6 +53,12 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     const url = req.url ?? '';
     hits.set(url, (hits.get(url) ?? 0) + 1);
+    if (url === '/zips/WSC.zip') {
+      // a transfer cut off halfway
+      res.writeHead(200, { 'content-type': 'application/zip', 'content-length': cbZip.length });
+      res.write(cbZip.subarray(0, 1000), () => res.destroy());
+      return;
+    }
     const body = served.get(url);
     if (!body) {
       res.writeHead(404).end('not found');
@@ -152,6 +158,17 @@ describe('downloadTask from a 127.0.0.1 server', () => {
     expect(err).toBeInstanceOf(DownloadError);
     expect((err as Error).message).toMatch(/HTTP 404/);
     expect(cacheEntries()).toEqual(['zips']);
+  });
+
+  it('a transfer cut off halfway is an error and leaves no partial file', async () => {
+    const err = await downloadTask('WSC', { baseUrl: base, cacheDir, allowUnverified: true }).catch((e) => e);
+    expect(err).toBeInstanceOf(DownloadError);
+    expect(cacheEntries()).toEqual(['zips']);
+  });
+
+  it('progress: true drives a cli-progress bar (silent when stderr is not a TTY)', async () => {
+    const result = await downloadTask('CB', { baseUrl: base, cacheDir, sha256: sha(cbZip), progress: true });
+    expect(result.files).toHaveLength(3);
   });
 
   it('accepts a local folder or file:// URL as the base', async () => {

@@ -13,7 +13,7 @@ import {
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { finished } from 'node:stream/promises';
+import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import cliProgress from 'cli-progress';
 import { tempSibling, writeFileAtomic } from './atomic-file.js';
@@ -134,21 +134,24 @@ export async function downloadFile(
   try {
     const { stream, total } = await openSource(url, options.localPath);
     const hash = createHash('sha256');
-    const out = createWriteStream(tmp);
     let received = 0;
     try {
-      for await (const chunk of stream as AsyncIterable<Buffer>) {
-        hash.update(chunk);
-        received += chunk.length;
-        progress.tick(received, total);
-        if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
-      }
+      // pipeline() destroys every stage on failure and waits for the file to close.
+      await pipeline(
+        stream,
+        async function* (source: AsyncIterable<Buffer>) {
+          for await (const chunk of source) {
+            hash.update(chunk);
+            received += chunk.length;
+            progress.tick(received, total);
+            yield chunk;
+          }
+        },
+        createWriteStream(tmp),
+      );
     } catch (err) {
-      out.destroy();
       throw err instanceof DownloadError ? err : new DownloadError(url, (err as Error).message);
     }
-    out.end();
-    await finished(out);
     if (total !== undefined && options.localPath === undefined && received !== total) {
       throw new DownloadError(url, `received ${received} of ${total} bytes`);
     }

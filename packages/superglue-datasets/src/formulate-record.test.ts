@@ -114,7 +114,16 @@ describe('ReCoRD hand-made files (official schema, passage longer than the windo
     const q70 = examples.filter((e) => e.group === 70);
     const windowCount = q70[0]!.windowCount;
     expect(windowCount).toBeGreaterThan(3);
-    for (const e of examples) expect(e.inputIds.length).toBeLessThanOrEqual(maxLength);
+    for (const e of examples) {
+      expect(e.inputIds.length).toBeLessThanOrEqual(maxLength);
+      // every window is [CLS] passage-window [SEP] query [SEP], segment ids 0 then 1
+      const firstSep = e.inputIds.indexOf(SEP);
+      expect(e.tokenTypeIds).toEqual(e.inputIds.map((_, i) => (i <= firstSep ? 0 : 1)));
+      expect(e.inputIds.at(-1)).toBe(SEP);
+      const query = tok.decode(e.inputIds.slice(firstSep + 1, -1));
+      const filled = fillPlaceholder(r.qas.find((q) => q.idx === e.group)!.query, e.candidate);
+      expect(query).toBe(tok.decode(Array.from(tok.encode(filled, null, { addSpecialTokens: false }).ids)));
+    }
 
     const [aliceId] = Array.from(tok.encode('alice', null, { addSpecialTokens: false }).ids);
     const [zurichId] = Array.from(tok.encode('zurich', null, { addSpecialTokens: false }).ids);
