@@ -32,6 +32,17 @@ export {
 } from './model.js';
 export { activation, bmm, dropout, layerNorm, linear } from './ops.js';
 export { checkParity, type ParityExpected, type ParityInputs } from './parity.js';
+export {
+  type DownloadProgress,
+  fromPretrained,
+  type ModelClass,
+  modelFromWeights,
+  type PretrainedOptions,
+  type ResolvedPretrained,
+  resolvePretrained,
+  savePretrained,
+  TOKENIZER_FILES,
+} from './pretrained.js';
 export { SeededRandom } from './rng.js';
 export {
   MAX_HEADER_BYTES,

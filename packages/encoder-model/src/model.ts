@@ -6,6 +6,7 @@ import type { BertConfig } from './config.js';
 import type { LoadReport } from './errors.js';
 import { ShapeMismatchError } from './errors.js';
 import { activation, bmm, dropout, layerNorm, linear } from './ops.js';
+import { fromPretrained, type ModelClass, type PretrainedOptions, savePretrained } from './pretrained.js';
 import { SeededRandom } from './rng.js';
 import type { SafeTensor } from './safetensors.js';
 import { type LoadOptions, loadWeights } from './weights.js';
@@ -107,6 +108,18 @@ export abstract class EncoderModule {
   }
   dispose(): void {
     for (const v of this.namedParameters().values()) v.dispose();
+  }
+  /** Load from a local HF folder or a hub id (see `fromPretrained` in pretrained.ts). */
+  static fromPretrained<T extends EncoderModule>(
+    this: ModelClass<T>,
+    pathOrHubId: string,
+    opts?: PretrainedOptions,
+  ): Promise<{ model: T; report: LoadReport; dir: string }> {
+    return fromPretrained(this, pathOrHubId, opts);
+  }
+  /** Write `config.json` + `model.safetensors` in the layout HF transformers loads. */
+  savePretrained(dir: string, opts?: { tokenizerDir?: string; architecture?: string }): Promise<void> {
+    return savePretrained(this, dir, opts);
   }
 }
 
