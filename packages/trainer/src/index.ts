@@ -41,5 +41,6 @@ export {
   type ProgressMode,
   type ProgressReporter,
 } from './progress.js';
+export { type RunTrainingLoopOptions, runTrainingLoop } from './run-training-loop.js';
 export { type TrainerCallback, type TrainOptions, type TrainResult, train } from './train.js';
 export type { EncoderLike, LogRecord, LossContext, LossFn, ScheduleOptions } from './types.js';

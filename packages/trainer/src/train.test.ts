@@ -148,6 +148,21 @@ describe('train', () => {
     model.dispose();
   });
 
+  it('stops with NonFiniteLossError on a finite loss whose gradient is not finite', async () => {
+    const model = new TinyMlp(1);
+    // sqrt(w - w) adds 0 to the loss but its gradient is inf - inf = NaN
+    const badGradAt5 = (m: TinyMlp, batch: Batch, t: boolean, ctx: Parameters<typeof mseLoss>[3]) => {
+      const l = mseLoss(m, batch, t, ctx);
+      if (ctx.step !== 5) return l;
+      const w = m.params.get('dense2.bias')!;
+      return tf.add(l, tf.sum(tf.sqrt(tf.sub(w, w)))) as tf.Scalar;
+    };
+    const err = await train(baseOptions(model, { lossFn: badGradAt5 })).catch((e) => e);
+    expect(err).toBeInstanceOf(NonFiniteLossError);
+    expect(err.message).toMatch(/non-finite gradient norm \(NaN\) at step 5/);
+    model.dispose();
+  });
+
   it("skips non-finite steps with onNonFinite: 'skip' and leaves the weights unchanged by them", async () => {
     const model = new TinyMlp(1);
     const snapshots: Record<number, Record<string, number[]>> = {};
@@ -287,6 +302,13 @@ describe('train', () => {
     expect(b2.snapshot()).toEqual(a.snapshot());
     expect(stripTime(await readJsonlLog(rb.logPath!))).toEqual(stripTime(await readJsonlLog(ra.logPath!)));
     expect(rb.bestStep).toBe(ra.bestStep);
+    // an explicit checkpoint folder works too, and a folder that is no checkpoint is a ResumeError
+    const b3 = new TinyMlp(98);
+    await train(opts(b3, outB, { resumeFrom: join(outB, `checkpoint-${ra.step}`) }));
+    expect(b3.snapshot()).toEqual(a.snapshot());
+    await expect(train(opts(new TinyMlp(4), outB, { resumeFrom: join(outB, 'nope') }))).rejects.toThrow(
+      ResumeError,
+    );
     // a different seed cannot resume this run
     await expect(train(opts(new TinyMlp(4), outB, { resumeFrom: 'latest', seed: 12 }))).rejects.toThrow(
       ResumeError,
