@@ -210,23 +210,12 @@ function globalNormOf(grads: Record<string, tf.Tensor>): number {
   return v;
 }
 
-/**
- * Train `model` on `trainData`: gradient accumulation, learning-rate schedule, gradient clipping,
- * periodic evaluation, keep-best / keep-last-k checkpoints, early stopping, exact resume (model,
- * optimizer, schedule position, RNG and data position), JSONL logs, progress output, and
- * NaN/Inf detection. See the package README for the semantics of every option.
- */
-export async function train<M extends EncoderLike, B>(opts: TrainOptions<M, B>): Promise<TrainResult> {
-  const { model, lossFn, trainData } = opts;
+function validateOptions<M extends EncoderLike, B>(opts: TrainOptions<M, B>): void {
   const seed = opts.seed ?? 42;
-  const accumSteps = opts.gradientAccumulationSteps ?? 1;
   const maxGradNorm = opts.maxGradNorm ?? 1.0;
-  const logEvery = opts.logEverySteps ?? 10;
-  const evalEvery = opts.evalFn ? opts.evalEverySteps : undefined;
-  const saveEvery = opts.saveEverySteps ?? evalEvery;
   const onNonFinite = opts.onNonFinite ?? 'error';
-  positiveInt('gradientAccumulationSteps', accumSteps);
-  positiveInt('logEverySteps', logEvery);
+  positiveInt('gradientAccumulationSteps', opts.gradientAccumulationSteps);
+  positiveInt('logEverySteps', opts.logEverySteps);
   positiveInt('evalEverySteps', opts.evalEverySteps);
   positiveInt('saveEverySteps', opts.saveEverySteps);
   positiveInt('maxSteps', opts.maxSteps);
@@ -246,11 +235,40 @@ export async function train<M extends EncoderLike, B>(opts: TrainOptions<M, B>):
     throw new TrainerConfigError("resumeFrom: 'latest' needs outputDir");
   if (opts.loadBestModelAtEnd && (!opts.outputDir || !opts.evalFn))
     throw new TrainerConfigError('loadBestModelAtEnd needs outputDir and evalFn');
+}
 
-  const params = model.namedParameters();
-  const ownsOptimizer = !(opts.optimizer instanceof AdamW);
-  const optimizer =
-    opts.optimizer instanceof AdamW ? opts.optimizer : new AdamW(params, opts.optimizer as AdamWOptions);
+/**
+ * Train `model` on `trainData`: gradient accumulation, learning-rate schedule, gradient clipping,
+ * periodic evaluation, keep-best / keep-last-k checkpoints, early stopping, exact resume (model,
+ * optimizer, schedule position, RNG and data position), JSONL logs, progress output, and
+ * NaN/Inf detection. See the package README for the semantics of every option.
+ */
+export async function train<M extends EncoderLike, B>(opts: TrainOptions<M, B>): Promise<TrainResult> {
+  validateOptions(opts);
+  const params = opts.model.namedParameters();
+  if (opts.optimizer instanceof AdamW) return runTraining(opts, params, opts.optimizer);
+  // An optimizer the trainer creates is also freed by it, however the run ends.
+  const optimizer = new AdamW(params, opts.optimizer as AdamWOptions);
+  try {
+    return await runTraining(opts, params, optimizer);
+  } finally {
+    optimizer.dispose();
+  }
+}
+
+async function runTraining<M extends EncoderLike, B>(
+  opts: TrainOptions<M, B>,
+  params: Map<string, tf.Variable>,
+  optimizer: AdamW,
+): Promise<TrainResult> {
+  const { model, lossFn, trainData } = opts;
+  const seed = opts.seed ?? 42;
+  const accumSteps = opts.gradientAccumulationSteps ?? 1;
+  const maxGradNorm = opts.maxGradNorm ?? 1.0;
+  const logEvery = opts.logEverySteps ?? 10;
+  const evalEvery = opts.evalFn ? opts.evalEverySteps : undefined;
+  const saveEvery = opts.saveEverySteps ?? evalEvery;
+  const onNonFinite = opts.onNonFinite ?? 'error';
   const batchesPerEpoch =
     opts.epochs !== undefined ? countBatches(trainData, seed) : trainData.batchesPerEpoch;
   const totalSteps = opts.maxSteps ?? Math.ceil((opts.epochs! * batchesPerEpoch!) / accumSteps);
@@ -508,7 +526,6 @@ export async function train<M extends EncoderLike, B>(opts: TrainOptions<M, B>):
     progress.stop();
     await pool?.close();
     accumulator.reset();
-    if (ownsOptimizer) optimizer.dispose();
   }
 
   if (outputDir && tracker.bestStep !== null) {
