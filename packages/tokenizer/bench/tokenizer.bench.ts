@@ -1,0 +1,66 @@
+/**
+ * Throughput: ours vs HF Rust `tokenizers` (per line and encodeBatch) vs `@huggingface/tokenizers`
+ * (pure JS) on the first 20,000 lines of gutenberg.valid.txt with bert-base-uncased.
+ * Run: npm run bench -w @selfevo/tokenizer   (env BENCH_LINES to change the line count)
+ */
+import { readFileSync } from 'node:fs';
+import { Tokenizer as HfJsTokenizer } from '@huggingface/tokenizers';
+import { Tokenizer as RustTokenizer } from 'tokenizers';
+import { dataDir } from '../src/data-path.js';
+import { Tokenizer } from '../src/index.js';
+
+const N = Number(process.env.BENCH_LINES ?? 20_000);
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+const lines = readFileSync(dataDir('corpus', 'gutenberg.valid.txt'), 'utf8').split('\n').slice(0, N);
+const tokJsonPath = dataDir('vocab', 'bert-base-uncased', 'tokenizer.json');
+const tokJson = JSON.parse(readFileSync(tokJsonPath, 'utf8'));
+const chars = lines.reduce((a, l) => a + l.length, 0);
+
+async function time(name: string, fn: () => Promise<number> | number): Promise<number> {
+  let best = Number.POSITIVE_INFINITY;
+  let tokens = 0;
+  for (let r = 0; r < REPEAT; r++) {
+    const t0 = performance.now();
+    tokens = await fn();
+    best = Math.min(best, (performance.now() - t0) / 1000);
+  }
+  console.log(`${name.padEnd(44)} ${best.toFixed(3)} s  (${tokens} tokens, best of ${REPEAT})`);
+  return best;
+}
+
+console.log(`${lines.length} lines, ${chars} chars, bert-base-uncased`);
+const ours = Tokenizer.fromJSON(tokJson);
+const rust = RustTokenizer.fromFile(tokJsonPath);
+const hfjs = new HfJsTokenizer(tokJson, {});
+
+const tOurs = await time('ours encode per line (with offsets)', () => {
+  let n = 0;
+  for (const l of lines) n += ours.encode(l).ids.length;
+  return n;
+});
+const tOursBatch = await time('ours encodeBatch', () => {
+  let n = 0;
+  for (const e of ours.encodeBatch(lines)) n += e.ids.length;
+  return n;
+});
+const tRustLine = await time('tokenizers (Rust) encode per line', async () => {
+  let n = 0;
+  for (const l of lines) n += (await rust.encode(l)).getIds().length;
+  return n;
+});
+const tRustBatch = await time('tokenizers (Rust) encodeBatch', async () => {
+  let n = 0;
+  for (const e of await rust.encodeBatch(lines)) n += e.getIds().length;
+  return n;
+});
+const tJs = await time('@huggingface/tokenizers (pure JS, no offsets)', () => {
+  let n = 0;
+  for (const l of lines) n += hfjs.encode(l).ids.length;
+  return n;
+});
+
+const best = Math.min(tOurs, tOursBatch);
+console.log('\nratios (time of other / time of ours; > 1 means ours is faster)');
+console.log(`  vs @huggingface/tokenizers : ${(tJs / best).toFixed(2)}x   (bar: >= 1)`);
+console.log(`  vs Rust encodeBatch        : ${(tRustBatch / best).toFixed(2)}x   (bar: >= 0.5)`);
+console.log(`  vs Rust per line           : ${(tRustLine / best).toFixed(2)}x`);
