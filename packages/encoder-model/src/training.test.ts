@@ -97,6 +97,27 @@ describeEachBackend('training', () => {
     model.dispose();
   });
 
+  it('crossEntropy equals −mean log softmax at the labels (value and gradient)', () => {
+    tf.tidy(() => {
+      const L = [
+        [1.0, -2.0, 0.5],
+        [0.3, 0.2, -1.0],
+      ];
+      const labels = [2, 0];
+      const ref = -(
+        L.map((row, i) => row[labels[i]] - Math.log(row.reduce((a, x) => a + Math.exp(x), 0))).reduce(
+          (a, b) => a + b,
+        ) / 2
+      );
+      const logits = tf.tensor2d(L);
+      expect(crossEntropy(logits, labels).dataSync()[0]).toBeCloseTo(ref, 5);
+      const g = tf.grad((x) => crossEntropy(x as tf.Tensor2D, labels))(logits);
+      const soft = tf.softmax(logits).arraySync() as number[][];
+      const expected = soft.map((row, i) => row.map((p, j) => (p - (j === labels[i] ? 1 : 0)) / 2));
+      expectAllClose(g, expected, 1e-6);
+    });
+  });
+
   it('attention mask: padded tokens do not change the other positions', () => {
     const enc = new BertModel(cfg, { seed: 5 });
     tf.tidy(() => {
