@@ -25,7 +25,9 @@ describe('GPT-2 byte-level BPE parity with HF tokenizers (Rust)', () => {
       hf,
       standardVariants(strings, { pairStep: 4, pairTruncEvery: 4, strategyEvery: 40, noSpecialEvery: 1000 }),
     );
-    console.log(`gpt2: ${strings.length} strings, ${rep.compared} encodings compared, ${rep.bothErrors} both-error`);
+    console.log(
+      `gpt2: ${strings.length} strings, ${rep.compared} encodings compared, ${rep.bothErrors} both-error`,
+    );
     expect(rep.mismatches).toEqual([]);
     expect(rep.compared).toBeGreaterThan(strings.length);
   });

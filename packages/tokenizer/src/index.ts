@@ -14,3 +14,4 @@ export {
   Tokenizer,
   type TruncationStrategy,
 } from './tokenizer.js';
+export * from './trainers/index.js';
