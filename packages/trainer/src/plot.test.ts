@@ -102,6 +102,20 @@ describe('plots', () => {
     expect(spec.data.values.length).toBe(28);
   });
 
+  it('curvePoints: eval metric filter, extra train series, non-finite values left out', () => {
+    const recs: LogRecord[] = [
+      { type: 'train', step: 1, epoch: 0, elapsed_ms: 0, loss: 2, learning_rate: 0.1, grad_norm: 3 },
+      { type: 'train', step: 2, epoch: 0, elapsed_ms: 0, loss: null, learning_rate: 0.1, grad_norm: null },
+      { type: 'eval', step: 2, epoch: 0, elapsed_ms: 0, eval_loss: 1.5, eval_f1: 0.4, eval_em: 0.2 },
+    ];
+    expect(curvePoints(recs, { extraTrainSeries: ['grad_norm'], evalMetrics: ['f1', 'eval_loss'] })).toEqual([
+      { step: 1, panel: 'loss', series: 'train', value: 2 },
+      { step: 1, panel: 'grad_norm', series: 'train', value: 3 },
+      { step: 2, panel: 'loss', series: 'eval', value: 1.5 },
+      { step: 2, panel: 'f1', series: 'eval', value: 0.4 },
+    ]);
+  });
+
   it('rejects a log with nothing to plot', async () => {
     const empty: LogRecord[] = [{ type: 'train', step: 1, epoch: 0, elapsed_ms: 0, loss: null }];
     await expect(renderTrainingCurves(empty)).rejects.toThrow(TrainingLogError);
