@@ -1,3 +1,4 @@
+import { SeededRandom } from '@selfevo/encoder-model';
 import * as tf from '@tensorflow/tfjs-core';
 import type { EncoderLike, LossContext, LossFn } from './types.js';
 
@@ -13,13 +14,14 @@ export interface GradientResult {
  * Compute the loss of one (micro)batch and its gradients with respect to the model's trainable
  * parameters. Pure with respect to the model (no update). This is the unit of work the
  * data-parallel option hands to each worker, so it must not depend on any trainer state beyond
- * its arguments. The caller owns (and must dispose) the returned gradient tensors.
+ * its arguments. The caller owns (and must dispose) the returned gradient tensors. `ctx`
+ * defaults to a generator seeded with 0 and step 0.
  */
 export function computeGradients<M extends EncoderLike, B>(
   model: M,
   lossFn: LossFn<M, B>,
   batch: B,
-  ctx: LossContext,
+  ctx: LossContext = { rng: new SeededRandom(0), step: 0 },
 ): GradientResult {
   const params = model.namedParameters();
   const byVarName = new Map<string, string>();

@@ -33,6 +33,7 @@ async function main(): Promise<void> {
     throw new TypeError(`data-parallel workerModule ${init.workerModule} does not export createReplica()`);
   const replica = await mod.createReplica({ workerIndex: init.workerIndex, workers: init.workers });
   const model = replica.model as EncoderLike;
+  model.setTraining(true); // as the main thread's model during training steps
   const params = model.namedParameters();
   const views = init.params.map((p) => ({
     spec: p,
