@@ -1,1 +1,59 @@
-export {};
+export {
+  type BackboneFingerprint,
+  backboneFingerprint,
+  type LoadedPrompt,
+  type LoadPromptOptions,
+  loadPrompt,
+  PROMPT_CONFIG_FILE,
+  PROMPT_FORMAT,
+  PROMPT_WEIGHTS_FILE,
+  type PromptMetadata,
+  type SavePromptOptions,
+  savePrompt,
+} from './artifact.js';
+export { PromptArtifactError, PromptConfigError, PromptMismatchError } from './errors.js';
+export {
+  type ActivationSimilarity,
+  activationSimilarity,
+  type FfnActivationOptions,
+  ffnActivations,
+  PandaDistiller,
+  type PandaLossOptions,
+  type PandaTeacher,
+  pandaKdWeight,
+  pandaLambda,
+  pandaLoss,
+} from './panda.js';
+export {
+  crossEntropyLoss,
+  type PromptableModel,
+  type PromptBatch,
+  type PromptLoss,
+  PromptTrainer,
+  type PromptTrainerOptions,
+  promptedInputs,
+} from './prompt-trainer.js';
+export {
+  fitTokenIds,
+  frequentWordPieceIds,
+  type PromptInitInfo,
+  type PromptMode,
+  type PromptTensorData,
+  type PromptTuningConfig,
+  type PromptTuningInit,
+  SoftPrompt,
+} from './soft-prompt.js';
+export {
+  cosine,
+  type PromptLike,
+  type PromptTokens,
+  promptSimilarity,
+  promptTokens,
+  type RankedSource,
+  rankSources,
+  type SourcePrompt,
+  type SpotInit,
+  type SpotInitOptions,
+  type SpotMetric,
+  spotInit,
+} from './spot.js';

@@ -1,0 +1,35 @@
+// Node file-system access, loaded lazily so that browser bundles never pull in `node:fs`.
+type Fs = typeof import('node:fs/promises');
+type Path = typeof import('node:path');
+
+let cached: { fs: Fs; path: Path } | undefined;
+
+export async function nodeIo(): Promise<{ fs: Fs; path: Path }> {
+  if (cached) return cached;
+  const fsName = 'node:fs/promises';
+  const pathName = 'node:path';
+  try {
+    const [fs, path] = await Promise.all([
+      import(/* @vite-ignore */ fsName) as Promise<Fs>,
+      import(/* @vite-ignore */ pathName) as Promise<Path>,
+    ]);
+    cached = { fs, path };
+    return cached;
+  } catch (e) {
+    throw new Error('saving and loading prompts needs Node (node:fs)', { cause: e });
+  }
+}
+
+/** Write a file: a temp file in the same folder, fsync, then rename over the target. */
+export async function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
+  const { fs } = await nodeIo();
+  const tmp = `${file}.tmp-${process.pid}-${Date.now().toString(36)}`;
+  const fh = await fs.open(tmp, 'w');
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await fs.rename(tmp, file);
+}
