@@ -5,7 +5,7 @@ import {
   makeConfig,
   SeededRandom,
 } from '@selfevo/encoder-model';
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { PromptBatch } from '../prompt-trainer.js';
 
 export const tinyConfig: BertConfig = makeConfig({
