@@ -6,8 +6,25 @@ import type { HiddenAct } from './config.js';
 import { SeededRandom } from './rng.js';
 
 /**
+ * Column sums of m [N, C] → [C] as a matMul with a row of ones: a reduction over axis 0 in the
+ * wasm Sum kernel transposes its input first, which costs more than the GEMM.
+ */
+export function colSum(m: tf.Tensor2D): tf.Tensor1D {
+  return tf.reshape(tf.matMul(tf.ones([1, m.shape[0]]), m), [m.shape[1]]);
+}
+
+/**
+ * dW [out, in] of y = x·Wᵀ: dyᵀ·x, or (xᵀ·dy)ᵀ when x is the narrower activation — either way
+ * one explicit transpose of the smaller activation (plus a weight-sized one), no transpose flags.
+ */
+function weightGrad(dy: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor2D {
+  if (x.shape[1] < dy.shape[1]) return tf.transpose(tf.matMul(tf.transpose(x), dy)) as tf.Tensor2D;
+  return tf.matMul(tf.transpose(dy), x);
+}
+
+/**
  * y = x·Wᵀ + b for x [N, in], W [out, in] (PyTorch/HF layout), b [out].
- * Gradients: dx = dy·W, dW = dyᵀ·x, db = Σ dy — all without transpose flags.
+ * Gradients: dx = dy·W, dW (see weightGrad), db = column sums of dy — no transpose flags.
  */
 export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
   if (b) return linearBias(x, w, b);
@@ -26,7 +43,7 @@ const linearBias = tf.customGrad((x, w, b, save) => {
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [xs, ws] = saved as tf.Tensor2D[];
       const dy2 = dy as tf.Tensor2D;
-      return [tf.matMul(dy2, ws), tf.matMul(tf.transpose(dy2), xs), tf.sum(dy2, 0)];
+      return [tf.matMul(dy2, ws), weightGrad(dy2, xs), colSum(dy2)];
     },
   };
 }) as unknown as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
@@ -39,7 +56,7 @@ const linearNoBias = tf.customGrad((x, w, save) => {
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [xs, ws] = saved as tf.Tensor2D[];
       const dy2 = dy as tf.Tensor2D;
-      return [tf.matMul(dy2, ws), tf.matMul(tf.transpose(dy2), xs)];
+      return [tf.matMul(dy2, ws), weightGrad(dy2, xs)];
     },
   };
 }) as unknown as (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
@@ -57,36 +74,102 @@ export const bmm = tf.customGrad((a, b, save) => {
   };
 }) as unknown as (a: tf.Tensor3D, b: tf.Tensor3D) => tf.Tensor3D;
 
-/** LayerNorm over the last axis (biased variance, as PyTorch). */
+/**
+ * LayerNorm over the last axis (biased variance, as PyTorch), with a hand-written gradient:
+ * dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)) with ĝ = dy·γ; dγ = Σ dy·x̂, dβ = Σ dy over rows.
+ */
 export function layerNorm(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): tf.Tensor {
-  const axis = x.rank - 1;
-  const mean = tf.mean(x, axis, true);
-  const centered = tf.sub(x, mean);
-  const variance = tf.mean(tf.square(centered), axis, true);
-  const normed = tf.mul(centered, tf.rsqrt(tf.add(variance, tf.scalar(eps))));
-  return tf.add(tf.mul(normed, gamma), beta);
+  const H = x.shape[x.rank - 1];
+  const x2 = x.rank === 2 ? (x as tf.Tensor2D) : tf.reshape(x, [-1, H]);
+  const y = layerNorm2d(x2 as tf.Tensor2D, gamma, beta, tf.scalar(eps));
+  return x.rank === 2 ? y : tf.reshape(y, x.shape);
 }
+
+const layerNorm2d = tf.customGrad((x, gamma, beta, eps, save) => {
+  const x2 = x as tf.Tensor2D;
+  const mean = tf.mean(x2, 1, true); // [N, 1]
+  const centered = tf.sub(x2, mean); // [N, H]
+  const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(centered), 1, true), eps as tf.Scalar)); // [N, 1]
+  const xhat = tf.mul(centered, rstd); // [N, H]
+  (save as unknown as tf.GradSaveFunc)([xhat, rstd, gamma as tf.Tensor]);
+  return {
+    value: tf.add(tf.mul(xhat, gamma as tf.Tensor), beta as tf.Tensor),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [xh, rs, g] = saved;
+      const dy2 = dy as tf.Tensor2D;
+      const gh = tf.mul(dy2, g); // [N, H]
+      const dx = tf.mul(
+        tf.sub(tf.sub(gh, tf.mean(gh, 1, true)), tf.mul(xh, tf.mean(tf.mul(gh, xh), 1, true))),
+        rs,
+      );
+      return [dx, colSum(tf.mul(dy2, xh) as tf.Tensor2D), colSum(dy2), tf.zerosLike(eps as tf.Tensor)];
+    },
+  };
+}) as unknown as (x: tf.Tensor2D, g: tf.Tensor1D, b: tf.Tensor1D, eps: tf.Scalar) => tf.Tensor2D;
 
 /** The feed-forward activation named by HF's `hidden_act`. */
 export function activation(x: tf.Tensor, act: HiddenAct): tf.Tensor {
   switch (act) {
     case 'relu':
       return tf.relu(x);
-    case 'gelu': // x·Φ(x) = ½x(1 + erf(x/√2))
-      return tf.mul(
-        tf.mul(x, tf.scalar(0.5)),
-        tf.add(tf.scalar(1), tf.erf(tf.mul(x, tf.scalar(Math.SQRT1_2)))),
-      );
-    case 'gelu_new': {
-      // ½x(1 + tanh(√(2/π)(x + 0.044715x³)))
-      const inner = tf.mul(
-        tf.add(x, tf.mul(tf.pow(x, tf.scalar(3)), tf.scalar(0.044715))),
-        tf.scalar(Math.sqrt(2 / Math.PI)),
-      );
-      return tf.mul(tf.mul(x, tf.scalar(0.5)), tf.add(tf.scalar(1), tf.tanh(inner)));
-    }
+    case 'gelu':
+      return geluErf(x);
+    case 'gelu_new':
+      return geluTanh(x);
   }
 }
+
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+
+// gelu(x) = x·Φ(x) = ½x(1 + erf(x/√2)); gelu'(x) = Φ(x) + x·φ(x). A custom gradient: tfjs's
+// Multiply gradient copies (casts) both operands, which the composite formula would pay 3×.
+const geluErf = tf.customGrad((x, save) => {
+  const xs = x as tf.Tensor;
+  const cdf = tf.mul(tf.add(tf.erf(tf.mul(xs, tf.scalar(Math.SQRT1_2))), tf.scalar(1)), tf.scalar(0.5)); // Φ(x)
+  (save as unknown as tf.GradSaveFunc)([xs, cdf]);
+  return {
+    value: tf.mul(xs, cdf),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [x0, c] = saved;
+      const pdf = tf.mul(tf.exp(tf.mul(tf.square(x0), tf.scalar(-0.5))), tf.scalar(INV_SQRT_2PI)); // φ(x)
+      return [tf.mul(dy, tf.add(c, tf.mul(x0, pdf)))];
+    },
+  };
+}) as unknown as (x: tf.Tensor) => tf.Tensor;
+
+// gelu_new(x) = ½x(1 + tanh(u)), u = √(2/π)(x + 0.044715x³);
+// derivative ½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²).
+const geluTanh = tf.customGrad((x, save) => {
+  const xs = x as tf.Tensor;
+  const x2 = tf.square(xs);
+  const t = tf.tanh(
+    tf.mul(tf.mul(xs, tf.add(tf.mul(x2, tf.scalar(0.044715)), tf.scalar(1))), tf.scalar(SQRT_2_OVER_PI)),
+  );
+  (save as unknown as tf.GradSaveFunc)([xs, t]);
+  return {
+    value: tf.mul(tf.mul(xs, tf.scalar(0.5)), tf.add(t, tf.scalar(1))),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [x0, t0] = saved;
+      const du = tf.mul(
+        tf.add(tf.mul(tf.square(x0), tf.scalar(3 * 0.044715)), tf.scalar(1)),
+        tf.scalar(SQRT_2_OVER_PI),
+      );
+      const dt = tf.mul(tf.sub(tf.scalar(1), tf.square(t0)), du);
+      const d = tf.mul(tf.add(tf.add(t0, tf.scalar(1)), tf.mul(x0, dt)), tf.scalar(0.5));
+      return [tf.mul(dy, d)];
+    },
+  };
+}) as unknown as (x: tf.Tensor) => tf.Tensor;
+
+/** x·mask with the gradient dy·mask only (the mask is a constant). */
+const maskMul = tf.customGrad((x, mask, save) => {
+  (save as unknown as tf.GradSaveFunc)([mask as tf.Tensor]);
+  return {
+    value: tf.mul(x as tf.Tensor, mask as tf.Tensor),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(dy, saved[0]), tf.zerosLike(saved[0])],
+  };
+}) as unknown as (x: tf.Tensor, mask: tf.Tensor) => tf.Tensor;
 
 /**
  * Inverted dropout. The keep mask (0 or 1/(1−rate)) is drawn in JS from a generator seeded by
@@ -102,5 +185,5 @@ export function dropout(x: tf.Tensor, rate: number, rng: SeededRandom | undefine
   const keep = 1 / (1 - rate);
   const threshold = Math.floor(rate * 4294967296); // keep when a uniform uint32 ≥ rate·2³²
   for (let i = 0; i < n; i++) if (gen.nextUint32() >= threshold) mask[i] = keep;
-  return tf.mul(x, tf.tensor(mask, x.shape, 'float32'));
+  return maskMul(x, tf.tensor(mask, x.shape, 'float32'));
 }

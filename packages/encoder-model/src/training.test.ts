@@ -11,7 +11,7 @@ import {
   crossEntropy,
 } from './heads.js';
 import { BertModel } from './model.js';
-import { bmm, linear } from './ops.js';
+import { activation, bmm, dropout, layerNorm, linear } from './ops.js';
 import { SeededRandom } from './rng.js';
 import { sampleMaskedPositions, valueAndGrads } from './train-utils.js';
 
@@ -230,5 +230,79 @@ describeEachBackend('training', () => {
     rob.dispose();
     cls.dispose();
     for (const v of span.head.params.values()) v.dispose();
+  });
+});
+
+describeEachBackend('layerNorm custom gradient', () => {
+  it('equals autodiff of the plain formula (2-D and 3-D inputs)', () => {
+    tf.tidy(() => {
+      const r = new SeededRandom(9);
+      const rand = (...s: number[]) =>
+        tf.tensor(
+          Float32Array.from({ length: s.reduce((a, b) => a * b) }, () => r.normal()),
+          s,
+        );
+      for (const shape of [
+        [5, 8],
+        [2, 3, 8],
+      ]) {
+        const x = rand(...shape);
+        const g = rand(8) as tf.Tensor1D;
+        const b = rand(8) as tf.Tensor1D;
+        const up = rand(...shape);
+        const plain = (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+          const m = tf.mean(x, -1, true);
+          const c = tf.sub(x, m);
+          const v = tf.mean(tf.square(c), -1, true);
+          return tf.add(tf.mul(tf.div(c, tf.sqrt(tf.add(v, 1e-12))), g), b);
+        };
+        const ours = tf.grads((x, g, b) =>
+          tf.sum(tf.mul(layerNorm(x, g as tf.Tensor1D, b as tf.Tensor1D, 1e-12), up)),
+        )([x, g, b]);
+        const ref = tf.grads((x, g, b) => tf.sum(tf.mul(plain(x, g, b), up)))([x, g, b]);
+        for (const [i, t] of ours.entries()) expectAllClose(t, ref[i], 1e-4);
+        expectAllClose(layerNorm(x, g, b, 1e-12), plain(x, g, b), 1e-5);
+      }
+    });
+  });
+});
+
+describeEachBackend('activations and dropout', () => {
+  it('gelu (erf), gelu_new (tanh): values and gradients match the composite formulas', () => {
+    tf.tidy(() => {
+      const x = tf.linspace(-5, 5, 41);
+      const erfRef = (t: tf.Tensor) => tf.mul(tf.mul(t, 0.5), tf.add(1, tf.erf(tf.mul(t, Math.SQRT1_2))));
+      const tanhRef = (t: tf.Tensor) =>
+        tf.mul(
+          tf.mul(t, 0.5),
+          tf.add(1, tf.tanh(tf.mul(tf.add(t, tf.mul(tf.pow(t, 3), 0.044715)), Math.sqrt(2 / Math.PI)))),
+        );
+      for (const [act, ref] of [
+        ['gelu', erfRef],
+        ['gelu_new', tanhRef],
+      ] as const) {
+        expectAllClose(activation(x, act), ref(x), 1e-5);
+        expectAllClose(
+          tf.grad((t) => tf.sum(activation(t, act)))(x),
+          tf.grad((t) => tf.sum(ref(t)))(x),
+          1e-5,
+        );
+      }
+    });
+  });
+  it('dropout: seeded, inverted scaling, gradient is the mask', () => {
+    tf.tidy(() => {
+      const x = tf.ones([200, 50]);
+      const a = dropout(x, 0.1, new SeededRandom(1));
+      const b = dropout(x, 0.1, new SeededRandom(1));
+      expectAllClose(a, b, 0);
+      const kept = tf.sum(tf.cast(tf.greater(a, 0), 'float32')).dataSync()[0] / x.size;
+      expect(kept).toBeGreaterThan(0.88);
+      expect(kept).toBeLessThan(0.92);
+      expect(tf.max(a).dataSync()[0]).toBeCloseTo(1 / 0.9, 5);
+      const g = tf.grad((t) => tf.sum(dropout(t, 0.1, new SeededRandom(1))))(x);
+      expectAllClose(g, a, 0);
+      expect(dropout(x, 0.1, undefined)).toBe(x);
+    });
   });
 });
