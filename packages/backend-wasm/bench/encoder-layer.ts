@@ -9,121 +9,22 @@
  *
  * The machine is shared and noisy: compare the ratios printed here, measured in one run.
  */
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { build } from 'esbuild';
 import { registerWasmBackend, registerWasmKernelFixes, unregisterWasmKernelFixes } from '../src/index.js';
+import {
+  FFN,
+  H,
+  HEADS,
+  layerLoss,
+  makeParams,
+  median,
+  paddingMask,
+  rand,
+  registerGradients,
+  T,
+} from './layer.js';
 
 const B = 8;
-const T = 128;
-const H = 256;
-const HEADS = 4;
-const D = H / HEADS;
-const FFN = 1024;
-
-function rand(shape: number[], seed: number, scale = 0.05): tf.Tensor {
-  return tf.mul(tf.randomUniform(shape, -1, 1, 'float32', seed), scale);
-}
-
-function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor {
-  const { mean, variance } = tf.moments(x, -1, true);
-  return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-12))), gamma), beta);
-}
-
-function gelu(x: tf.Tensor): tf.Tensor {
-  // tanh approximation
-  // x³ as x·x·x: tf.pow with a tensor exponent also differentiates the exponent (log, where).
-  const inner = tf.mul(tf.add(x, tf.mul(tf.mul(x, tf.mul(x, x)), 0.044715)), Math.sqrt(2 / Math.PI));
-  return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
-}
-
-function heads(x2d: tf.Tensor): tf.Tensor {
-  return tf.transpose(tf.reshape(x2d, [B, T, HEADS, D]), [0, 2, 1, 3]); // [B, h, T, d]
-}
-
-const names = [
-  'wq',
-  'bq',
-  'wk',
-  'bk',
-  'wv',
-  'bv',
-  'wo',
-  'bo',
-  'g1',
-  'b1n',
-  'w1',
-  'b1',
-  'w2',
-  'b2',
-  'g2',
-  'b2n',
-];
-
-function makeParams(): tf.Tensor[] {
-  const shapes: Record<string, number[]> = {
-    wq: [H, H],
-    wk: [H, H],
-    wv: [H, H],
-    wo: [H, H],
-    w1: [H, FFN],
-    w2: [FFN, H],
-    bq: [H],
-    bk: [H],
-    bv: [H],
-    bo: [H],
-    b1: [FFN],
-    b2: [H],
-    b1n: [H],
-    b2n: [H],
-  };
-  return names.map((n, i) => {
-    if (n === 'g1' || n === 'g2') return tf.ones([H]);
-    return rand(shapes[n], 100 + i);
-  });
-}
-
-/** Loss of one encoder layer (post-LN, BERT style) on x [B, T, H] with a padding mask. */
-function layerLoss(x: tf.Tensor, maskBias: tf.Tensor, p: tf.Tensor[]): tf.Scalar {
-  const [wq, bq, wk, bk, wv, bv, wo, bo, g1, b1n, w1, b1, w2, b2, g2, b2n] = p;
-  const x2 = tf.reshape(x, [B * T, H]);
-  const q = heads(tf.add(tf.matMul(x2, wq), bq));
-  const k = heads(tf.add(tf.matMul(x2, wk), bk));
-  const v = heads(tf.add(tf.matMul(x2, wv), bv));
-  const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(D)), maskBias); // [B,h,T,T]
-  const ctx = tf.matMul(tf.softmax(scores), v); // [B,h,T,d]
-  const merged = tf.reshape(tf.transpose(ctx, [0, 2, 1, 3]), [B * T, H]);
-  const h1 = layerNorm(tf.add(x2, tf.add(tf.matMul(merged, wo), bo)), g1, b1n);
-  const ff = tf.add(tf.matMul(gelu(tf.add(tf.matMul(h1, w1), b1)), w2), b2);
-  const out = layerNorm(tf.add(h1, ff), g2, b2n);
-  return tf.mean(tf.square(out));
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-/**
- * Register tfjs-core's gradients. Its `dist/register_all_gradients.js` uses extensionless imports
- * plain Node ESM cannot load, so bundle it in memory (as @selfevo/backend does at build time; this
- * package cannot depend on @selfevo/backend, which depends on it). The registry is global.
- */
-async function registerGradients(): Promise<void> {
-  const require = createRequire(import.meta.url);
-  const coreDir = join(require.resolve('@tensorflow/tfjs-core/package.json'), '..');
-  const res = await build({
-    entryPoints: [join(coreDir, 'dist', 'register_all_gradients.js')],
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    write: false,
-    logLevel: 'warning',
-  });
-  const code = Buffer.from(res.outputFiles[0].contents).toString('base64');
-  await import(`data:text/javascript;base64,${code}`);
-}
 
 async function main(): Promise<void> {
   await registerGradients();
@@ -133,10 +34,7 @@ async function main(): Promise<void> {
 
   const x = rand([B, T, H], 1, 1);
   // Last 16 positions of every sequence are padding.
-  const maskBias = tf.tidy(() => {
-    const m = tf.concat([tf.zeros([B, 1, 1, T - 16]), tf.fill([B, 1, 1, 16], -1e9)], 3);
-    return m;
-  });
+  const maskBias = paddingMask(B, 16);
   const params = makeParams();
   const step = () =>
     tf.tidy(() => {
