@@ -22,7 +22,7 @@ describe('bert-base-uncased parity with HF tokenizers (Rust)', () => {
     const rep = await runParity(
       ours,
       hf,
-      standardVariants(strings, { pairStep: 2, pairTruncEvery: 4, strategyEvery: 40, noSpecialEvery: 10 }),
+      standardVariants(strings, { pairStep: 3, pairTruncEvery: 4, strategyEvery: 40, noSpecialEvery: 10 }),
     );
     console.log(
       `bert tokenizer.json: ${strings.length} strings, ${rep.compared} encodings compared, ${rep.bothErrors} both-error, ${rep.guarded} guarded`,
@@ -47,7 +47,7 @@ describe('bert-base-uncased parity with HF tokenizers (Rust)', () => {
     const rep = await runParity(
       ours,
       hf,
-      standardVariants(strings, { pairStep: 8, pairTruncEvery: 4, strategyEvery: 20, noSpecialEvery: 20 }),
+      standardVariants(strings, { pairStep: 16, pairTruncEvery: 4, strategyEvery: 20, noSpecialEvery: 20 }),
     );
     console.log(`bert vocab.txt: ${strings.length} strings, ${rep.compared} encodings compared`);
     expect(rep.mismatches).toEqual([]);

@@ -69,10 +69,9 @@ export class RawEncoding {
     return e;
   }
 
-  /** Mark every token as belonging to sequence `id` (overflowing windows too, as HF 0.23 does). */
+  /** Mark every token as belonging to sequence `id` (not the overflowing windows). */
   setSequenceId(id: number): void {
     this.sequenceRanges.set(id, [0, this.length]);
-    for (const o of this.overflowing) o.setSequenceId(id);
   }
 
   setTypeIds(typeId: number): void {

@@ -156,18 +156,20 @@ export class NormalizedString {
   }
 
   /**
-   * Unicode normalization (NFC/NFD/NFKC/NFKD). Works per combining sequence (a character followed by
-   * marks); output character j of a sequence aligns to input character min(j, n - 1).
+   * Unicode normalization (NFC/NFD/NFKC/NFKD), per combining sequence (a character followed by marks).
+   * Output characters are mapped to input characters through their decomposed lengths: a composed
+   * character aligns to the first character it replaces, decomposed pieces to their source character.
    */
   unicodeNormalize(form: 'NFC' | 'NFD' | 'NFKC' | 'NFKD'): this {
     const s = this.normalized;
     if (s.normalize(form) === s) return this;
+    const decomp = form === 'NFC' || form === 'NFD' ? 'NFD' : 'NFKD';
+    const dlen = (ch: string) => Array.from(ch.normalize(decomp)).length;
     const parts: string[] = [];
     const al: number[] = [];
     const isMark = /\p{M}/u;
     let i = 0;
     while (i < s.length) {
-      // collect one combining sequence: starter + marks
       const starts: number[] = [];
       let j = i;
       do {
@@ -177,16 +179,21 @@ export class NormalizedString {
       } while (j < s.length && isMark.test(String.fromCodePoint(codePointAt(s, j))));
       const seg = s.slice(i, j);
       const out = seg.normalize(form);
-      const outChars = Array.from(out);
       const n = starts.length;
-      for (let k = 0; k < outChars.length; k++) {
-        const src = Math.min(k, n - 1);
+      // cumulative decomposed lengths of the input characters
+      const cum: number[] = [0];
+      for (let k = 0; k < n; k++) cum.push(cum[k] + dlen(s.slice(starts[k], k + 1 < n ? starts[k + 1] : j)));
+      let d = 0;
+      let src = 0;
+      for (const ch of out) {
+        while (src + 1 < n && cum[src + 1] <= d) src++;
         const a = starts[src];
         const b = src + 1 < n ? starts[src + 1] : j;
         const os = this.origStart(a);
         const oe = this.origEnd(b - 1);
-        parts.push(outChars[k]);
-        for (let u = 0; u < outChars[k].length; u++) al.push(os, oe);
+        parts.push(ch);
+        for (let u = 0; u < ch.length; u++) al.push(os, oe);
+        d += dlen(ch);
       }
       i = j;
     }

@@ -507,8 +507,10 @@ export class Tokenizer {
     if (trunc !== null) this.truncate(enc, pairEnc, trunc, effMax);
     const encs = pairEnc === null ? [enc] : [enc, pairEnc];
     if (this.postProcessor !== null) {
+      // HF PostProcessor::process marks each sequence and its overflowing windows
       encs.forEach((e, i) => {
         e.setSequenceId(i);
+        for (const o of e.overflowing) o.setSequenceId(i);
       });
       return RawEncoding.merge(this.postProcessor.processEncodings(encs, addSpecial));
     }

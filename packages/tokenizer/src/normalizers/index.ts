@@ -3,6 +3,7 @@ import { BertNormalizer } from './bert-normalizer.js';
 import type { Normalizer } from './normalizer.js';
 import {
   LowercaseNormalizer,
+  onigToJs,
   type PatternSpec,
   PrependNormalizer,
   ReplaceNormalizer,
@@ -57,7 +58,7 @@ export function checkPattern(p: any, where: string): PatternSpec {
   if (p && typeof p.String === 'string') return { String: p.String };
   if (p && typeof p.Regex === 'string') {
     try {
-      new RegExp(p.Regex, 'u');
+      new RegExp(onigToJs(p.Regex), 'u');
     } catch (e) {
       throw new TokenizerConfigError(
         `${where}: invalid regex ${JSON.stringify(p.Regex)}: ${(e as Error).message}`,

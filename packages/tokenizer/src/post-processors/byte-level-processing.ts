@@ -87,8 +87,9 @@ export class RobertaProcessing implements PostProcessor {
     if (!addSpecialTokens) return encodings;
     return encodings.map((e, i) => {
       const before: Array<[string, number]> = i === 0 ? [this.cls] : [this.sep];
-      const w = wrapWithSpecialTokens(e, before, [this.sep], null, i);
-      w.overflowing = e.overflowing.map((o) => wrapWithSpecialTokens(o, before, [this.sep], null, i));
+      // RoBERTa has no segment embeddings: every type id is 0
+      const w = wrapWithSpecialTokens(e, before, [this.sep], 0, i);
+      w.overflowing = e.overflowing.map((o) => wrapWithSpecialTokens(o, before, [this.sep], 0, i));
       return w;
     });
   }

@@ -32,24 +32,31 @@ export interface Plain {
 }
 
 /** Convert an HF encoding to our shape, with offsets in UTF-16 units of the right sequence's text. */
-export function fromHf(e: any, text: string, pair: string | null): Plain {
+export function fromHf(
+  e: any,
+  text: string,
+  pair: string | null,
+  by: 'sequence' | 'type' = 'sequence',
+): Plain {
   const mA = cpToUnitMap(text);
   const mB = pair === null ? mA : cpToUnitMap(pair);
   const seq = e.getSequenceIds() as Array<number | null | undefined>;
+  const typeIds = e.getTypeIds() as number[];
   const offs = e.getOffsets() as number[][];
   return {
     ids: e.getIds(),
-    typeIds: e.getTypeIds(),
+    typeIds,
     tokens: e.getTokens(),
     specialTokensMask: e.getSpecialTokensMask(),
     attentionMask: e.getAttentionMask(),
     wordIds: (e.getWordIds() as Array<number | null | undefined>).map((w) => w ?? null),
     sequenceIds: seq.map((s) => s ?? null),
     offsets: offs.map(([a, b], i) => {
-      const m = seq[i] === 1 ? mB : mA;
+      // tokens without a sequence id (no post-processor, overflow windows) belong to the pair by type id
+      const m = (by === 'type' ? typeIds[i] : (seq[i] ?? (pair === null ? 0 : typeIds[i]))) === 1 ? mB : mA;
       return [m[a], m[b]] as [number, number];
     }),
-    overflowing: (e.getOverflowing() as any[]).map((o) => fromHf(o, text, pair)),
+    overflowing: (e.getOverflowing() as any[]).map((o) => fromHf(o, text, pair, by)),
   };
 }
 

@@ -40,12 +40,21 @@ function ourPlain(ours: Tokenizer, x: Input, o: EncodeOptions): Plain {
   return typeof x === 'string' ? toPlain(ours.encode(x, null, o)) : toPlain(ours.encode(x[0], x[1], o));
 }
 
+/** Which text an HF offset refers to: by sequence id (post-processed) or by type id (no post-processor). */
+let offsetsBy: 'sequence' | 'type' = 'sequence';
+
 function hfPlain(e: any, x: Input): Plain {
-  return typeof x === 'string' ? fromHf(e, x, null) : fromHf(e, x[0], x[1]);
+  return typeof x === 'string' ? fromHf(e, x, null, offsetsBy) : fromHf(e, x[0], x[1], offsetsBy);
 }
 
 /** Compare ours with the Rust oracle on every input of every variant. */
-export async function runParity(ours: Tokenizer, hf: any, variants: Variant[]): Promise<ParityReport> {
+export async function runParity(
+  ours: Tokenizer,
+  hf: any,
+  variants: Variant[],
+  by: 'sequence' | 'type' = 'sequence',
+): Promise<ParityReport> {
+  offsetsBy = by;
   const rep: ParityReport = { compared: 0, mismatches: [], guarded: 0, bothErrors: 0 };
   const note = (v: Variant, x: Input, d: string) => {
     if (rep.mismatches.length < 8)
