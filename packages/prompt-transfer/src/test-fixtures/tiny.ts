@@ -17,6 +17,9 @@ export const tinyConfig: BertConfig = makeConfig({
   maxPositionEmbeddings: 40,
   hiddenDropoutProb: 0.1,
   attentionProbsDropoutProb: 0.1,
+  // a random frozen encoder with HF's 0.02 init maps every input to nearly the same [CLS] state;
+  // a wider init keeps the inputs apart, so a prompt has something to steer
+  initializerRange: 0.3,
 });
 
 export function tinyClassifier(seed = 1, numLabels = 2): BertForSequenceClassification {
