@@ -26,6 +26,8 @@ export class RawEncoding {
   overflowing: RawEncoding[] = [];
   /** sequence id → [start, end) token range */
   sequenceRanges = new Map<number, [number, number]>();
+  /** The input text the offsets refer to (single-sequence encodings only; '' after merging). */
+  source = '';
 
   get length(): number {
     return this.ids.length;
@@ -54,6 +56,7 @@ export class RawEncoding {
     e.attentionMask = this.attentionMask.slice();
     e.overflowing = this.overflowing.map((o) => o.clone());
     e.sequenceRanges = new Map(this.sequenceRanges);
+    e.source = this.source;
     return e;
   }
 
@@ -66,6 +69,7 @@ export class RawEncoding {
     e.offsets = this.offsets.slice(a, b);
     e.specialTokensMask = this.specialTokensMask.slice(a, b);
     e.attentionMask = this.attentionMask.slice(a, b);
+    e.source = this.source;
     return e;
   }
 

@@ -317,6 +317,7 @@ export class Tokenizer {
       norm === null ? null : (ns: NormalizedString) => norm.normalize(ns),
     );
     const e = new RawEncoding();
+    e.source = text;
     const { ids, tokens, offsets, words, typeIds, specialTokensMask, attentionMask } = e;
     const pre = this.preTokenizer;
     const model = this.model;

@@ -10,6 +10,10 @@ function isSpaceLike(cp: number): boolean {
   return cp === SPACE_CHAR.charCodeAt(0) || (charFlags(cp) & WHITESPACE) !== 0;
 }
 
+function utf8Len(cp: number): number {
+  return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+}
+
 /** Remove leading/trailing (byte-level) spaces from token offsets (HF `process_offsets`). */
 export function trimByteLevelOffsets(e: RawEncoding, addPrefixSpace: boolean): void {
   for (const o of e.overflowing) trimByteLevelOffsets(o, addPrefixSpace);
@@ -23,12 +27,35 @@ export function trimByteLevelOffsets(e: RawEncoding, addPrefixSpace: boolean): v
     if (lead === 0 && trail === 0) continue;
     const off = e.offsets[i];
     let [a, b] = off;
+    // HF moves offsets by bytes (one per byte-level space); a move that lands inside a multi-byte
+    // character snaps to that character's start, as HF's byte→char conversion does.
+    const src = e.source;
     if (lead > 0) {
       const isFirst = i === 0 || a === 0;
       if (isFirst && addPrefixSpace && lead === 1) lead = 0;
-      a = Math.min(a + lead, b);
+      let rem = lead;
+      let pos = a;
+      while (rem > 0 && pos < b) {
+        const cp = codePointAt(src, pos);
+        const len = utf8Len(cp);
+        if (len > rem) break;
+        rem -= len;
+        pos += cp > 0xffff ? 2 : 1;
+      }
+      a = Math.min(pos, b);
     }
-    if (trail > 0 && b >= trail) b = Math.max(b - trail, a);
+    if (trail > 0 && b >= trail) {
+      let rem = trail;
+      let pos = b;
+      while (rem > 0 && pos > a) {
+        const lo = src.charCodeAt(pos - 1);
+        const w = lo >= 0xdc00 && lo <= 0xdfff && pos - 2 >= 0 ? 2 : 1;
+        const len = utf8Len(codePointAt(src, pos - w));
+        pos -= w;
+        rem = len > rem ? 0 : rem - len;
+      }
+      b = Math.max(pos, a);
+    }
     e.offsets[i] = [a, b];
   }
 }
