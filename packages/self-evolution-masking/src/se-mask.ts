@@ -1,4 +1,4 @@
-import { SelectionMismatchError, ShapeMismatchError } from './errors.js';
+import { MaskingConfigError, SelectionMismatchError, ShapeMismatchError } from './errors.js';
 import { finish } from './random-mask.js';
 import { MaskWriter, type ReplacementOptions, Replacer, sampleWithoutReplacement } from './replacement.js';
 import { resolveRng, type Seeded } from './seeded.js';
@@ -59,7 +59,7 @@ export function seMask(
     );
   const minSelected = options.minSelected ?? 2;
   if (!Number.isInteger(minSelected) || minSelected < 0)
-    throw new SelectionMismatchError('minSelected', `must be a non-negative integer, got ${minSelected}`);
+    throw new MaskingConfigError('minSelected', `must be a non-negative integer, got ${minSelected}`);
   const fb = options.fallback ?? {};
   const p = fb.mlmProbability ?? 0.15;
   checkProbability('fallback.mlmProbability', p);
