@@ -144,8 +144,11 @@ export function seTrainingStep(
     throw new MaskingConfigError('reference', `expected 'current' | 'uniform' | { model }`);
   const gold = goldAt(batch);
   if (gold.length === 0) return { loss: 0, numMasked: 0, skipped: true };
-  // Stop-gradient target: computed before (outside) the gradient closure.
-  const refLogits = refModel ? maskedLogits(refModel, batch, batch.originalInputIds, false) : null;
+  // Stop-gradient target r = softmax(reference logits), computed before (outside) the gradient
+  // closure, so the tape neither differentiates nor stores it.
+  const refProbs = refModel
+    ? tf.tidy(() => tf.softmax(maskedLogits(refModel, batch, batch.originalInputIds, false)))
+    : null;
   try {
     return applyStep(
       model,
@@ -155,14 +158,14 @@ export function seTrainingStep(
           const logits = maskedLogits(model, batch, batch.inputIds, true);
           return rectifiedSmoothLabelLoss(logits, gold, {
             alpha,
-            reference: refLogits ? { logits: refLogits } : 'uniform',
+            reference: refProbs ? { probs: refProbs } : 'uniform',
           }) as tf.Scalar;
         }),
       gold.length,
       options,
     );
   } finally {
-    refLogits?.dispose();
+    refProbs?.dispose();
   }
 }
 
