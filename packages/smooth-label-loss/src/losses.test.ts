@@ -260,6 +260,9 @@ describeEachBackend('argument errors', () => {
     expect(() => klDistillation(x, x, { temperature: 0 })).toThrow(/temperature/);
     expect(() => logitMseDistillation(x, tf.zeros([3, 2]))).toThrow(/teacherLogits/);
     expect(() => crossEntropyAtPositions(x, [0, 1], { reduction: 'avg' as never })).toThrow(/reduction/);
+    expect(() => crossEntropyAtPositions(x, [0, 1.5])).toThrow(LabelRangeError);
+    expect(() => crossEntropyAtPositions(x, tf.tensor1d([0, 1.5]))).toThrow(/labels/);
+    expectAllClose(crossEntropyAtPositions(x, tf.tensor1d([0, 2], 'int32')), Math.log(3), 1e-6);
   });
 });
 

@@ -24,7 +24,8 @@ export function toInt32(x: Labels, parameter: string): Int32Array {
   if (x instanceof tf.Tensor) {
     if (x.dtype !== 'int32' && x.dtype !== 'float32')
       throw new ShapeMismatchError(parameter, `expected an int32 tensor, got dtype ${x.dtype}`);
-    return Int32Array.from(x.dataSync() as ArrayLike<number>);
+    if (x.dtype === 'int32') return Int32Array.from(x.dataSync() as ArrayLike<number>);
+    x = x.dataSync() as Float32Array;
   }
   if (x instanceof Int32Array) return x;
   const out = new Int32Array(x.length);
