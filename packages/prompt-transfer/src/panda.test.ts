@@ -176,6 +176,23 @@ describeEachBackend('PANDA', () => {
       m2.map((x) => Array.from(x)),
       1e-5,
     );
+    // a list of batches averages over all of their examples, like one concatenated batch
+    const other = tinyBatch(9, 2, 6, 3);
+    const cat = (k: 'inputIds' | 'attentionMask') =>
+      Int32Array.from([
+        ...(probe[k] as { data: Int32Array }).data,
+        ...(other[k] as { data: Int32Array }).data,
+      ]);
+    const joined = {
+      inputIds: { data: cat('inputIds'), shape: [6, 6] },
+      attentionMask: { data: cat('attentionMask'), shape: [6, 6] },
+    };
+    for (const position of ['first-input', 'mean'] as const)
+      expectAllClose(
+        ffnActivations(encoder, prefix, [probe, other], { position }).map((x) => Array.from(x)),
+        ffnActivations(encoder, prefix, joined, { position }).map((x) => Array.from(x)),
+        1e-5,
+      );
     const first = ffnActivations(encoder, prompt, probe);
     expect(() => expectAllClose(first[1], m1[1], 1e-3)).toThrow();
     // a forward whose layer differs from the recomputation is reported

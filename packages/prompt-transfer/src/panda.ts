@@ -153,17 +153,40 @@ function maskData(batch: PromptBatch, B: number, T: number): Float32Array {
  * layer's attention and FFN are recomputed here from its input hidden state with the model's own
  * parameters and ops, and the recomputed layer output is checked against the model's
  * (`PromptMismatchError` if they disagree, i.e. if the encoder's layer changed). Returns one
- * Float32Array per layer.
+ * Float32Array per layer. `probe` may be a list of batches: the mean is over all of them.
  */
 export function ffnActivations(
   encoder: BertModel,
   prompt: SoftPrompt | undefined,
-  probe: PromptBatch,
+  probe: PromptBatch | readonly PromptBatch[],
   options: FfnActivationOptions = {},
 ): Float32Array[] {
   const position = options.position ?? 'first-input';
   if (position !== 'first-input' && position !== 'mean')
     throw new PromptConfigError('position', `must be first-input or mean, got ${position}`);
+  const batches = Array.isArray(probe) ? probe : [probe as PromptBatch];
+  if (batches.length === 0) throw new PromptConfigError('probe', 'is an empty list of batches');
+  const sums: Float64Array[] = [];
+  let total = 0;
+  for (const batch of batches) {
+    const { sum, count } = ffnActivationSums(encoder, prompt, batch, position);
+    sum.forEach((s, i) => {
+      if (!sums[i]) sums[i] = new Float64Array(s.length);
+      for (let j = 0; j < s.length; j++) sums[i][j] += s[j];
+    });
+    total += count;
+  }
+  if (total === 0) throw new PromptConfigError('probe', 'has no non-padding input token to average');
+  return sums.map((s) => Float32Array.from(s, (x) => x / total));
+}
+
+/** Per layer, the sum of the FFN activations at the pooled positions of one batch, and their count. */
+function ffnActivationSums(
+  encoder: BertModel,
+  prompt: SoftPrompt | undefined,
+  probe: PromptBatch,
+  position: 'first-input' | 'mean',
+): { sum: Float32Array[]; count: number } {
   const c = encoder.config;
   return tf.tidy(() => {
     const extra = prompt ? prompt.encoderInputs() : {};
@@ -199,8 +222,7 @@ export function ffnActivations(
           count += 1;
         }
       }
-    if (count === 0) throw new PromptConfigError('probe', 'has no non-padding input token to average');
-    const pool = tf.div(tf.tensor2d(w, [1, B * S]), tf.scalar(count)); // [1, B·S]
+    const pool = tf.tensor2d(w, [1, B * S]); // [1, B·S]
     const result: Float32Array[] = [];
     for (let i = 0; i < c.numHiddenLayers; i++) {
       const p = (n: string) => encoder.p<tf.Rank.R2>(`encoder.layer.${i}.${n}`);
@@ -253,9 +275,9 @@ export function ffnActivations(
           'encoder',
           `recomputed layer ${i} differs from BertModel's output by ${diff}; the encoder layer no longer matches this recomputation`,
         );
-      result.push(Float32Array.from(tf.matMul(pool, inner).dataSync())); // [F]
+      result.push(Float32Array.from(tf.matMul(pool, inner).dataSync())); // [F] sum over pooled rows
     }
-    return result;
+    return { sum: result, count };
   });
 }
 
@@ -275,7 +297,7 @@ export function activationSimilarity(
   encoder: BertModel,
   a: SoftPrompt,
   b: SoftPrompt,
-  probe: PromptBatch,
+  probe: PromptBatch | readonly PromptBatch[],
   options: FfnActivationOptions = {},
 ): ActivationSimilarity {
   const fa = ffnActivations(encoder, a, probe, options);
