@@ -1,0 +1,111 @@
+/** Helpers shared by `pretrain.ts` (one run) and `se-experiment.ts` (the SE ablation grid). */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BertForMaskedLM, makeConfig } from '@selfevo/encoder-model';
+import type { ProgressMode } from '@selfevo/trainer';
+import {
+  loadOrBuildTokenizer,
+  loadPacked,
+  type MaskingIds,
+  type PackedSequences,
+  packCorpus,
+  savePacked,
+  specialIds,
+} from '@selfevo/trainer/pretraining';
+import * as tf from '@tensorflow/tfjs-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** `$SELFEVO_DATA`, else `<repo root>/../shared/data`. */
+export const dataDir = process.env.SELFEVO_DATA ?? resolve(here, '../../../../shared/data');
+export const corpusFile = (name: string) => join(dataDir, 'corpus', name);
+
+export async function prepareTokenizer(o: {
+  vocabPath: string;
+  baseVocabPath?: string;
+  files: string[];
+  vocabBytes: number;
+  vocabSize: number;
+  progress?: ProgressMode;
+}) {
+  const { tokenizer, built } = await loadOrBuildTokenizer({
+    vocabPath: o.vocabPath,
+    build: o.baseVocabPath
+      ? {
+          baseVocabPath: o.baseVocabPath,
+          files: o.files,
+          maxBytes: o.vocabBytes,
+          size: o.vocabSize,
+          progress: o.progress,
+        }
+      : undefined,
+  });
+  const s = specialIds(tokenizer);
+  const ids: MaskingIds = {
+    maskTokenId: s.mask,
+    vocabSize: tokenizer.getVocabSize(),
+    specialTokenIds: [s.pad, s.unk, s.cls, s.sep, s.mask],
+  };
+  return { tokenizer, ids, built };
+}
+
+/** Packed rows cached in `path` (built once from the text files, then loaded). */
+export async function packedRows(
+  path: string,
+  files: string[],
+  tokenizer: Parameters<typeof packCorpus>[1],
+  o: {
+    seqLength: number;
+    maxBytes?: number;
+    skipBytes?: number;
+    maxSequences?: number;
+    progress?: ProgressMode;
+  },
+): Promise<{ packed: PackedSequences; meta: Record<string, unknown> }> {
+  if (existsSync(path)) {
+    const r = await loadPacked(path);
+    if (r.packed.seqLength !== o.seqLength)
+      throw new Error(
+        `${path}: packed with seqLength ${r.packed.seqLength}, expected ${o.seqLength}; delete it to rebuild`,
+      );
+    return r;
+  }
+  const { packed, report } = await packCorpus(files, tokenizer, o);
+  const meta = { files, ...o, progress: undefined, report };
+  await savePacked(path, packed, meta);
+  return { packed, meta };
+}
+
+export interface TinyModelOptions {
+  vocabSize: number;
+  hidden: number;
+  layers: number;
+  heads: number;
+  ffn: number;
+  seqLength: number;
+  dropout: number;
+}
+
+export function newMlmModel(o: TinyModelOptions, seed: number): BertForMaskedLM {
+  const config = makeConfig({
+    vocabSize: o.vocabSize,
+    hiddenSize: o.hidden,
+    numHiddenLayers: o.layers,
+    numAttentionHeads: o.heads,
+    intermediateSize: o.ffn,
+    maxPositionEmbeddings: o.seqLength,
+    hiddenDropoutProb: o.dropout,
+    attentionProbsDropoutProb: o.dropout,
+    padTokenId: 0,
+  });
+  return new BertForMaskedLM(config, { seed });
+}
+
+/** A `BertForMaskedLM` from an HF-layout folder (`savePretrained`), dropout seeded by `seed`. */
+export async function loadMlmModel(dir: string, seed: number): Promise<BertForMaskedLM> {
+  const { model } = await BertForMaskedLM.fromPretrained(dir, { seed, onProgress: false });
+  return model;
+}
+
+/** Tensors alive right now (to check for leaks between runs). */
+export const liveTensors = () => tf.memory().numTensors;
