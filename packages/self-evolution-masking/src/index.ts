@@ -24,6 +24,7 @@ export {
   SELECTION_FORMAT,
   type SelectionHeader,
   type SelectionRecord,
+  selectionsForBatch,
   writeSelection,
 } from './selection-file.js';
 export { GeometricLength, type GeometricSpanOptions, type SpanMaskOptions, spanMask } from './span-mask.js';

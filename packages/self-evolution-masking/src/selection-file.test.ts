@@ -7,7 +7,9 @@ import {
   readSelection,
   readSelectionHeader,
   SelectionFormatError,
+  SelectionMismatchError,
   type SelectionRecord,
+  selectionsForBatch,
   writeSelection,
 } from './index.js';
 
@@ -47,6 +49,11 @@ describe('selection files (JSONL)', () => {
     const map = await loadSelectionMap(path);
     expect(Array.from(map.get('doc-10')!)).toEqual([1, 5]);
     expect(Array.from(map.get(7)!)).toEqual([]);
+    const rows = selectionsForBatch(map, ['doc-10', 7]);
+    expect(rows.map((r) => Array.from(r!))).toEqual([[1, 5], []]);
+    expect(() => selectionsForBatch(map, ['doc-10', 'missing'])).toThrow(SelectionMismatchError);
+    expect(() => selectionsForBatch(map, ['doc-10', 'missing'])).toThrow(/row 1/);
+    expect(selectionsForBatch(map, ['missing'], { strict: false })).toEqual([undefined]);
   });
 
   it('reads header-less files and reports bad lines with path:line', async () => {

@@ -1,4 +1,4 @@
-import { SelectionFormatError } from './errors.js';
+import { SelectionFormatError, SelectionMismatchError } from './errors.js';
 
 /**
  * One example's stage-1 selection: its id and the informative token positions (0-based indices
@@ -163,4 +163,26 @@ function checkRecord(v: unknown, path: string, line: number): SelectionRecord {
   if (r.scores !== undefined && (r.scores == null || r.scores.length !== pos.length))
     throw new SelectionFormatError(path, line, 'scores must have one number per position');
   return r;
+}
+
+/**
+ * The stored positions for a batch's rows, in row order, ready for `seMask`. By default an id
+ * with no record throws `SelectionMismatchError` (the selection was made on another corpus or
+ * split); with `{ strict: false }` such rows get `undefined` and fall back to random masking.
+ */
+export function selectionsForBatch(
+  selection: ReadonlyMap<string | number, ArrayLike<number>>,
+  ids: ReadonlyArray<string | number>,
+  options: { strict?: boolean } = {},
+): (ArrayLike<number> | undefined)[] {
+  const strict = options.strict ?? true;
+  return ids.map((id, row) => {
+    const pos = selection.get(id);
+    if (pos === undefined && strict)
+      throw new SelectionMismatchError(
+        'ids',
+        `row ${row}: no stored selection for id ${JSON.stringify(id)} (pass { strict: false } to fall back)`,
+      );
+    return pos;
+  });
 }
