@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeEachBackend, expectAllClose } from '@selfevo/backend/test';
-import { BertModel, makeConfig } from '@selfevo/encoder-model';
+import { BertForSequenceClassification, BertModel, loadWeights, makeConfig } from '@selfevo/encoder-model';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
@@ -89,6 +89,10 @@ describeEachBackend('prompt artifact', () => {
       model.head.params.get('classifier.weight')!,
       0,
     );
+    // the saved head loads back into a fresh classifier on the same encoder
+    const twin = new BertForSequenceClassification(tinyConfig, { encoder: model.encoder });
+    loadWeights(twin.head.params, loaded.head);
+    expectAllClose(twin.head.params.get('classifier.bias')!, model.head.params.get('classifier.bias')!, 0);
     // reuse as a SOURCE init
     const again = SoftPrompt.create(model.encoder, {
       numVirtualTokens: 5,
@@ -105,6 +109,7 @@ describeEachBackend('prompt artifact', () => {
     expect(l2.head.size).toBe(0);
     expectAllClose(l2.prompt.data, prefix.variable, 0);
     for (const x of [prompt, again, prefix]) x.dispose();
+    for (const v of twin.head.params.values()) v.dispose();
     model.dispose();
   });
 

@@ -25,6 +25,12 @@ describeEachBackend('PromptTrainer (frozen encoder)', () => {
     expect(trainer.steps).toBe(40);
     console.log(`prompt+head loss ${losses[0].toFixed(4)} → ${losses.at(-1)!.toFixed(4)}`);
     expect(losses.at(-1)!).toBeLessThan(0.5 * losses[0]);
+    const pred = trainer.predict(batch);
+    const logits = tf.tidy(() => trainer.logits(batch).arraySync());
+    expect(Array.from(pred)).toEqual(logits.map((r) => (r[1] > r[0] ? 1 : 0)));
+    const acc = trainer.accuracy(batch);
+    expect(acc).toBe(Array.from(pred).filter((p, i) => p === batch.labels![i]).length / 8);
+    expect(acc).toBeGreaterThanOrEqual(0.75); // memorised most of the 8 examples
     expect(changed(model.encoder.namedParameters(), encoderBefore)).toEqual([]);
     expect(changed(model.head.params, headBefore).sort()).toEqual(['classifier.bias', 'classifier.weight']);
     expect(changed(prompt.namedParameters(), promptBefore)).toEqual(['prompt_embeddings']);

@@ -138,6 +138,25 @@ export class PromptTrainer {
     });
   }
 
+  /** Predicted class per example (argmax of the eval-mode logits). */
+  predict(batch: PromptBatch): Int32Array {
+    return tf.tidy(() => Int32Array.from(tf.argMax(this.logits(batch, false), 1).dataSync()));
+  }
+
+  /** Share of `batch.labels` predicted right (e.g. the dev score saved with the prompt). */
+  accuracy(batch: PromptBatch): number {
+    if (!batch.labels) throw new PromptConfigError('batch.labels', 'accuracy needs labels');
+    const pred = this.predict(batch);
+    if (pred.length !== batch.labels.length)
+      throw new PromptMismatchError(
+        'batch.labels',
+        `${batch.labels.length} labels for ${pred.length} examples`,
+      );
+    let right = 0;
+    for (let i = 0; i < pred.length; i++) if (pred[i] === batch.labels[i]) right += 1;
+    return right / pred.length;
+  }
+
   /** One optimizer step on `batch`; returns the loss before the update. */
   step(batch: PromptBatch, loss: PromptLoss = crossEntropyLoss): number {
     this.model.setTraining(this.dropout);
