@@ -163,6 +163,7 @@ export class NormalizedString {
   unicodeNormalize(form: 'NFC' | 'NFD' | 'NFKC' | 'NFKD'): this {
     const s = this.normalized;
     if (s.normalize(form) === s) return this;
+    const decomposing = form === 'NFD' || form === 'NFKD';
     const decomp = form === 'NFC' || form === 'NFD' ? 'NFD' : 'NFKD';
     const dlen = (ch: string) => Array.from(ch.normalize(decomp)).length;
     const parts: string[] = [];
@@ -178,22 +179,49 @@ export class NormalizedString {
         j += cp > 0xffff ? 2 : 1;
       } while (j < s.length && isMark.test(String.fromCodePoint(codePointAt(s, j))));
       const seg = s.slice(i, j);
-      const out = seg.normalize(form);
+      const out = Array.from(seg.normalize(form));
       const n = starts.length;
-      // cumulative decomposed lengths of the input characters
-      const cum: number[] = [0];
-      for (let k = 0; k < n; k++) cum.push(cum[k] + dlen(s.slice(starts[k], k + 1 < n ? starts[k + 1] : j)));
-      let d = 0;
-      let src = 0;
-      for (const ch of out) {
-        while (src + 1 < n && cum[src + 1] <= d) src++;
-        const a = starts[src];
-        const b = src + 1 < n ? starts[src + 1] : j;
-        const os = this.origStart(a);
-        const oe = this.origEnd(b - 1);
+      const range = (k: number): [number, number] => [
+        this.origStart(starts[k]),
+        this.origEnd((k + 1 < n ? starts[k + 1] : j) - 1),
+      ];
+      const push = (ch: string, r: [number, number]) => {
         parts.push(ch);
-        for (let u = 0; u < ch.length; u++) al.push(os, oe);
-        d += dlen(ch);
+        for (let u = 0; u < ch.length; u++) al.push(r[0], r[1]);
+      };
+      if (decomposing) {
+        // HF: each character decomposes into (first, change 0) + (rest, change +1); canonical
+        // reordering moves the (char, change) items; then a change-0 item takes the next input
+        // character's alignment and a +1 item the last one taken.
+        const items: Array<{ ch: string; change: number; used: boolean }> = [];
+        for (let k = 0; k < n; k++) {
+          const d = Array.from(s.slice(starts[k], k + 1 < n ? starts[k + 1] : j).normalize(decomp));
+          d.forEach((ch, q) => {
+            items.push({ ch, change: q === 0 ? 0 : 1, used: false });
+          });
+        }
+        let taken = -1;
+        const before: [number, number] =
+          i > 0 ? [this.origStart(i - 1), this.origEnd(i - 1)] : [this.origStart(0), this.origStart(0)];
+        for (const ch of out) {
+          const it = items.find((x) => !x.used && x.ch === ch);
+          const change = it ? it.change : 0;
+          if (it) it.used = true;
+          if (change === 0 && taken + 1 < n) taken++;
+          push(ch, taken >= 0 ? range(taken) : before);
+        }
+      } else {
+        // composition: map output characters to input characters through decomposed lengths
+        const cum: number[] = [0];
+        for (let k = 0; k < n; k++)
+          cum.push(cum[k] + dlen(s.slice(starts[k], k + 1 < n ? starts[k + 1] : j)));
+        let d = 0;
+        let src = 0;
+        for (const ch of out) {
+          while (src + 1 < n && cum[src + 1] <= d) src++;
+          push(ch, range(src));
+          d += dlen(ch);
+        }
       }
       i = j;
     }

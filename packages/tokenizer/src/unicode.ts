@@ -15,7 +15,10 @@ export const MARK_NONSPACING = 16;
 /** Unicode category P only (Rust `is_punctuation`). */
 export const PUNCT = 32;
 
-const RE_C = /^\p{C}$/u;
+import { COMPAT_FLIPS } from './unicode-compat.js';
+
+/** Control = Cc, Cf, Co, Cs (the Rust crate's `is_other` leaves unassigned code points alone). */
+const RE_C = /^[\p{Cc}\p{Cf}\p{Co}\p{Cs}]$/u;
 const RE_P = /^\p{P}$/u;
 const RE_MN = /^\p{Mn}$/u;
 
@@ -55,7 +58,26 @@ function isAsciiPunct(cp: number): boolean {
   );
 }
 
+let flips: Map<number, number> | null = null;
+/** Per code point, the flag bits whose value differs in the Rust crate's Unicode 8 tables. */
+function compatFlips(): Map<number, number> {
+  if (flips === null) {
+    flips = new Map();
+    const add = (rs: Array<[number, number]>, bits: number) => {
+      for (const [a, b] of rs) for (let cp = a; cp <= b; cp++) flips!.set(cp, (flips!.get(cp) ?? 0) | bits);
+    };
+    add(COMPAT_FLIPS.control, CONTROL);
+    add(COMPAT_FLIPS.punct, BERT_PUNCT | PUNCT);
+    add(COMPAT_FLIPS.mn, MARK_NONSPACING);
+  }
+  return flips;
+}
+
 function computeFlags(cp: number): number {
+  return rawFlags(cp) ^ (compatFlips().get(cp) ?? 0);
+}
+
+function rawFlags(cp: number): number {
   const s = String.fromCodePoint(cp);
   let f = 0;
   if (isWhitespaceCp(cp)) f |= WHITESPACE;

@@ -1,5 +1,5 @@
 import type { NormalizedString } from '../normalized-string.js';
-import { CHINESE, CONTROL, charFlags, lowerChar, MARK_NONSPACING, nfdChar, WHITESPACE } from '../unicode.js';
+import { CHINESE, CONTROL, charFlags, lowerChar, MARK_NONSPACING, WHITESPACE } from '../unicode.js';
 import type { Normalizer } from './normalizer.js';
 
 export interface BertNormalizerOptions {
@@ -49,27 +49,24 @@ export class BertNormalizer implements Normalizer {
     const chinese = this.handleChineseChars;
     const strip = this.stripAccents ?? this.lowercase;
     const lower = this.lowercase;
-    ns.mapChars((cp) => {
-      const f = charFlags(cp);
-      if (clean) {
-        if (cp === 0 || cp === 0xfffd || f & CONTROL) return '';
-        if (f & WHITESPACE) return ' ';
-      }
-      if (chinese && f & CHINESE) return ` ${String.fromCodePoint(cp)} `;
-      let out: string;
-      if (strip) {
-        const d = nfdChar(cp);
-        out = '';
-        for (const ch of d) {
-          const dc = ch.codePointAt(0)!;
-          if (charFlags(dc) & MARK_NONSPACING) continue;
-          out += lower ? lowerChar(dc) : ch;
+    // same stages as HF: clean text, pad CJK, NFD + drop nonspacing marks, lowercase
+    if (clean || chinese)
+      ns.mapChars((cp) => {
+        const f = charFlags(cp);
+        if (clean) {
+          if (cp === 0 || cp === 0xfffd || f & CONTROL) return '';
+          if (f & WHITESPACE) return ' ';
         }
-      } else {
-        out = lower ? lowerChar(cp) : String.fromCodePoint(cp);
-      }
-      return out;
-    });
+        if (chinese && f & CHINESE) return ` ${String.fromCodePoint(cp)} `;
+        return String.fromCodePoint(cp);
+      });
+    if (strip) {
+      // whole-sequence NFD so that canonical reordering aligns like HF's
+      ns.unicodeNormalize('NFD');
+      ns.mapChars((cp) =>
+        charFlags(cp) & MARK_NONSPACING ? '' : lower ? lowerChar(cp) : String.fromCodePoint(cp),
+      );
+    } else if (lower) ns.mapChars(lowerChar);
   }
 
   toJSON(): Record<string, unknown> {
