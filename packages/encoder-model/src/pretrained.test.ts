@@ -121,6 +121,29 @@ describe('hub download (local HTTP server on 127.0.0.1)', () => {
     again.model.dispose();
   });
 
+  it('prints download progress to stderr by default', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'selfevo-hub-'));
+    const lines: string[] = [];
+    const orig = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    }) as typeof process.stderr.write;
+    try {
+      const { model } = await BertModel.fromPretrained('org/tiny-bert', {
+        endpoint,
+        cacheDir,
+        strict: false,
+      });
+      model.dispose();
+    } finally {
+      process.stderr.write = orig;
+    }
+    const text = lines.join('');
+    expect(text).toMatch(/model\.safetensors/);
+    expect(text).toMatch(/model\.safetensors: 0\.1\/0\.1 MB done|model\.safetensors \[/);
+  });
+
   it('HF_ENDPOINT env is honoured and a missing repo is a clear HubDownloadError', async () => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'selfevo-hub-'));
     process.env.HF_ENDPOINT = endpoint;

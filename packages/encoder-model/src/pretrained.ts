@@ -54,18 +54,42 @@ function env(name: string): string | undefined {
   return typeof process !== 'undefined' ? process.env[name] : undefined;
 }
 
-function defaultProgress(): (p: DownloadProgress) => void {
+type Bar = { start(total: number, v: number): void; update(v: number): void; stop(): void };
+
+/** Default progress: a cli-progress bar per file on a TTY, else a line per 10% on stderr. */
+async function defaultProgress(): Promise<(p: DownloadProgress) => void> {
   const tty = typeof process !== 'undefined' && process.stderr?.isTTY;
-  let lastPct = -1;
+  const mb = (n: number) => (n / 1e6).toFixed(1);
+  if (tty) {
+    try {
+      const name = 'cli-progress'; // variable specifier: browser bundles never pull it in
+      const cp = (await import(/* @vite-ignore */ name)) as {
+        default: { SingleBar: new (o: object) => Bar; Presets: { shades_classic: object } };
+      };
+      let bar: Bar | undefined;
+      return (p) => {
+        if (!bar) {
+          bar = new cp.default.SingleBar({
+            format: `${p.file} [{bar}] {percentage}% {value}/{total} bytes`,
+            stream: process.stderr,
+          }) as Bar;
+          bar.start(p.total ?? 0, 0);
+        }
+        bar.update(p.loaded);
+        if (p.done) {
+          bar.stop();
+          bar = undefined;
+        }
+      };
+    } catch {
+      // fall through to plain lines
+    }
+  }
+  let lastDecile = -1;
   return (p) => {
-    const mb = (n: number) => (n / 1e6).toFixed(1);
-    if (tty) {
-      const pct = p.total ? ` ${((100 * p.loaded) / p.total).toFixed(0)}%` : '';
-      process.stderr.write(
-        `\rdownloading ${p.file}: ${mb(p.loaded)}${p.total ? `/${mb(p.total)}` : ''} MB${pct}${p.done ? '\n' : ''}`,
-      );
-    } else if (p.done || (p.total && Math.floor((10 * p.loaded) / p.total) !== lastPct)) {
-      lastPct = p.total ? Math.floor((10 * p.loaded) / p.total) : lastPct;
+    const decile = p.total ? Math.floor((10 * p.loaded) / p.total) : -1;
+    if (p.done || decile !== lastDecile) {
+      lastDecile = decile;
       process.stderr.write(
         `downloading ${p.file}: ${mb(p.loaded)}${p.total ? `/${mb(p.total)}` : ''} MB${p.done ? ' done' : ''}\n`,
       );
@@ -97,7 +121,7 @@ async function download(
     throw new HubDownloadError(`GET ${url} → HTTP ${res.status} ${res.statusText}`);
   }
   const total = Number(res.headers.get('content-length')) || undefined;
-  const progress = opts.onProgress === false ? undefined : (opts.onProgress ?? defaultProgress());
+  const progress = opts.onProgress === false ? undefined : (opts.onProgress ?? (await defaultProgress()));
   const chunks: Uint8Array[] = [];
   let loaded = 0;
   const reader = res.body.getReader();
