@@ -148,6 +148,8 @@ function serve(js: string, input: unknown): Promise<Server> {
       );
     } else if (url.pathname === '/bundle.js') {
       send('text/javascript', js);
+    } else if (url.pathname === '/favicon.ico') {
+      res.writeHead(204).end();
     } else if (url.pathname === '/input.json') {
       send('application/json', JSON.stringify(input ?? null));
     } else if (
@@ -212,9 +214,12 @@ export async function runInBrowser<T = unknown>(
     const page = context.pages()[0] ?? (await context.newPage());
     page.on('console', (m) => logs.push(`[${m.type()}] ${m.text()}`));
     page.on('pageerror', (e) => logs.push(`[pageerror] ${e.message}`));
+    let report: (msg: string) => void = () => {};
     const reported = new Promise<string>((ok) => {
-      void page.exposeFunction('__selfevoReport', (msg: string) => ok(msg));
+      report = ok;
     });
+    // Installed before navigation, so the page can always report.
+    await page.exposeFunction('__selfevoReport', (msg: string) => report(msg));
     const timeout = new Promise<never>((_, fail) => {
       timer = setTimeout(
         () => fail(new BrowserRunError(`runInBrowser: no result from the page within ${timeoutMs} ms`, logs)),
