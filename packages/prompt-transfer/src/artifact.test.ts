@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeEachBackend, expectAllClose } from '@selfevo/backend/test';
@@ -173,6 +173,13 @@ describeEachBackend('prompt artifact', () => {
     writeFileSync(cfgPath, JSON.stringify(meta));
     await expect(loadPrompt(out)).rejects.toThrow(/^prompt.safetensors: cannot read it/);
     await expect(loadPrompt(join(dir, 'nowhere'))).rejects.toThrow(PromptArtifactError);
+    // a save interrupted after moving the old folder aside: the old artifact is still found
+    const kept = join(dir, 'kept');
+    await savePrompt(kept, prompt, { backbone: fp, task: 'kept' });
+    renameSync(kept, `${kept}.old-123-abc`);
+    expect((await loadPrompt(kept)).metadata.task).toBe('kept');
+    await savePrompt(kept, prompt, { backbone: fp, task: 'new' });
+    expect((await loadPrompt(kept)).metadata.task).toBe('new');
     prompt.dispose();
     model.dispose();
   });

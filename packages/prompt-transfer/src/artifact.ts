@@ -164,6 +164,31 @@ export async function savePrompt(dir: string, prompt: SoftPrompt, options: SaveP
   if (exists) await fs.rm(old, { recursive: true, force: true });
 }
 
+/**
+ * `dir`, or — when a save was interrupted between moving the old folder aside and moving the new
+ * one in — the newest complete `dir.old-*` sibling left by `savePrompt`.
+ */
+async function resolveSwap(dir: string): Promise<string> {
+  const { fs, path } = await nodeIo();
+  const abs = path.resolve(dir);
+  const exists = await fs.stat(abs).then(
+    () => true,
+    () => false,
+  );
+  if (exists) return abs;
+  const parent = path.dirname(abs);
+  const base = `${path.basename(abs)}.old-`;
+  const names = await fs.readdir(parent).catch(() => [] as string[]);
+  const olds: { p: string; t: number }[] = [];
+  for (const n of names.filter((x) => x.startsWith(base))) {
+    const p = path.join(parent, n);
+    const st = await fs.stat(path.join(p, PROMPT_CONFIG_FILE)).catch(() => null);
+    if (st) olds.push({ p, t: st.mtimeMs });
+  }
+  olds.sort((a, b) => b.t - a.t);
+  return olds[0]?.p ?? abs;
+}
+
 export interface LoadPromptOptions {
   /**
    * The backbone the prompt will be used with. Its hidden size (and, for prefixes, layer count)
@@ -184,6 +209,7 @@ export interface LoadedPrompt {
 /** Load a prompt saved by `savePrompt`, checking it against `options.backbone`. */
 export async function loadPrompt(dir: string, options: LoadPromptOptions = {}): Promise<LoadedPrompt> {
   const { fs, path } = await nodeIo();
+  dir = await resolveSwap(dir);
   const read = async (file: string) => {
     try {
       return await fs.readFile(path.join(dir, file));
