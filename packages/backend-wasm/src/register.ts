@@ -5,7 +5,8 @@ let registered = false;
 
 /**
  * Register the tfjs wasm backend plus selfevo's kernel fixes (a kernel for `UnsortedSegmentSum`,
- * which embedding gradients need, and fast paths for transposed/batched `BatchMatMul`).
+ * which embedding gradients need; a `BatchMatMul` that reaches XNNPACK for transposed and batched
+ * products; `Slice`/`Unpack`/`SplitV` that read heap views instead of copying the whole input).
  * Idempotent. Does not switch the active backend: call `tf.setBackend('wasm')` (or `useBackend`).
  */
 export async function registerWasmBackend(): Promise<void> {
