@@ -1,10 +1,12 @@
 import { describeEachBackend } from '@selfevo/backend/test';
+import { BertForSequenceClassification, makeConfig } from '@selfevo/encoder-model';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { PromptConfigError, PromptMismatchError } from './errors.js';
+import { ffnActivations } from './panda.js';
 import { PromptTrainer } from './prompt-trainer.js';
 import { SoftPrompt } from './soft-prompt.js';
-import { changed, snapshot, tinyBatch, tinyClassifier } from './test-fixtures/tiny.js';
+import { changed, snapshot, tinyBatch, tinyClassifier, tinyConfig } from './test-fixtures/tiny.js';
 
 describeEachBackend('PromptTrainer (frozen encoder)', () => {
   it('prompt + head learn a tiny task; every encoder weight stays bit-identical', () => {
@@ -82,6 +84,40 @@ describeEachBackend('PromptTrainer (frozen encoder)', () => {
     expect(tf.tidy(() => trainer.logits(batch).arraySync())).not.toEqual(eval0);
     trainer.dispose();
     prompt.dispose();
+    model.dispose();
+  });
+
+  it('RoBERTa: prompt and prefix tuning learn with the encoder frozen; FFN recomputation agrees', () => {
+    const cfg = makeConfig({
+      ...tinyConfig,
+      modelType: 'roberta',
+      padTokenId: 1,
+      typeVocabSize: 1,
+      maxPositionEmbeddings: 44,
+    });
+    const model = new BertForSequenceClassification(cfg, { seed: 2 });
+    const batch = tinyBatch(5, 6, 6, 2);
+    // RoBERTa pads with id 1 ([CLS]-like <s> is 0)
+    const ids = (batch.inputIds as { data: Int32Array }).data;
+    const mask = (batch.attentionMask as { data: Int32Array }).data;
+    for (let i = 0; i < ids.length; i++) ids[i] = mask[i] ? (i % 6 === 0 ? 0 : ids[i]) : 1;
+    const before = snapshot(model.encoder.namedParameters());
+    for (const prefix of [false, true]) {
+      const prompt = SoftPrompt.create(model.encoder, {
+        numVirtualTokens: 3,
+        prefix,
+        seed: 4,
+        randomInitStd: 0.5,
+      });
+      const trainer = new PromptTrainer(model, prompt, { promptLr: 5e-2, headLr: 5e-2, dropout: false });
+      const losses: number[] = [];
+      for (let i = 0; i < 20; i++) losses.push(trainer.step(batch));
+      expect(losses.at(-1)!, `prefix=${prefix}`).toBeLessThan(0.7 * losses[0]);
+      expect(ffnActivations(model.encoder, prompt, batch).length).toBe(2);
+      trainer.dispose();
+      prompt.dispose();
+    }
+    expect(changed(model.encoder.namedParameters(), before)).toEqual([]);
     model.dispose();
   });
 
