@@ -164,3 +164,27 @@ describeEachBackend('PromptTrainer (frozen encoder)', () => {
     model.dispose();
   });
 });
+
+describeEachBackend(
+  'PromptTrainer errors',
+  () => {
+    it('an op without a gradient (einsum) in a custom loss gets a message that says what to do', () => {
+      const model = tinyClassifier(3);
+      const prompt = SoftPrompt.create(model.encoder, { numVirtualTokens: 2 });
+      const trainer = new PromptTrainer(model, prompt);
+      const before = snapshot(prompt.namedParameters());
+      expect(() =>
+        trainer.step(
+          tinyBatch(1, 2, 4),
+          (logits) => tf.sum(tf.einsum('bc,bc->b', logits, logits)) as tf.Scalar,
+        ),
+      ).toThrow(/gradient function not found.*useBackend\(\) from @selfevo\/backend/);
+      expect(changed(prompt.namedParameters(), before)).toEqual([]);
+      expect(trainer.steps).toBe(0);
+      trainer.dispose();
+      prompt.dispose();
+      model.dispose();
+    });
+  },
+  { backends: ['cpu'] }, // wasm has no Einsum kernel at all (docs/platform-notes.md)
+);

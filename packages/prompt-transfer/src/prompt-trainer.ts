@@ -160,13 +160,26 @@ export class PromptTrainer {
   /** One optimizer step on `batch`; returns the loss before the update. */
   step(batch: PromptBatch, loss: PromptLoss = crossEntropyLoss): number {
     this.model.setTraining(this.dropout);
-    const { loss: value, grads } = valueAndGrads(this.trainable, () =>
-      tf.tidy(() => {
-        const logits = this.model.forward(promptedInputs(this.prompt, batch, this.dropout))
-          .logits as tf.Tensor2D;
-        return loss(logits, batch);
-      }),
-    );
+    let result: ReturnType<typeof valueAndGrads>;
+    try {
+      result = valueAndGrads(this.trainable, () =>
+        tf.tidy(() => {
+          const logits = this.model.forward(promptedInputs(this.prompt, batch, this.dropout))
+            .logits as tf.Tensor2D;
+          return loss(logits, batch);
+        }),
+      );
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      if (/gradient function not found/i.test(msg))
+        throw new Error(
+          `${msg} — tfjs-core registers no gradients by itself: call useBackend() from @selfevo/backend ` +
+            'before training (it registers them), and use only ops that have a gradient in tfjs in a custom loss',
+          { cause: e },
+        );
+      throw e;
+    }
+    const { loss: value, grads } = result;
     try {
       if (!Number.isFinite(value)) throw new Error(`prompt tuning loss is ${value} at step ${this.steps}`);
       const pick = (m: Map<string, tf.Variable>) => {
