@@ -68,6 +68,18 @@ describe.skipIf(chromium.path == null && !required)('runInBrowser (headless Chro
   });
 });
 
+describe.skipIf(chromium.path == null && !required)('runInBrowser failures', () => {
+  it('fails fast (not at the timeout) when the bundle throws while loading', async () => {
+    const bad = fileURLToPath(new URL('../test-fixtures/init-throwing-entry.ts', import.meta.url));
+    const t0 = Date.now();
+    const err = await runInBrowser(bad, { backend: 'cpu', timeoutMs: 60_000 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BrowserRunError);
+    expect(String((err as Error).message)).toMatch(/failed before the entry ran/);
+    expect(String((err as Error).message)).toMatch(/module init failure 7/);
+    expect(Date.now() - t0).toBeLessThan(50_000);
+  });
+});
+
 describe('findChromium', () => {
   it('says how to install Chromium when the binary is missing', () => {
     const r = findChromium('/nonexistent/chromium');

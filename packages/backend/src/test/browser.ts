@@ -85,6 +85,7 @@ import { useBackend } from ${JSON.stringify(useBackendModule())};
 import run from ${JSON.stringify(entryFile)};
 const report = (msg) => globalThis.__selfevoReport(JSON.stringify(msg));
 (async () => {
+  report({ started: true });
   try {
     const input = await (await fetch('/input.json')).json();
     await useBackend(${JSON.stringify(backend)});
@@ -213,13 +214,25 @@ export async function runInBrowser<T = unknown>(
     });
     const page = context.pages()[0] ?? (await context.newPage());
     page.on('console', (m) => logs.push(`[${m.type()}] ${m.text()}`));
-    page.on('pageerror', (e) => logs.push(`[pageerror] ${e.message}`));
+    let started = false;
     let report: (msg: string) => void = () => {};
-    const reported = new Promise<string>((ok) => {
+    let abort: (err: Error) => void = () => {};
+    const reported = new Promise<string>((ok, fail) => {
       report = ok;
+      abort = fail;
+    });
+    reported.catch(() => {}); // a late abort after a timeout must not become an unhandled rejection
+    page.on('pageerror', (e) => {
+      logs.push(`[pageerror] ${e.message}`);
+      // Before the entry wrapper started, an uncaught error means the bundle itself failed to load
+      // (an import threw at module init): nothing will report, so fail now instead of at the timeout.
+      if (!started) abort(new BrowserRunError(`runInBrowser: the page failed before the entry ran`, logs));
     });
     // Installed before navigation, so the page can always report.
-    await page.exposeFunction('__selfevoReport', (msg: string) => report(msg));
+    await page.exposeFunction('__selfevoReport', (msg: string) => {
+      if (msg === '{"started":true}') started = true;
+      else report(msg);
+    });
     const timeout = new Promise<never>((_, fail) => {
       timer = setTimeout(
         () => fail(new BrowserRunError(`runInBrowser: no result from the page within ${timeoutMs} ms`, logs)),
