@@ -22,7 +22,8 @@ interface Run {
 /** Run the child; if `killAfterStep` is set, SIGKILL it as soon as it reports that step. */
 function runChild(outDir: string, mode: 'fresh' | 'resume', killAfterStep?: number): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', tsxLoader, child, outDir, mode, 'cpu'], {
+    const args = [child, outDir, mode, 'cpu', String(killAfterStep ?? 'Infinity')];
+    const p = spawn(process.execPath, ['--import', tsxLoader, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const steps: number[] = [];

@@ -1,7 +1,9 @@
 /**
  * Child process for the kill-and-resume test: trains the tiny MLP for a fixed number of steps,
  * printing `step N` after each, and writes the final weights to `<outDir>/final-weights.json`.
- * Usage: node --import tsx resume-child.ts <outDir> <fresh|resume> <backend>
+ * Usage: node --import tsx resume-child.ts <outDir> <fresh|resume> <backend> [slowFromStep]
+ * From `slowFromStep` on, every step takes 300 ms more, so a parent that kills the child after
+ * seeing that step has ample time to do so even on a loaded machine.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -9,7 +11,7 @@ import { useBackend } from '@selfevo/backend';
 import { train } from '../train.js';
 import { evalLoss, makeExamples, makeSource, mseLoss, TinyMlp } from './tiny-mlp.js';
 
-const [outDir, mode, backend = 'cpu'] = process.argv.slice(2);
+const [outDir, mode, backend = 'cpu', slowFrom = 'Infinity'] = process.argv.slice(2);
 await useBackend(backend as 'cpu' | 'wasm');
 const model = new TinyMlp(5);
 const heldOut = makeExamples(16, 3);
@@ -32,10 +34,9 @@ await train({
   resumeFrom: mode === 'resume' ? 'latest' : undefined,
   callbacks: [
     {
-      // A slow step, so the parent's SIGKILL lands mid-run.
       onStepEnd: async ({ step }) => {
         process.stdout.write(`step ${step}\n`);
-        await new Promise((r) => setTimeout(r, 15));
+        if (step >= Number(slowFrom)) await new Promise((r) => setTimeout(r, 300));
       },
     },
   ],
