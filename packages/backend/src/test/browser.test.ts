@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { useBackend } from '../use-backend.js';
 import { BrowserRunError, findChromium, runInBrowser } from './browser.js';
 import { expectAllClose, maxAbsDiff } from './close.js';
+import { describeInBrowser } from './each-backend.js';
 
 const X = [
   [0.1, -0.7, 1.3],
@@ -32,15 +33,7 @@ async function cpuReference(): Promise<number[][]> {
   );
 }
 
-const chromium = findChromium();
-// CI sets SELFEVO_BROWSER=1: there a missing Chromium is a failure, not a skip.
-const required = process.env.SELFEVO_BROWSER === '1';
-if (chromium.path == null && !required) {
-  // Visible in the test output, so a skipped browser suite is never silent.
-  console.warn(`[selfevo] SKIPPING headless-Chromium tests: ${chromium.reason}`);
-}
-
-describe.skipIf(chromium.path == null && !required)('runInBrowser (headless Chromium)', () => {
+describeInBrowser('runInBrowser (headless Chromium)', () => {
   it('tf.grad through gather, transposed matMul and softmax on webgpu equals cpu within 1e-5', async () => {
     const ref = await cpuReference();
     const run = await runInBrowser<number[][]>(entry, { backend: 'webgpu', input: { x: X, w: W } });
@@ -68,7 +61,7 @@ describe.skipIf(chromium.path == null && !required)('runInBrowser (headless Chro
   });
 });
 
-describe.skipIf(chromium.path == null && !required)('runInBrowser failures', () => {
+describeInBrowser('runInBrowser failures', () => {
   it('fails fast (not at the timeout) when the bundle throws while loading', async () => {
     const bad = fileURLToPath(new URL('../test-fixtures/init-throwing-entry.ts', import.meta.url));
     const t0 = Date.now();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import { type BackendName, useBackend } from '../use-backend.js';
+import { findChromium } from './browser.js';
 
 export type TestBackend = Exclude<BackendName, 'auto'>;
 
@@ -39,4 +40,23 @@ export function describeEachBackend(
       body(backend);
     });
   }
+}
+
+/**
+ * A `describe` for tests that call `runInBrowser` (headless Chromium). It skips — printing why and
+ * how to install Chromium — when Chromium is missing, unless `SELFEVO_BROWSER=1` (CI), where a
+ * missing Chromium fails the tests instead.
+ *
+ * ```ts
+ * describeInBrowser('encoder forward on webgpu', () => {
+ *   it('matches the fixture', async () => { const { result } = await runInBrowser(entry, { input }); ... });
+ * });
+ * ```
+ */
+export function describeInBrowser(title: string, body: () => void): void {
+  const chromium = findChromium();
+  const required = typeof process !== 'undefined' && process.env.SELFEVO_BROWSER === '1';
+  const skip = chromium.path == null && !required;
+  if (skip) console.warn(`[selfevo] SKIPPING headless-Chromium tests "${title}": ${chromium.reason}`);
+  describe.skipIf(skip)(`${title} [browser]`, body);
 }

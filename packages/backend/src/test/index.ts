@@ -8,4 +8,9 @@ export {
   runInBrowser,
 } from './browser.js';
 export { expectAllClose, maxAbsDiff, type NestedNumbers, type Numeric } from './close.js';
-export { describeEachBackend, nodeTestBackends, type TestBackend } from './each-backend.js';
+export {
+  describeEachBackend,
+  describeInBrowser,
+  nodeTestBackends,
+  type TestBackend,
+} from './each-backend.js';
