@@ -13,9 +13,11 @@ export {
   scoreInformativeTokens,
 } from './informative-tokens.js';
 export type { GradientStepper, IntBatchInput, MaskedLmInputs, MaskedLmModel } from './masked-lm-model.js';
+export { evaluateMlmLoss, type MlmStepOptions, mlmTrainingStep } from './mlm-training-step.js';
 export { type RandomMaskOptions, randomMask } from './random-mask.js';
 export type { ReplacementOptions } from './replacement.js';
 export { type SeMaskedBatch, type SeMaskOptions, seMask } from './se-mask.js';
+export { type SeStepOptions, seTrainingStep } from './se-training-step.js';
 export type { Seeded } from './seeded.js';
 export {
   loadSelectionMap,
@@ -29,13 +31,5 @@ export {
 } from './selection-file.js';
 export { GeometricLength, type GeometricSpanOptions, type SpanMaskOptions, spanMask } from './span-mask.js';
 export type { MaskedBatch, TokenBatch } from './token-batch.js';
-export {
-  evaluateMlmLoss,
-  type MlmStepOptions,
-  mlmTrainingStep,
-  type SeStepOptions,
-  type StepOptions,
-  type StepResult,
-  seTrainingStep,
-} from './training-step.js';
+export type { StepOptions, StepResult } from './train-step-common.js';
 export { wholeWordMask } from './whole-word-mask.js';
