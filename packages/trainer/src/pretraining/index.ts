@@ -1,3 +1,4 @@
+export { type ArmPoint, armCurvesSpec, plotArmCurves } from './arm-curves.js';
 export {
   batchMaskSeed,
   countMaskedTokens,

@@ -86,13 +86,17 @@ export function pretrainingLoss(
   if (kind === 'rectified') {
     // r = softmax(model(original x)) at the masked positions, eval mode. Copying the values into a
     // fresh tensor cuts it off the gradient tape: a stop-gradient target (§1.3).
-    const [n, v, data] = tf.tidy(() => {
-      const l = model.forward(
-        { inputIds: { data: batch.originalInputIds, shape }, attentionMask: mask, training: false },
-        pos,
-      ).logits;
-      return [l.shape[0], l.shape[1], l.dataSync() as Float32Array] as const;
-    });
+    const refLogits = tf.tidy(
+      () =>
+        model.forward(
+          { inputIds: { data: batch.originalInputIds, shape }, attentionMask: mask, training: false },
+          pos,
+        ).logits,
+    );
+    // Read outside tf.tidy: tidy would walk a returned typed array element by element.
+    const data = refLogits.dataSync() as Float32Array;
+    const [n, v] = refLogits.shape;
+    refLogits.dispose();
     ref = tf.tensor2d(data, [n, v]);
   }
   try {

@@ -1,0 +1,100 @@
+import { join } from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import { writeFileAtomic } from '../atomic-write.js';
+import { PretrainingConfigError } from './errors.js';
+
+/** One value of one run: `arm` (e.g. "SE mask + rectified"), `seed`, `step`, the panel `metric`. */
+export interface ArmPoint {
+  arm: string;
+  seed: number;
+  step: number;
+  metric: string;
+  value: number;
+}
+
+/**
+ * Vega-Lite spec comparing runs: one panel per metric (independent y scales); per arm, the mean
+ * over seeds as a line and every seed's value as a faint point.
+ */
+export function armCurvesSpec(
+  points: readonly ArmPoint[],
+  opts: { title?: string; width?: number; height?: number } = {},
+): TopLevelSpec {
+  const values = points.filter((p) => Number.isFinite(p.value));
+  if (values.length === 0) throw new PretrainingConfigError('points', 'nothing to plot');
+  const metrics = [...new Set(values.map((p) => p.metric))];
+  const arms = [...new Set(values.map((p) => p.arm))];
+  const color = { field: 'arm', type: 'nominal', scale: { domain: arms }, title: null };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    ...(opts.title ? { title: opts.title } : {}),
+    background: 'white',
+    data: { values },
+    facet: { field: 'metric', type: 'nominal', sort: metrics, title: null },
+    columns: Math.min(3, metrics.length),
+    resolve: { scale: { y: 'independent' }, axis: { x: 'independent' } },
+    spec: {
+      width: opts.width ?? 320,
+      height: opts.height ?? 220,
+      layer: [
+        {
+          mark: { type: 'point', opacity: 0.35, size: 14 },
+          encoding: {
+            x: { field: 'step', type: 'quantitative', title: 'step' },
+            y: { field: 'value', type: 'quantitative', title: null, scale: { zero: false } },
+            color,
+          },
+        },
+        {
+          mark: { type: 'line', strokeWidth: 1.8 },
+          encoding: {
+            x: { field: 'step', type: 'quantitative', title: 'step' },
+            y: {
+              aggregate: 'mean',
+              field: 'value',
+              type: 'quantitative',
+              title: null,
+              scale: { zero: false },
+            },
+            color,
+          },
+        },
+      ],
+    },
+  } as TopLevelSpec;
+}
+
+/** Write `<name>.svg`, `<name>.png` and `<name>.vl.json` (each atomically) for `armCurvesSpec`. */
+export async function plotArmCurves(
+  points: readonly ArmPoint[],
+  outDir: string,
+  opts: { name?: string; title?: string; width?: number; height?: number } = {},
+): Promise<{ svgPath: string; pngPath: string; specPath: string }> {
+  const spec = armCurvesSpec(points, opts);
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  let svg: string;
+  try {
+    svg = await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+  const png = new Resvg(svg, {
+    font: { loadSystemFonts: true },
+    fitTo: { mode: 'zoom', value: 2 },
+    background: 'white',
+  })
+    .render()
+    .asPng();
+  const name = opts.name ?? 'arm-curves';
+  const out = {
+    svgPath: join(outDir, `${name}.svg`),
+    pngPath: join(outDir, `${name}.png`),
+    specPath: join(outDir, `${name}.vl.json`),
+  };
+  await writeFileAtomic(out.svgPath, svg);
+  await writeFileAtomic(out.pngPath, new Uint8Array(png));
+  await writeFileAtomic(out.specPath, `${JSON.stringify(spec, null, 2)}\n`);
+  return out;
+}
