@@ -286,8 +286,7 @@ if (existsSync(baseFinal) && !existsSync(join(work, 'base-held-out.json'))) {
 
 // 5. Fine-tuning.
 if (want('finetune') && existsSync(baseFinal)) {
-  const finetuneModule = './se-finetune.js';
-  const { finetuneAll } = await import(finetuneModule);
+  const { finetuneAll } = await import('./se-finetune.js');
   await finetuneAll({
     work,
     vocabPath: join(work, 'vocab.txt'),

@@ -224,23 +224,25 @@ export async function finetuneAll(o: {
     if (!(t in FINETUNE_SETTINGS)) throw new Error(`--finetune-tasks: unknown task ${t}`);
   const data = new Map<Task, TaskData>();
   for (const t of tasks) data.set(t, await loadTask(t, tokenizer));
-  const models = [...o.arms, ...((o.includeBase ?? true) ? ['base'] : [])];
-  for (const seed of o.seeds)
-    for (const key of models) {
-      const encoderDir =
-        key === 'base' ? join(o.work, 'base', 'final') : join(o.work, 'arms', key, `seed-${seed}`, 'final');
-      if (!existsSync(join(encoderDir, 'model.safetensors'))) {
-        o.log(`finetune: ${key} seed ${seed}: no checkpoint at ${encoderDir} (skipped)`);
-        continue;
-      }
-      for (const task of tasks) {
-        const out = join(o.work, 'finetune', key, `seed-${seed}`, `${task}.json`);
-        if (existsSync(out)) continue;
-        const r = await finetuneOne(task, encoderDir, data.get(task)!, pad, seed);
-        await writeJson(out, { ...r, encoder: encoderDir, seed, settings: FINETUNE_SETTINGS[task] });
-        o.log(
-          `finetune ${key} seed ${seed} ${task}: dev acc ${(100 * r.score).toFixed(1)}% (majority ${(100 * r.majority).toFixed(1)}%), ${r.steps} steps, ${(r.trainMs / 1000).toFixed(0)} s (tensors alive: ${tf.memory().numTensors})`,
-        );
-      }
+  // Seed-major over the arms (complete seeds first), then the base model for every seed.
+  const jobs: { key: string; seed: number }[] = [];
+  for (const seed of o.seeds) for (const key of o.arms) jobs.push({ key, seed });
+  if (o.includeBase ?? true) for (const seed of o.seeds) jobs.push({ key: 'base', seed });
+  for (const { key, seed } of jobs) {
+    const encoderDir =
+      key === 'base' ? join(o.work, 'base', 'final') : join(o.work, 'arms', key, `seed-${seed}`, 'final');
+    if (!existsSync(join(encoderDir, 'model.safetensors'))) {
+      o.log(`finetune: ${key} seed ${seed}: no checkpoint at ${encoderDir} yet (skipped)`);
+      continue;
     }
+    for (const task of tasks) {
+      const out = join(o.work, 'finetune', key, `seed-${seed}`, `${task}.json`);
+      if (existsSync(out)) continue;
+      const r = await finetuneOne(task, encoderDir, data.get(task)!, pad, seed);
+      await writeJson(out, { ...r, encoder: encoderDir, seed, settings: FINETUNE_SETTINGS[task] });
+      o.log(
+        `finetune ${key} seed ${seed} ${task}: dev acc ${(100 * r.score).toFixed(1)}% (majority ${(100 * r.majority).toFixed(1)}%), ${r.steps} steps, ${(r.trainMs / 1000).toFixed(0)} s (tensors alive: ${tf.memory().numTensors})`,
+      );
+    }
+  }
 }
