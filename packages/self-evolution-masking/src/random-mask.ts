@@ -1,10 +1,10 @@
-import { MaskingConfigError } from './errors.js';
 import { MaskWriter, type ReplacementOptions, Replacer, sampleWithoutReplacement } from './replacement.js';
 import { resolveRng, type Seeded } from './seeded.js';
 import {
   candidateMask,
   checkBatch,
   checkProbability,
+  finish,
   type MaskedBatch,
   type TokenBatch,
 } from './token-batch.js';
@@ -49,22 +49,4 @@ export function randomMask(batch: TokenBatch, options: RandomMaskOptions): Maske
     }
   }
   return finish(batch, w, batchSize, seqLength);
-}
-
-export function finish(batch: TokenBatch, w: MaskWriter, batchSize: number, seqLength: number): MaskedBatch {
-  return {
-    inputIds: w.inputIds,
-    labels: w.labels,
-    maskedPositions: w.positions(),
-    originalInputIds: batch.inputIds,
-    batchSize,
-    seqLength,
-    attentionMask: batch.attentionMask,
-    tokenTypeIds: batch.tokenTypeIds,
-  };
-}
-
-export function checkPositiveInt(name: string, v: number): void {
-  if (!Number.isInteger(v) || v < 1)
-    throw new MaskingConfigError(name, `must be a positive integer, got ${v}`);
 }

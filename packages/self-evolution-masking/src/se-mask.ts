@@ -1,5 +1,4 @@
 import { MaskingConfigError, SelectionMismatchError, ShapeMismatchError } from './errors.js';
-import { finish } from './random-mask.js';
 import { MaskWriter, type ReplacementOptions, Replacer, sampleWithoutReplacement } from './replacement.js';
 import { resolveRng, type Seeded } from './seeded.js';
 import { GeometricLength, type GeometricSpanOptions } from './span-mask.js';
@@ -7,6 +6,7 @@ import {
   candidateMask,
   checkBatch,
   checkProbability,
+  finish,
   type MaskedBatch,
   type TokenBatch,
 } from './token-batch.js';

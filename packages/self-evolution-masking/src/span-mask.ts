@@ -1,12 +1,14 @@
 import type { SeededRandom } from '@selfevo/encoder-model';
 import { MaskingConfigError } from './errors.js';
-import { checkPositiveInt, finish, type RandomMaskOptions } from './random-mask.js';
+import type { RandomMaskOptions } from './random-mask.js';
 import { MaskWriter, Replacer } from './replacement.js';
 import { resolveRng } from './seeded.js';
 import {
   candidateMask,
   checkBatch,
+  checkPositiveInt,
   checkProbability,
+  finish,
   type MaskedBatch,
   type TokenBatch,
 } from './token-batch.js';

@@ -90,3 +90,27 @@ export function checkProbability(name: string, p: number): void {
   if (!(typeof p === 'number' && p >= 0 && p <= 1))
     throw new MaskingConfigError(name, `must be a probability in [0, 1], got ${p}`);
 }
+
+/** Assemble the `MaskedBatch` from a filled `MaskWriter`. */
+export function finish(
+  batch: TokenBatch,
+  w: { inputIds: Int32Array; labels: Int32Array; positions(): Int32Array },
+  batchSize: number,
+  seqLength: number,
+): MaskedBatch {
+  return {
+    inputIds: w.inputIds,
+    labels: w.labels,
+    maskedPositions: w.positions(),
+    originalInputIds: batch.inputIds,
+    batchSize,
+    seqLength,
+    attentionMask: batch.attentionMask,
+    tokenTypeIds: batch.tokenTypeIds,
+  };
+}
+
+export function checkPositiveInt(name: string, v: number): void {
+  if (!Number.isInteger(v) || v < 1)
+    throw new MaskingConfigError(name, `must be a positive integer, got ${v}`);
+}

@@ -1,11 +1,12 @@
 import { ShapeMismatchError } from './errors.js';
-import { finish, type RandomMaskOptions } from './random-mask.js';
+import type { RandomMaskOptions } from './random-mask.js';
 import { MaskWriter, Replacer } from './replacement.js';
 import { resolveRng } from './seeded.js';
 import {
   candidateMask,
   checkBatch,
   checkProbability,
+  finish,
   type MaskedBatch,
   type TokenBatch,
 } from './token-batch.js';
