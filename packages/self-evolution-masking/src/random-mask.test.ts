@@ -95,6 +95,20 @@ describe('randomMask', () => {
     }
   });
 
+  it('probabilistic rounding is unbiased: n = 16 gives 3 targets in 40% of sequences, else 2', () => {
+    const rows = 4000;
+    const b = syntheticBatch(rows, 18, 8, 18);
+    const m = randomMask(b, { ...base, seed: 3, probabilisticRounding: true });
+    const counts = new Array(18).fill(0);
+    for (let r = 0; r < rows; r++) {
+      let k = 0;
+      for (let t = 0; t < 18; t++) if (m.labels[r * 18 + t] !== -100) k++;
+      counts[k]++;
+    }
+    expect(counts[2] + counts[3]).toBe(rows);
+    expect(Math.abs(counts[3] / rows - 0.4)).toBeLessThan(0.03);
+  });
+
   it('never masks special tokens or padding and never inserts special ids', () => {
     // Special tokens known only by id (no specialTokensMask) are excluded too.
     const b = syntheticBatch(300, 64, 4);

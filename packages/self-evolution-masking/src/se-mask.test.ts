@@ -81,6 +81,20 @@ describe('seMask (stage 2)', () => {
     expect(r.specialOrPadChosen).toBe(0);
   });
 
+  it('the fallback count is floor(0.15·n + U): n = 16 gives 3 targets in 40% of rows, else 2', () => {
+    const rows = 4000;
+    const b = syntheticBatch(rows, 18, 8, 18); // every row: [CLS] + 16 tokens + [SEP]
+    const m = seMask(b, new Array(rows).fill(undefined), { ...base, seed: 2 });
+    const counts = [0, 0, 0, 0, 0];
+    for (let r = 0; r < rows; r++) {
+      let k = 0;
+      for (let t = 0; t < 18; t++) if (m.labels[r * 18 + t] !== -100) k++;
+      counts[Math.min(k, 4)]++;
+    }
+    expect(counts[0] + counts[1] + counts[4]).toBe(0);
+    expect(Math.abs(counts[3] / rows - 0.4)).toBeLessThan(0.03);
+  });
+
   it('span extension grows each stored position into a span around it, within maskable tokens', () => {
     const b = syntheticBatch(1, 64, 5, 64);
     const m = seMask(b, [[10, 30]], {
