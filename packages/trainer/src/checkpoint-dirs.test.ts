@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ describe('checkpoint folders', () => {
     expect(checkpointsToDelete([10, 20], undefined, null)).toEqual([]);
   });
 
-  it('lists complete checkpoints by step (not lexically), ignoring temp folders, and cleans leftovers', async () => {
+  it('lists complete checkpoints by step (not lexically), ignoring temp folders; recovers or removes leftovers', async () => {
     const d = await mkdtemp(join(tmpdir(), 'selfevo-ckdirs-'));
     try {
       expect(await latestCheckpoint(d)).toBeNull();
@@ -25,14 +25,18 @@ describe('checkpoint folders', () => {
         'checkpoint-9',
         'checkpoint-10',
         'checkpoint-11.tmp-1-x',
-        'checkpoint-8.old-2-y',
+        'checkpoint-10.old-3-z',
         'other',
       ])
         await mkdir(join(d, n));
+      // killed while replacing checkpoint-8: only the moved-aside previous version exists
+      await mkdir(join(d, 'checkpoint-8.old-2-y'));
+      await writeFile(join(d, 'checkpoint-8.old-2-y', 'marker'), 'previous 8');
       expect((await listCheckpoints(d)).map((c) => c.step)).toEqual([9, 10]);
       expect(await latestCheckpoint(d)).toBe(join(d, 'checkpoint-10'));
       await removeLeftovers(d);
-      expect((await readdir(d)).sort()).toEqual(['checkpoint-10', 'checkpoint-9', 'other']);
+      expect((await readdir(d)).sort()).toEqual(['checkpoint-10', 'checkpoint-8', 'checkpoint-9', 'other']);
+      expect(await readFile(join(d, 'checkpoint-8', 'marker'), 'utf8')).toBe('previous 8');
       expect(await listCheckpoints(join(d, 'missing'))).toEqual([]);
     } finally {
       await rm(d, { recursive: true, force: true });

@@ -1,8 +1,8 @@
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const CHECKPOINT_RE = /^checkpoint-(\d+)$/;
-const LEFTOVER_RE = /^checkpoint-\d+\.(tmp|old)-/;
+const LEFTOVER_RE = /^checkpoint-(\d+)\.(tmp|old)-/;
 
 /** The folder name of the checkpoint saved after `step` optimizer steps (HF: `checkpoint-<step>`). */
 export function checkpointDirName(step: number): string {
@@ -31,7 +31,11 @@ export async function latestCheckpoint(outputDir: string): Promise<string | null
   return all.length ? all[all.length - 1].dir : null;
 }
 
-/** Remove temp folders a killed save left behind (`checkpoint-N.tmp-*`, `checkpoint-N.old-*`). */
+/**
+ * Clean up after a save that was killed: `checkpoint-N.tmp-*` (an unfinished new checkpoint) is
+ * removed; `checkpoint-N.old-*` (the previous checkpoint N, moved aside while being replaced) is
+ * moved back if `checkpoint-N` is missing, else removed.
+ */
 export async function removeLeftovers(outputDir: string): Promise<void> {
   let names: string[] = [];
   try {
@@ -39,8 +43,22 @@ export async function removeLeftovers(outputDir: string): Promise<void> {
   } catch {
     return;
   }
-  for (const n of names)
-    if (LEFTOVER_RE.test(n)) await rm(join(outputDir, n), { recursive: true, force: true });
+  for (const n of names.sort()) {
+    const m = LEFTOVER_RE.exec(n);
+    if (!m) continue;
+    const final = join(outputDir, `checkpoint-${m[1]}`);
+    if (m[2] === 'old' && !(await exists(final))) await rename(join(outputDir, n), final);
+    else await rm(join(outputDir, n), { recursive: true, force: true });
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

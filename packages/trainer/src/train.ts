@@ -304,12 +304,12 @@ async function runTraining<M extends EncoderLike, B>(
   };
 
   // ---- resume or fresh start ----
+  if (outputDir) await removeLeftovers(outputDir);
   let resumeDir: string | null = null;
   if (opts.resumeFrom !== undefined) {
     resumeDir = opts.resumeFrom === 'latest' ? await latestCheckpoint(outputDir!) : opts.resumeFrom;
   }
   if (outputDir) {
-    await removeLeftovers(outputDir);
     const existing = await listCheckpoints(outputDir);
     if (!resumeDir && existing.length > 0) {
       if (!opts.overwriteOutputDir)
