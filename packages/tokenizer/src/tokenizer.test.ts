@@ -177,6 +177,10 @@ describe('bad input gives a clear error', () => {
         pre_tokenizer: { type: 'Split', pattern: { String: ' ' }, behavior: 'Nope' },
       }),
     ).toThrow(/split behavior/);
+    expect(() =>
+      Tokenizer.fromJSON({ ...bertJson, pre_tokenizer: { type: 'Metaspace', replacement: '' } }),
+    ).toThrow(/non-empty `replacement`/);
+    expect(() => Tokenizer.fromJSON({ ...bertJson, model: undefined })).toThrow(/no `model`/);
   });
 
   it('malformed vocab.txt / vocab.json / merges.txt', async () => {

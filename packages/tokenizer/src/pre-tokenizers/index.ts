@@ -61,7 +61,10 @@ export function preTokenizerFromJSON(j: any): PreTokenizer | null {
           );
         scheme = j.prepend_scheme;
       } else if (j.add_prefix_space === false) scheme = 'never';
-      return new MetaspacePreTokenizer(j.replacement ?? '▁', scheme, j.split ?? true);
+      const replacement = j.replacement ?? '▁';
+      if (typeof replacement !== 'string' || replacement.length === 0)
+        throw new TokenizerConfigError('Metaspace pre-tokenizer needs a non-empty `replacement`');
+      return new MetaspacePreTokenizer(replacement, scheme, j.split ?? true);
     }
     case 'Sequence':
       if (!Array.isArray(j.pretokenizers))
