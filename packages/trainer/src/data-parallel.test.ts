@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { useBackend } from '@selfevo/backend';
 import { expectAllClose } from '@selfevo/backend/test';
 import * as tf from '@tensorflow/tfjs-core';
@@ -58,6 +61,50 @@ describe('data-parallel training', () => {
     expect(b).not.toEqual(new TinyMlp(1).snapshot());
     single.dispose();
     dp.dispose();
+  });
+
+  it('a data-parallel run that crashed resumes to the weights of an uninterrupted single-process run', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'selfevo-dp-resume-'));
+    try {
+      const single = new TinyMlp(1);
+      await train(options(single, [], { maxSteps: 30 }));
+      const dp = { workers: 2, workerModule };
+      const crashed = new TinyMlp(1);
+      const crashAt17 = {
+        onStepEnd: ({ step }: { step: number }) => {
+          if (step === 17) throw new Error('crash');
+        },
+      };
+      await expect(
+        train(
+          options(crashed, [], {
+            maxSteps: 30,
+            outputDir: out,
+            saveEverySteps: 10,
+            dataParallel: dp,
+            callbacks: [crashAt17],
+          }),
+        ),
+      ).rejects.toThrow('crash');
+      expect(liveDataParallelWorkers()).toBe(0);
+      const resumed = new TinyMlp(2);
+      const r = await train(
+        options(resumed, [], {
+          maxSteps: 30,
+          outputDir: out,
+          saveEverySteps: 10,
+          dataParallel: dp,
+          resumeFrom: 'latest',
+        }),
+      );
+      expect(r.resumedFromStep).toBe(10);
+      const a = single.snapshot();
+      const b = resumed.snapshot();
+      for (const k of Object.keys(a)) expectAllClose(b[k], a[k], 1e-6);
+      for (const m of [single, crashed, resumed]) m.dispose();
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
   });
 
   it('an error thrown in a worker stops the run with DataParallelWorkerError and leaves no worker running', async () => {
