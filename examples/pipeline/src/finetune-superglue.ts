@@ -76,7 +76,9 @@ function num(name: string, v: string | undefined, integer: boolean): number | un
   if (v === undefined) return undefined;
   const x = Number(v);
   if (!Number.isFinite(x) || (integer && !Number.isInteger(x)))
-    throw new UsageError(`--${name} must be ${integer ? 'an integer' : 'a number'}, got ${JSON.stringify(v)}`);
+    throw new UsageError(
+      `--${name} must be ${integer ? 'an integer' : 'a number'}, got ${JSON.stringify(v)}`,
+    );
   return x;
 }
 
@@ -123,16 +125,22 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const backend = values.backend!;
-  if (!['auto', 'wasm', 'cpu'].includes(backend)) throw new UsageError(`--backend must be auto, wasm or cpu, got ${backend}`);
+  if (!['auto', 'wasm', 'cpu'].includes(backend))
+    throw new UsageError(`--backend must be auto, wasm or cpu, got ${backend}`);
   const progress = values.progress!;
   if (!['auto', 'bar', 'lines', 'none'].includes(progress))
     throw new UsageError(`--progress must be auto, bar, lines or none, got ${progress}`);
   let tasks: ScoredTaskName[] | undefined;
   if (values.tasks) {
-    tasks = values.tasks.split(',').map((t) => t.trim()).filter(Boolean) as ScoredTaskName[];
+    tasks = values.tasks
+      .split(',')
+      .map((t) => t.trim())
+      .filter(Boolean) as ScoredTaskName[];
     for (const t of tasks)
       if (!(SCORED_TASKS as readonly string[]).includes(t))
-        throw new UsageError(`--tasks: unknown task ${JSON.stringify(t)} (choose from ${SCORED_TASKS.join(', ')})`);
+        throw new UsageError(
+          `--tasks: unknown task ${JSON.stringify(t)} (choose from ${SCORED_TASKS.join(', ')})`,
+        );
   }
   const overrides: Partial<TaskRecipe> = {
     epochs: num('epochs', values.epochs, false),
@@ -145,8 +153,10 @@ async function main(argv: string[]): Promise<number> {
   };
   for (const t of SCORED_TASKS) resolveRecipe(t, overrides, values.quick); // range errors before any work
   const quick = values.quick!;
-  const maxTrainExamples = num('max-train-examples', values['max-train-examples'], true) ?? (quick ? 256 : undefined);
-  const maxEvalRecords = num('max-eval-records', values['max-eval-records'], true) ?? (quick ? 200 : undefined);
+  const maxTrainExamples =
+    num('max-train-examples', values['max-train-examples'], true) ?? (quick ? 256 : undefined);
+  const maxEvalRecords =
+    num('max-eval-records', values['max-eval-records'], true) ?? (quick ? 200 : undefined);
   const seed = num('seed', values.seed, true) ?? 42;
   const dataDir = resolve(values.data ?? process.env.SUPERGLUE_DIR ?? join(SHARED_DATA, 'superglue'));
   if (!existsSync(dataDir)) throw new UsageError(`--data ${dataDir}: no such folder`);
@@ -156,7 +166,9 @@ async function main(argv: string[]): Promise<number> {
 
   const modelDir = values.model ? resolve(values.model) : undefined;
   if (modelDir && !existsSync(join(modelDir, 'config.json')))
-    throw new UsageError(`--model ${modelDir}: no config.json there (expected an HF-layout folder from savePretrained)`);
+    throw new UsageError(
+      `--model ${modelDir}: no config.json there (expected an HF-layout folder from savePretrained)`,
+    );
   const tokenizerPath =
     values.tokenizer ??
     (modelDir && ['tokenizer.json', 'vocab.txt'].some((f) => existsSync(join(modelDir, f)))
@@ -178,7 +190,9 @@ async function main(argv: string[]): Promise<number> {
       maxPositionEmbeddings: 512,
     };
     if (cfg.hiddenSize % cfg.numAttentionHeads !== 0)
-      throw new UsageError(`--hidden-size ${cfg.hiddenSize} must be divisible by --heads ${cfg.numAttentionHeads}`);
+      throw new UsageError(
+        `--hidden-size ${cfg.hiddenSize} must be divisible by --heads ${cfg.numAttentionHeads}`,
+      );
     encoder = {
       config: makeConfig(cfg),
       origin: `H${cfg.hiddenSize}/L${cfg.numHiddenLayers}/A${cfg.numAttentionHeads}/F${cfg.intermediateSize}, seed ${seed}`,
@@ -229,7 +243,9 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`finetune-superglue: ${(err as Error).message}\nRun with --help for the options.\n`);
+      process.stderr.write(
+        `finetune-superglue: ${(err as Error).message}\nRun with --help for the options.\n`,
+      );
       process.exitCode = 2;
     } else {
       process.stderr.write(`finetune-superglue: ${(err as Error).stack ?? String(err)}\n`);

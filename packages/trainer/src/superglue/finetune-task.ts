@@ -180,6 +180,9 @@ export async function finetuneTask(o: FinetuneTaskOptions): Promise<FinetuneTask
     let tokensSinceEval = 0;
     let evalMs = 0;
     let mark = performance.now();
+    // Val predictions of every evaluation by step: the best one is the final val result (the
+    // best weights are loaded back at the end, and eval is deterministic), no extra pass needed.
+    const evals = new Map<number, Awaited<ReturnType<typeof runVal>>>();
     const runVal = async (m: TaskModel) => {
       const p = await predictTask(m, valSplit.examples, evalBatchSize, padTokenId);
       return { ...p, metrics: computeTaskMetrics(task, valSplit.gold, p.predictions) };
@@ -196,10 +199,11 @@ export async function finetuneTask(o: FinetuneTaskOptions): Promise<FinetuneTask
         return taskLoss(m, batch, training);
       },
       trainData,
-      evalFn: async () => {
+      evalFn: async ({ step }) => {
         const start = performance.now();
         const trainTps = (1000 * tokensSinceEval) / Math.max(1, start - mark);
         const v = await runVal(model);
+        evals.set(step, v);
         const end = performance.now();
         evalMs += end - start;
         tokensSinceEval = 0;
@@ -233,7 +237,8 @@ export async function finetuneTask(o: FinetuneTaskOptions): Promise<FinetuneTask
     const trainMs = performance.now() - trainStart;
 
     const tp = performance.now();
-    const final = await runVal(model);
+    const final =
+      (result.bestStep !== null ? evals.get(result.bestStep) : undefined) ?? (await runVal(model));
     await writeFileAtomic(
       join(o.outDir, 'val-predictions.jsonl'),
       formatSubmissionFile(task, final.predictions, valSplit.gold),

@@ -89,6 +89,18 @@ export async function runSuperGlue(o: RunSuperGlueOptions): Promise<SuperGlueRep
   for (const t of selected)
     if (!(SCORED_TASKS as readonly string[]).includes(t))
       throw new RangeError(`unknown task ${JSON.stringify(t)} (expected one of ${SCORED_TASKS.join(', ')})`);
+  const vocab = (o.tokenizer as { getVocabSize?: () => number }).getVocabSize?.();
+  if (vocab !== undefined && vocab > o.encoder.config.vocabSize)
+    throw new RangeError(
+      `tokenizer has ${vocab} tokens but the encoder's vocab_size is ${o.encoder.config.vocabSize} (${o.encoder.origin}): wrong --tokenizer?`,
+    );
+  for (const task of selected) {
+    const { maxLength } = resolveRecipe(task, { ...o.overrides, ...o.taskOverrides?.[task] }, o.quick);
+    if (maxLength > o.encoder.config.maxPositionEmbeddings)
+      throw new RangeError(
+        `${task}: maxLength ${maxLength} exceeds the encoder's max_position_embeddings ${o.encoder.config.maxPositionEmbeddings}`,
+      );
+  }
   await mkdir(o.outDir, { recursive: true });
   const started = performance.now();
   const taskReports: TaskReport[] = [];
