@@ -26,6 +26,10 @@ for (const outDir of [join(here, '..', 'src', 'vendor'), join(here, '..', 'dist'
     target: 'es2020',
     outfile: `${out}.tmp`,
     legalComments: 'none',
+    // Evaluate the real tfjs-core before the bundled copy: whichever copy runs first creates the
+    // shared engine (globalThis._tfengine), and its Tensor class must be the real one, with the op
+    // handler that `clone()` and friends need. The bundle has no other imports.
+    banner: { js: "import '@tensorflow/tfjs-core';" },
     logLevel: 'warning',
   });
   renameSync(`${out}.tmp`, out);

@@ -106,3 +106,35 @@ console.log(JSON.stringify({ backend: tf.getBackend(), maxDiff: m, cpu }));
 function lossFnBody(): string {
   return `return (x) => { const rows = tf.gather(x, tf.tensor1d([0, 2, 2, 1], 'int32')); const logits = tf.matMul(rows, w, false, true); return tf.sum(tf.square(tf.softmax(logits))); };`;
 }
+
+describe('import order in plain node', () => {
+  it('gradients work when @selfevo/backend is imported before @tensorflow/tfjs-core', () => {
+    // Whichever tfjs-core copy is evaluated first creates the shared engine; if the bundled
+    // gradient copy won, tensors lacked the op handler and the rank-1 gather gradient threw
+    // "Cannot read properties of null (reading 'clone')".
+    const dir = mkdtempSync(join(tmpdir(), 'selfevo-import-order-'));
+    const script = join(dir, 'order.mjs');
+    const backend = new URL('../dist/index.js', import.meta.url).href;
+    const core = import.meta.resolve('@tensorflow/tfjs-core');
+    writeFileSync(
+      script,
+      `import { useBackend } from ${JSON.stringify(backend)};
+import * as tf from ${JSON.stringify(core)};
+const out = {};
+for (const b of ['cpu', 'wasm']) {
+  await useBackend(b);
+  const g = tf.grad((x) => tf.sum(tf.mul(tf.gather(x, tf.tensor1d([0, 2, 2], 'int32')), tf.tensor1d([1, 2, 3]))))(tf.tensor1d([5, 6, 7]));
+  out[b] = Array.from(g.dataSync());
+}
+console.log(JSON.stringify(out));
+`,
+    );
+    const out = execFileSync(process.execPath, [script], { cwd: pkgDir, encoding: 'utf8' });
+    const line = out
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .pop()!;
+    expect(JSON.parse(line)).toEqual({ cpu: [1, 0, 5], wasm: [1, 0, 5] });
+  });
+});
