@@ -129,6 +129,33 @@ describe('train', () => {
     model.dispose();
   });
 
+  it('ends cleanly, with a final checkpoint, when a source yields fewer batches than it announced', async () => {
+    const out = await tempDir();
+    const model = new TinyMlp(2);
+    const real = makeSource(48, 8); // 6 batches
+    const overstated: BatchSource<Batch> = {
+      batchesPerEpoch: 10,
+      epochBatches: (e, r) => real.epochBatches(e, r),
+    };
+    const result = await train(
+      baseOptions(model, {
+        trainData: overstated,
+        maxSteps: undefined,
+        epochs: 1,
+        outputDir: out,
+        saveEverySteps: 4,
+      }),
+    );
+    expect(result.totalSteps).toBe(10);
+    expect(result.step).toBe(6);
+    expect(result.lastCheckpoint).toBe(join(out, 'checkpoint-6'));
+    expect((await readdir(out)).filter((n) => n.startsWith('checkpoint-')).sort()).toEqual([
+      'checkpoint-4',
+      'checkpoint-6',
+    ]);
+    model.dispose();
+  });
+
   it('stops with NonFiniteLossError naming the step of an injected NaN', async () => {
     const model = new TinyMlp(1);
     const numBefore = tf.memory().numTensors;

@@ -349,7 +349,8 @@ async function runTraining<M extends EncoderLike, B>(
   const history: LogRecord[] = [];
   const startTime = Date.now() - state.elapsedMs;
   const epochOf = (): number => (batchesPerEpoch ? state.microBatchesSeen / batchesPerEpoch : state.epoch);
-  let lastCheckpoint: string | null = null;
+  let lastCheckpoint: string | null = resumeDir;
+  let savedStep: number | null = resumeDir ? state.step : null;
   let bestCheckpoint: string | null = null;
   let stoppedEarly = false;
 
@@ -399,6 +400,7 @@ async function runTraining<M extends EncoderLike, B>(
       extra: { trainer: state },
     });
     lastCheckpoint = dir;
+    savedStep = state.step;
     const steps = (await listCheckpoints(outputDir)).map((c) => c.step);
     for (const s of checkpointsToDelete(steps, opts.saveTotalLimit, tracker.bestStep))
       await rm(join(outputDir, checkpointDirName(s)), { recursive: true, force: true });
@@ -520,8 +522,8 @@ async function runTraining<M extends EncoderLike, B>(
         await save();
       if (stoppedEarly) break;
     }
-    // The epochs ran out before totalSteps (cannot happen with a correct batchesPerEpoch): save the end.
-    if (outputDir && lastCheckpoint === null) await save();
+    // The data ran out before totalSteps (a source whose batchesPerEpoch overstates): save the end too.
+    if (outputDir && savedStep !== state.step) await save();
   } finally {
     progress.stop();
     await pool?.close();
