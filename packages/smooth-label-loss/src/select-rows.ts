@@ -103,17 +103,14 @@ function isIdentity(ix: Int32Array): boolean {
 
 /**
  * `logp[k, gold[k]]` for a `[K, V]` log-probability tensor, by a gather at flat indices
- * `k·V + gold[k]` (never a one-hot). The gather runs on a `[K·V, 1]` view: the GatherV2 gradient
- * of a rank-1 input calls `Tensor.clone()` inside the gradient bundle that `@selfevo/backend`
- * registers for plain Node, which fails there (it works under vitest); rank 2 avoids that path.
+ * `k·V + gold[k]` (never a one-hot).
  */
 export function gatherGold(logp: tf.Tensor2D, gold: Int32Array): tf.Tensor1D {
   return tf.tidy(() => {
     const [k, v] = logp.shape;
     const flatIndex = new Int32Array(k);
     for (let i = 0; i < k; i++) flatIndex[i] = i * v + gold[i];
-    const picked = tf.gather(tf.reshape(logp, [k * v, 1]), tf.tensor1d(flatIndex, 'int32'));
-    return tf.reshape(picked, [k]) as tf.Tensor1D;
+    return tf.gather(tf.reshape(logp, [k * v]), tf.tensor1d(flatIndex, 'int32')) as tf.Tensor1D;
   });
 }
 
