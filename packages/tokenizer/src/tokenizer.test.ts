@@ -142,6 +142,26 @@ describe('Tokenizer API', () => {
     }
   });
 
+  it('left truncation with stride matches HF (early-exit mode), single and pair', async () => {
+    const ours = Tokenizer.fromJSON(bertJson);
+    const hf = HfTokenizer.fromFile(join(BERT, 'tokenizer.json'));
+    hf.setTruncation(24, { direction: 'left' as any, stride: 3 });
+    const sample = superglueStrings().filter((_, i) => i % 200 === 0);
+    const o = {
+      truncation: true,
+      maxLength: 24,
+      stride: 3,
+      truncationSide: 'left',
+      truncationEarlyExit: true,
+    } as const;
+    for (let i = 0; i < sample.length; i++) {
+      const s = sample[i];
+      expect(diffPlain(toPlain(ours.encode(s, null, o)), fromHf(await hf.encode(s), s, null))).toBeNull();
+      const p = sample[(i + 1) % sample.length];
+      expect(diffPlain(toPlain(ours.encode(s, p, o)), fromHf(await hf.encode(s, p), s, p))).toBeNull();
+    }
+  });
+
   it('left truncation keeps the tail', () => {
     const t = Tokenizer.fromJSON(bertJson);
     const e = t.encode('one two three four five six', null, {

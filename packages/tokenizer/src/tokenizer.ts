@@ -33,10 +33,11 @@ export interface EncodeOptions {
   /** Which end truncation removes. Default 'right'. */
   truncationSide?: 'right' | 'left';
   /**
-   * Stop tokenizing a sequence once it holds `maxLength` tokens (whole pre-tokenized words), as HF
-   * `tokenizers` >= 0.23 does for right truncation. Faster on huge inputs, but `overflowing` then only
-   * covers the first `maxLength` tokens of each sequence. Default false: overflow windows cover the
-   * whole input (the classic HF sliding-window semantics).
+   * Stop tokenizing a sequence once it holds `maxLength` tokens (whole pre-tokenized words, from the
+   * start, or from the end for left truncation), as HF `tokenizers` >= 0.23 does. Faster on huge
+   * inputs, but `overflowing` then only covers those tokens, and with left truncation word ids count
+   * from the first word kept. Default false: overflow windows cover the whole input (the classic HF
+   * sliding-window semantics).
    */
   truncationEarlyExit?: boolean;
   /** true = 'longest' (the longest encoding of the batch). */
@@ -310,7 +311,18 @@ export class Tokenizer {
   // ---------------------------------------------------------------- encoding
 
   /** Normalize + pre-tokenize + tokenize one sequence (no special tokens, no truncation). */
-  private encodeSequence(text: string, typeId: number, limit = Number.POSITIVE_INFINITY): RawEncoding {
+  /**
+   * Normalize + pre-tokenize + tokenize one sequence (no special tokens, no truncation). With a
+   * `limit`, stop once that many tokens are held, taking whole words from the start (`fromEnd`
+   * false) or from the end (true), as HF `tokenizers` >= 0.23 does; word ids then count from the
+   * first word kept.
+   */
+  private encodeSequence(
+    text: string,
+    typeId: number,
+    limit = Number.POSITIVE_INFINITY,
+    fromEnd = false,
+  ): RawEncoding {
     const norm = this.normalizer;
     const pieces: Piece[] = this.addedVocabulary.extractAndNormalize(
       text,
@@ -336,16 +348,40 @@ export class Tokenizer {
       }
       word++;
     };
+    const emitAdded = (p: Piece) => {
+      ids.push(p.tokenId);
+      tokens.push(p.ns.normalized);
+      offsets.push(p.ns.toOriginal(0, p.ns.length));
+      words.push(word++);
+      typeIds.push(typeId);
+      specialTokensMask.push(0);
+      attentionMask.push(1);
+    };
+    if (fromEnd && limit !== Number.POSITIVE_INFINITY) {
+      // all words first, then keep the last ones until `limit` tokens are reached
+      const units: Piece[] = [];
+      for (const p of pieces) {
+        if (p.tokenId >= 0 || pre === null) {
+          if (p.tokenId >= 0 || p.ns.length > 0) units.push(p);
+        } else for (const w of pre.split(p.ns)) if (w.length > 0) units.push({ ns: w, tokenId: -1 });
+      }
+      let first = units.length;
+      let count = 0;
+      while (first > 0 && count < limit) {
+        const u = units[--first];
+        count += u.tokenId >= 0 ? 1 : model.tokenize(u.ns.normalized).ids.length;
+      }
+      for (let k = first; k < units.length; k++) {
+        const u = units[k];
+        if (u.tokenId >= 0) emitAdded(u);
+        else emit(u.ns);
+      }
+      return e;
+    }
     for (const p of pieces) {
       if (ids.length >= limit) break;
       if (p.tokenId >= 0) {
-        ids.push(p.tokenId);
-        tokens.push(p.ns.normalized);
-        offsets.push(p.ns.toOriginal(0, p.ns.length));
-        words.push(word++);
-        typeIds.push(typeId);
-        specialTokensMask.push(0);
-        attentionMask.push(1);
+        emitAdded(p);
         continue;
       }
       if (pre === null) {
@@ -501,10 +537,10 @@ export class Tokenizer {
           `stride ${trunc.stride} must be smaller than the window (${effMax} = maxLength ${trunc.maxLength} - ${nAdded} special tokens)`,
         );
     }
-    const limit =
-      trunc?.earlyExit && trunc.direction === 'right' ? trunc.maxLength : Number.POSITIVE_INFINITY;
-    const enc = this.encodeSequence(text, 0, limit);
-    const pairEnc = isPair ? this.encodeSequence(pair, 1, limit) : null;
+    const limit = trunc?.earlyExit ? trunc.maxLength : Number.POSITIVE_INFINITY;
+    const fromEnd = trunc?.direction === 'left';
+    const enc = this.encodeSequence(text, 0, limit, fromEnd);
+    const pairEnc = isPair ? this.encodeSequence(pair, 1, limit, fromEnd) : null;
     if (trunc !== null) this.truncate(enc, pairEnc, trunc, effMax);
     const encs = pairEnc === null ? [enc] : [enc, pairEnc];
     if (this.postProcessor !== null) {
