@@ -162,6 +162,36 @@ describe('Tokenizer API', () => {
     }
   });
 
+  it('truncation and padding stored in tokenizer.json apply like in HF', async () => {
+    const json = {
+      ...bertJson,
+      truncation: { direction: 'Right', max_length: 16, strategy: 'LongestFirst', stride: 2 },
+      padding: {
+        strategy: { Fixed: 20 },
+        direction: 'Left',
+        pad_to_multiple_of: null,
+        pad_id: 0,
+        pad_type_id: 0,
+        pad_token: '[PAD]',
+      },
+    };
+    const ours = Tokenizer.fromJSON(json);
+    const hf = HfTokenizer.fromString(JSON.stringify(json));
+    const batch = superglueStrings().filter((_, i) => i % 3000 === 0);
+    const theirs = await hf.encodeBatch(batch);
+    const mine = ours.encodeBatch(batch, { truncationEarlyExit: true });
+    mine.forEach((m, i) => {
+      expect(m.ids.length).toBe(20);
+      expect(diffPlain(toPlain(m), fromHf(theirs[i], batch[i], null))).toBeNull();
+    });
+    expect(ours.encode('a b c', null, { truncation: false, padding: false }).ids).toEqual([
+      101, 1037, 1038, 1039, 102,
+    ]);
+    const again = ours.toJSON() as any;
+    expect(again.truncation).toEqual(json.truncation);
+    expect(again.padding).toEqual(json.padding);
+  });
+
   it('left truncation keeps the tail', () => {
     const t = Tokenizer.fromJSON(bertJson);
     const e = t.encode('one two three four five six', null, {

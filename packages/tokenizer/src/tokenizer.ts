@@ -404,7 +404,7 @@ export class Tokenizer {
       const j = this.jsonTruncation as any;
       return {
         maxLength: j.max_length,
-        earlyExit: false,
+        earlyExit: o.truncationEarlyExit ?? false,
         stride: j.stride ?? 0,
         strategy: STRATEGY_FROM_HF[j.strategy] ?? 'longest_first',
         direction: j.direction === 'Left' ? 'left' : 'right',
