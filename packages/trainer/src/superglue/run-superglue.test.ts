@@ -104,7 +104,7 @@ describe.skipIf(!hasSharedData)('runSuperGlue end to end (tiny model, tiny files
       encoder: tinyEncoder(tok.getVocabSize()),
       tokenizer: tok,
       tasks: ['BoolQ', 'CB'],
-      overrides: { epochs: 1, maxLength: 64 },
+      overrides: { epochs: 1, maxLength: 200 }, // > the encoder's 128 positions: clamped, and said
       maxTrainExamples: 8,
       progress: 'none',
       log: () => {},
@@ -123,7 +123,10 @@ describe.skipIf(!hasSharedData)('runSuperGlue end to end (tiny model, tiny files
       Math.max(trues, labels.length - trues) / labels.length,
       10,
     );
-    expect(report.tasks.find((t) => t.task === 'CB')!.status).toBe('trained');
+    const cb = report.tasks.find((t) => t.task === 'CB')!;
+    expect(cb.status).toBe('trained');
+    expect(cb.recipe.maxLength).toBe(128);
+    expect(cb.notes[0]).toBe("max length 200 clamped to the encoder's max_position_embeddings 128");
     expect(report.tasks.find((t) => t.task === 'RTE')!.status).toBe('not selected');
     // ReCoRD has no test file here: its submission file cannot be written, and that is the only error.
     expect(report.submission.problems.filter((p) => p.startsWith('error'))).toEqual([

@@ -94,13 +94,6 @@ export async function runSuperGlue(o: RunSuperGlueOptions): Promise<SuperGlueRep
     throw new RangeError(
       `tokenizer has ${vocab} tokens but the encoder's vocab_size is ${o.encoder.config.vocabSize} (${o.encoder.origin}): wrong --tokenizer?`,
     );
-  for (const task of selected) {
-    const { maxLength } = resolveRecipe(task, { ...o.overrides, ...o.taskOverrides?.[task] }, o.quick);
-    if (maxLength > o.encoder.config.maxPositionEmbeddings)
-      throw new RangeError(
-        `${task}: maxLength ${maxLength} exceeds the encoder's max_position_embeddings ${o.encoder.config.maxPositionEmbeddings}`,
-      );
-  }
   await mkdir(o.outDir, { recursive: true });
   const started = performance.now();
   const taskReports: TaskReport[] = [];
@@ -112,13 +105,20 @@ export async function runSuperGlue(o: RunSuperGlueOptions): Promise<SuperGlueRep
   const results = new Map<ScoredTaskName, FinetuneTaskResult>();
 
   for (const task of SCORED_TASKS) {
-    const recipe = resolveRecipe(task, { ...o.overrides, ...o.taskOverrides?.[task] }, o.quick);
+    let recipe = resolveRecipe(task, { ...o.overrides, ...o.taskOverrides?.[task] }, o.quick);
+    const maxPositions = o.encoder.config.maxPositionEmbeddings;
+    const clampNote =
+      recipe.maxLength > maxPositions
+        ? `max length ${recipe.maxLength} clamped to the encoder's max_position_embeddings ${maxPositions}`
+        : null;
+    if (clampNote) recipe = { ...recipe, maxLength: maxPositions };
     const trainFile = splitPath(task, 'train', o.dataDir);
     const valFile = splitPath(task, 'val', o.dataDir);
     const isSelected = selected.includes(task);
     const missing = [trainFile, valFile].filter((f) => !existsSync(f));
     if (isSelected && missing.length === 0) {
       log(`\n=== ${task} ===`);
+      if (clampNote) log(`${task}: ${clampNote}`);
       const r = await finetuneTask({
         task,
         dataDir: o.dataDir,
@@ -156,7 +156,7 @@ export async function runSuperGlue(o: RunSuperGlueOptions): Promise<SuperGlueRep
         speed: r.speed,
         logPath: r.logPath,
         plot: r.plot,
-        notes: r.notes,
+        notes: clampNote ? [clampNote, ...r.notes] : r.notes,
       });
       if (r.testPredictions) {
         testPredictions[task] = r.testPredictions;
