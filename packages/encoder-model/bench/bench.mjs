@@ -1,7 +1,7 @@
 // One MLM training step (forward + backward + AdamW; MLM head on the 15% masked positions only)
 // in tokens/s, on wasm and cpu, next to PyTorch's bench_torch.py run in the same command.
 //   npm run bench -- [--configs tiny,mini,small] [--backends wasm,cpu] [--cpu-configs tiny]
-//                    [--steps 5] [--no-torch] [--profile]
+//                    [--steps 5] [--no-torch] [--profile] [--python /usr/bin/python3] [--torch-script path]
 // Plain JS on the built package (dist/), run by plain Node: the way users load it.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -130,11 +130,12 @@ async function runOurs(backend, name) {
   };
 }
 function runTorch(names) {
-  const script = join(repoRoot, '..', 'shared', 'bench', 'bench_torch.py');
-  if (flag('no-torch') || !existsSync('/usr/bin/python3') || !existsSync(script)) return {};
+  const script = arg('torch-script', join(repoRoot, '..', 'shared', 'bench', 'bench_torch.py'));
+  const python = arg('python', '/usr/bin/python3');
+  if (flag('no-torch') || !existsSync(python) || !existsSync(script)) return {};
   try {
     const out = execFileSync(
-      '/usr/bin/python3',
+      python,
       [
         script,
         '--mlm-positions',
