@@ -24,8 +24,15 @@ export class RawEncoding {
   specialTokensMask: number[] = [];
   attentionMask: number[] = [];
   overflowing: RawEncoding[] = [];
-  /** sequence id → [start, end) token range */
-  sequenceRanges = new Map<number, [number, number]>();
+  private ranges: Map<number, [number, number]> | null = null;
+  /** sequence id → [start, end) token range (created on first use: most encodings never need it) */
+  get sequenceRanges(): Map<number, [number, number]> {
+    if (this.ranges === null) this.ranges = new Map();
+    return this.ranges;
+  }
+  set sequenceRanges(m: Map<number, [number, number]>) {
+    this.ranges = m;
+  }
   /** The input text the offsets refer to (single-sequence encodings only; '' after merging). */
   source = '';
 
@@ -55,7 +62,7 @@ export class RawEncoding {
     e.specialTokensMask = this.specialTokensMask.slice();
     e.attentionMask = this.attentionMask.slice();
     e.overflowing = this.overflowing.map((o) => o.clone());
-    e.sequenceRanges = new Map(this.sequenceRanges);
+    if (this.ranges !== null) e.ranges = new Map(this.ranges);
     e.source = this.source;
     return e;
   }
@@ -96,7 +103,7 @@ export class RawEncoding {
         `stride (${stride}) must be strictly less than the truncated length of a sequence (${maxLen}); ` +
           'note that this length excludes the special tokens and, for pairs, is shared between both sequences',
       );
-    this.sequenceRanges.clear();
+    this.ranges = null;
     const step = maxLen - stride;
     const parts: Array<[number, number]> = [];
     if (direction === 'right') {
@@ -144,7 +151,8 @@ export class RawEncoding {
       overflowings.push(c);
     }
     const len = this.length;
-    for (const [id, [a, b]] of pair.sequenceRanges) this.sequenceRanges.set(id, [len + a, len + b]);
+    if (pair.ranges !== null)
+      for (const [id, [a, b]] of pair.ranges) this.sequenceRanges.set(id, [len + a, len + b]);
     this.ids.push(...pair.ids);
     this.typeIds.push(...pair.typeIds);
     this.tokens.push(...pair.tokens);
@@ -181,14 +189,15 @@ export class RawEncoding {
     for (let i = 0; i < k; i++) offs.push([0, 0]);
     this.offsets = side === 'left' ? offs.concat(this.offsets) : this.offsets.concat(offs);
     if (side === 'left')
-      for (const [id, [a, b]] of this.sequenceRanges) this.sequenceRanges.set(id, [a + k, b + k]);
+      if (this.ranges !== null) for (const [id, [a, b]] of this.ranges) this.ranges.set(id, [a + k, b + k]);
   }
 
   sequenceIds(): Array<number | null> {
     const out: Array<number | null> = new Array(this.length).fill(null);
-    const nSeq = this.sequenceRanges.size === 0 ? 1 : this.sequenceRanges.size;
+    const ranges = this.ranges;
+    const nSeq = ranges === null || ranges.size === 0 ? 1 : ranges.size;
     for (let s = 0; s < nSeq; s++) {
-      const r = this.sequenceRanges.get(s) ?? [0, this.length];
+      const r = ranges?.get(s) ?? [0, this.length];
       for (let i = r[0]; i < r[1]; i++) out[i] = s;
     }
     return out;

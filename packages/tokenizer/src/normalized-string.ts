@@ -63,26 +63,38 @@ export class NormalizedString {
     const s = this.normalized;
     const n = s.length;
     let changed = false;
-    const parts: string[] = [];
-    const al: number[] = [];
+    let sameShape = true;
+    const outs: string[] = [];
     for (let i = 0; i < n; ) {
       const cp = codePointAt(s, i);
       const w = cp > 0xffff ? 2 : 1;
-      const src = w === 1 ? s[i] : s.slice(i, i + 2);
       const r = fn(cp);
-      if (r === src) {
-        parts.push(src);
-        for (let k = 0; k < w; k++) al.push(this.origStart(i + k), this.origEnd(i + k));
-      } else {
-        changed = true;
+      if (!changed && (w === 1 ? r !== s[i] : r !== s.slice(i, i + 2))) changed = true;
+      if (r.length !== w) sameShape = false;
+      outs.push(r);
+      i += w;
+    }
+    if (!changed) return this;
+    if (sameShape) {
+      // every character kept its UTF-16 length: the unit alignment is unchanged
+      this.normalized = outs.join('');
+      return this;
+    }
+    const al: number[] = [];
+    let k = 0;
+    for (let i = 0; i < n; k++) {
+      const cp = codePointAt(s, i);
+      const w = cp > 0xffff ? 2 : 1;
+      const r = outs[k];
+      if (r.length === w) for (let u = 0; u < w; u++) al.push(this.origStart(i + u), this.origEnd(i + u));
+      else {
         const os = this.origStart(i);
         const oe = this.origEnd(i + w - 1);
-        parts.push(r);
-        for (let k = 0; k < r.length; k++) al.push(os, oe);
+        for (let u = 0; u < r.length; u++) al.push(os, oe);
       }
       i += w;
     }
-    if (changed) this.setFrom(parts, al);
+    this.setFrom(outs, al);
     return this;
   }
 

@@ -543,6 +543,13 @@ export class Tokenizer {
     const pairEnc = isPair ? this.encodeSequence(pair, 1, limit, fromEnd) : null;
     if (trunc !== null) this.truncate(enc, pairEnc, trunc, effMax);
     const encs = pairEnc === null ? [enc] : [enc, pairEnc];
+    const pp = this.postProcessor;
+    if (
+      pp instanceof TemplateProcessing &&
+      enc.overflowing.length === 0 &&
+      (pairEnc?.overflowing.length ?? 0) === 0
+    )
+      return pp.processDirect(encs, addSpecial);
     if (this.postProcessor !== null) {
       // HF PostProcessor::process marks each sequence and its overflowing windows
       encs.forEach((e, i) => {

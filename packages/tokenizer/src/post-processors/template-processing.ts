@@ -89,6 +89,46 @@ export class TemplateProcessing implements PostProcessor {
     return out;
   }
 
+  /**
+   * Fast path for encodings without overflow windows: the same result as merging
+   * `processEncodings` output, built in one pass without intermediate encodings.
+   */
+  processDirect(encodings: RawEncoding[], addSpecialTokens: boolean): RawEncoding {
+    const template = encodings.length === 2 ? this.pair : this.single;
+    const out = new RawEncoding();
+    const { ids, typeIds, tokens, words, offsets, specialTokensMask, attentionMask } = out;
+    for (const p of template) {
+      if ('Sequence' in p) {
+        const i = p.Sequence.id === 'A' ? 0 : 1;
+        const e = encodings[i];
+        const t = p.Sequence.type_id;
+        const start = ids.length;
+        for (let k = 0; k < e.ids.length; k++) {
+          ids.push(e.ids[k]);
+          typeIds.push(t);
+          tokens.push(e.tokens[k]);
+          words.push(e.words[k]);
+          offsets.push(e.offsets[k]);
+          specialTokensMask.push(e.specialTokensMask[k]);
+          attentionMask.push(e.attentionMask[k]);
+        }
+        out.sequenceRanges.set(i, [start, ids.length]);
+      } else if (addSpecialTokens) {
+        const st = this.specialTokens[p.SpecialToken.id];
+        for (let k = 0; k < st.ids.length; k++) {
+          ids.push(st.ids[k]);
+          typeIds.push(p.SpecialToken.type_id);
+          tokens.push(st.tokens[k]);
+          words.push(null);
+          offsets.push([0, 0]);
+          specialTokensMask.push(1);
+          attentionMask.push(1);
+        }
+      }
+    }
+    return out;
+  }
+
   toJSON(): Record<string, unknown> {
     return {
       type: 'TemplateProcessing',
