@@ -59,8 +59,14 @@ const tJs = await time('@huggingface/tokenizers (pure JS, no offsets)', () => {
   return n;
 });
 
-const best = Math.min(tOurs, tOursBatch);
-console.log('\nratios (time of other / time of ours; > 1 means ours is faster)');
-console.log(`  vs @huggingface/tokenizers : ${(tJs / best).toFixed(2)}x   (bar: >= 1)`);
-console.log(`  vs Rust encodeBatch        : ${(tRustBatch / best).toFixed(2)}x   (bar: >= 0.5)`);
-console.log(`  vs Rust per line           : ${(tRustLine / best).toFixed(2)}x`);
+const r = (other: number, ours: number) => `${(other / ours).toFixed(2)}x`;
+console.log('\nratios: time of the other / time of ours (> 1: ours is faster)');
+console.log('                             ours per line   ours encodeBatch   bar');
+console.log(`  @huggingface/tokenizers    ${r(tJs, tOurs).padEnd(15)} ${r(tJs, tOursBatch).padEnd(18)} >= 1`);
+console.log(
+  `  Rust encodeBatch           ${r(tRustBatch, tOurs).padEnd(15)} ${r(tRustBatch, tOursBatch).padEnd(18)} >= 0.5`,
+);
+console.log(
+  `  Rust per line              ${r(tRustLine, tOurs).padEnd(15)} ${r(tRustLine, tOursBatch).padEnd(18)}`,
+);
+console.log('(ours encodeBatch keeps all 20,000 encodings alive, the per-line loops drop each result)');
