@@ -26,7 +26,13 @@ export function armCurvesSpec(
   if (values.length === 0) throw new PretrainingConfigError('points', 'nothing to plot');
   const metrics = [...new Set(values.map((p) => p.metric))];
   const arms = [...new Set(values.map((p) => p.arm))];
-  const color = { field: 'arm', type: 'nominal', scale: { domain: arms }, title: null };
+  const color = {
+    field: 'arm',
+    type: 'nominal',
+    scale: { domain: arms },
+    title: null,
+    legend: { labelLimit: 400 },
+  };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     ...(opts.title ? { title: opts.title } : {}),
