@@ -144,6 +144,7 @@ export async function finetuneOne(
   task: Task;
   score: number;
   majority: number;
+  topPredictionShare: number;
   steps: number;
   trainUnits: number;
   valUnits: number;
@@ -183,17 +184,23 @@ export async function finetuneOne(
     const trainMs = performance.now() - t0;
     model.setTraining(false);
     let correct = 0;
+    const predicted = new Map<number, number>();
     for (let i = 0; i < data.val.length; i += 32) {
       const b = collateUnits(task, data.val.slice(i, i + 32), padTokenId);
       const pred = tf.tidy(() => tf.argMax(logitsOf(task, model, b, false), 1));
       const p = pred.dataSync();
       pred.dispose();
-      for (let k = 0; k < p.length; k++) if (p[k] === b.labels[k]) correct++;
+      for (let k = 0; k < p.length; k++) {
+        if (p[k] === b.labels[k]) correct++;
+        predicted.set(p[k], (predicted.get(p[k]) ?? 0) + 1);
+      }
     }
     return {
       task,
       score: correct / data.val.length,
       majority: data.majority,
+      // Share of dev predictions that went to the most predicted class (1 = a constant predictor).
+      topPredictionShare: Math.max(...predicted.values()) / data.val.length,
       steps: r.step,
       trainUnits: data.train.length,
       valUnits: data.val.length,

@@ -46,6 +46,7 @@ interface FinetuneResult {
   task: string;
   score: number;
   majority: number;
+  topPredictionShare?: number;
 }
 
 export async function writeReport(o: {
@@ -68,12 +69,14 @@ export async function writeReport(o: {
     label: string;
     runs: (RunResult | null)[];
     ft: Record<string, number[]>;
+    share: Record<string, number[]>;
     majority: Record<string, number>;
   }[] = [];
   const majority: Record<string, number> = {};
   for (const model of [{ key: 'base', label: 'base (no continued training)' }, ...o.arms]) {
     const runs: (RunResult | null)[] = [];
     const ft: Record<string, number[]> = Object.fromEntries(tasks.map((t) => [t, []]));
+    const share: Record<string, number[]> = Object.fromEntries(tasks.map((t) => [t, []]));
     for (const seed of o.seeds) {
       const run =
         model.key === 'base'
@@ -116,11 +119,12 @@ export async function writeReport(o: {
         );
         if (f) {
           ft[t].push(f.score);
+          if (typeof f.topPredictionShare === 'number') share[t].push(f.topPredictionShare);
           majority[t] = f.majority;
         }
       }
     }
-    modelRows.push({ key: model.key, label: model.label, runs, ft, majority });
+    modelRows.push({ key: model.key, label: model.label, runs, ft, share, majority });
   }
   if (base)
     for (const arm of o.arms)
@@ -166,6 +170,8 @@ export async function writeReport(o: {
       perSeed: m.runs,
       finetune: Object.fromEntries(tasks.map((t) => [t, { scores: m.ft[t], ...meanStd(m.ft[t]) }])),
       finetuneAverage: { perSeed: perSeedAvg, ...meanStd(perSeedAvg) },
+      /** Share of dev predictions in the most predicted class, per task and seed (1 = constant predictor). */
+      topPredictionShare: m.share,
     });
   }
   lines.push(
