@@ -144,7 +144,7 @@ export async function runSuperGlue(o: RunSuperGlueOptions): Promise<SuperGlueRep
         recipe,
         val: r.val,
         valMajority: r.valMajority,
-        majoritySource: 'train labels',
+        majoritySource: task === 'ReCoRD' ? 'most frequent entity of each passage' : 'train labels',
         trainRecords: r.trainRecords,
         trainExamples: r.trainExamples,
         trainExamplesAvailable: r.trainExamplesAvailable,
@@ -191,14 +191,13 @@ export async function runSuperGlue(o: RunSuperGlueOptions): Promise<SuperGlueRep
       recipe,
       val: null,
       valMajority,
-      majoritySource:
-        task === 'ReCoRD'
+      majoritySource: !valGold
+        ? null
+        : task === 'ReCoRD'
           ? 'most frequent entity of each passage'
           : trainGold
             ? 'train labels'
-            : valGold
-              ? 'val labels (no train file)'
-              : null,
+            : 'val labels (no train file)',
       notes,
     });
   }
