@@ -1,184 +1,25 @@
 import { TokenizerConfigError } from '../errors.js';
-import { CHAR_TO_BYTE } from '../pre-tokenizers/byte-level.js';
+import { BpeDecoder } from './bpe-decoder.js';
+import { ByteFallbackDecoder } from './byte-fallback-decoder.js';
+import { ByteLevelDecoder } from './byte-level-decoder.js';
+import type { Decoder } from './decoder.js';
+import { FuseDecoder } from './fuse-decoder.js';
+import { MetaspaceDecoder } from './metaspace-decoder.js';
+import { ReplaceDecoder } from './replace-decoder.js';
+import { SequenceDecoder } from './sequence-decoder.js';
+import { StripDecoder } from './strip-decoder.js';
+import { WordPieceDecoder } from './wordpiece-decoder.js';
 
-/** Turns tokens back into text (HF `decode_chain` + join). */
-export interface Decoder {
-  decodeChain(tokens: string[]): string[];
-  toJSON(): Record<string, unknown>;
-}
-
-export function decodeTokens(d: Decoder | null, tokens: string[]): string {
-  return d === null ? tokens.join(' ') : d.decodeChain(tokens).join('');
-}
-
-/** HF wordpiece cleanup of spaces before punctuation and contractions. */
-export function cleanupSpaces(s: string): string {
-  return s
-    .replaceAll(' .', '.')
-    .replaceAll(' ?', '?')
-    .replaceAll(' !', '!')
-    .replaceAll(' ,', ',')
-    .replaceAll(" ' ", "'")
-    .replaceAll(" n't", "n't")
-    .replaceAll(" 'm", "'m")
-    .replaceAll(' do not', " don't")
-    .replaceAll(" 's", "'s")
-    .replaceAll(" 've", "'ve")
-    .replaceAll(" 're", "'re");
-}
-
-export class WordPieceDecoder implements Decoder {
-  constructor(
-    readonly prefix = '##',
-    readonly cleanup = true,
-  ) {}
-  decodeChain(tokens: string[]): string[] {
-    return tokens.map((t, i) => {
-      if (i !== 0) t = t.startsWith(this.prefix) ? t.slice(this.prefix.length) : ` ${t}`;
-      return this.cleanup ? cleanupSpaces(t) : t;
-    });
-  }
-  toJSON(): Record<string, unknown> {
-    return { type: 'WordPiece', prefix: this.prefix, cleanup: this.cleanup };
-  }
-}
-
-export class ByteLevelDecoder implements Decoder {
-  decodeChain(tokens: string[]): string[] {
-    const bytes: number[] = [];
-    for (const t of tokens) {
-      for (const ch of t) {
-        const b = CHAR_TO_BYTE.get(ch);
-        if (b === undefined) bytes.push(...Buffer.from(ch, 'utf8'));
-        else bytes.push(b);
-      }
-    }
-    return [new TextDecoder('utf-8').decode(Uint8Array.from(bytes))];
-  }
-  toJSON(): Record<string, unknown> {
-    return { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true };
-  }
-}
-
-export class MetaspaceDecoder implements Decoder {
-  constructor(
-    readonly replacement = '▁',
-    readonly prependScheme: 'always' | 'first' | 'never' = 'always',
-    readonly split = true,
-  ) {}
-  decodeChain(tokens: string[]): string[] {
-    return tokens.map((t, i) => {
-      let s = t.replaceAll(this.replacement, ' ');
-      if (i === 0 && this.prependScheme !== 'never' && s.startsWith(' ')) s = s.slice(1);
-      return s;
-    });
-  }
-  toJSON(): Record<string, unknown> {
-    return {
-      type: 'Metaspace',
-      replacement: this.replacement,
-      prepend_scheme: this.prependScheme,
-      split: this.split,
-    };
-  }
-}
-
-export class BpeDecoder implements Decoder {
-  constructor(readonly suffix = '</w>') {}
-  decodeChain(tokens: string[]): string[] {
-    return tokens.map((t, i) => t.replaceAll(this.suffix, i === tokens.length - 1 ? '' : ' '));
-  }
-  toJSON(): Record<string, unknown> {
-    return { type: 'BPEDecoder', suffix: this.suffix };
-  }
-}
-
-export class ReplaceDecoder implements Decoder {
-  private readonly re: RegExp;
-  constructor(
-    readonly pattern: { String: string } | { Regex: string },
-    readonly content: string,
-  ) {
-    this.re =
-      'String' in pattern
-        ? new RegExp(pattern.String.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gu')
-        : new RegExp(pattern.Regex, 'gu');
-  }
-  decodeChain(tokens: string[]): string[] {
-    return tokens.map((t) => t.replace(this.re, () => this.content));
-  }
-  toJSON(): Record<string, unknown> {
-    return { type: 'Replace', pattern: this.pattern, content: this.content };
-  }
-}
-
-export class FuseDecoder implements Decoder {
-  decodeChain(tokens: string[]): string[] {
-    return [tokens.join('')];
-  }
-  toJSON(): Record<string, unknown> {
-    return { type: 'Fuse' };
-  }
-}
-
-export class StripDecoder implements Decoder {
-  constructor(
-    readonly content: string,
-    readonly start: number,
-    readonly stop: number,
-  ) {}
-  decodeChain(tokens: string[]): string[] {
-    return tokens.map((t) => {
-      const chars = Array.from(t);
-      let a = 0;
-      for (let i = 0; i < this.start && chars[a] === this.content; i++) a++;
-      let b = chars.length;
-      for (let i = 0; i < this.stop && b > a && chars[b - 1] === this.content; i++) b--;
-      return chars.slice(a, b).join('');
-    });
-  }
-  toJSON(): Record<string, unknown> {
-    return { type: 'Strip', content: this.content, start: this.start, stop: this.stop };
-  }
-}
-
-export class ByteFallbackDecoder implements Decoder {
-  decodeChain(tokens: string[]): string[] {
-    const out: string[] = [];
-    let pending: number[] = [];
-    const flush = () => {
-      if (pending.length === 0) return;
-      const r = new TextDecoder('utf-8', { fatal: false }).decode(Uint8Array.from(pending));
-      out.push(r);
-      pending = [];
-    };
-    for (const t of tokens) {
-      const m = /^<0x([0-9A-Fa-f]{2})>$/.exec(t);
-      if (m) pending.push(Number.parseInt(m[1], 16));
-      else {
-        flush();
-        out.push(t);
-      }
-    }
-    flush();
-    return out;
-  }
-  toJSON(): Record<string, unknown> {
-    return { type: 'ByteFallback' };
-  }
-}
-
-export class SequenceDecoder implements Decoder {
-  constructor(readonly decoders: Decoder[]) {}
-  decodeChain(tokens: string[]): string[] {
-    let t = tokens;
-    for (const d of this.decoders) t = d.decodeChain(t);
-    return t;
-  }
-  toJSON(): Record<string, unknown> {
-    return { type: 'Sequence', decoders: this.decoders.map((d) => d.toJSON()) };
-  }
-}
+export { BpeDecoder } from './bpe-decoder.js';
+export { ByteFallbackDecoder } from './byte-fallback-decoder.js';
+export { ByteLevelDecoder } from './byte-level-decoder.js';
+export { type Decoder, decodeTokens } from './decoder.js';
+export { FuseDecoder } from './fuse-decoder.js';
+export { MetaspaceDecoder } from './metaspace-decoder.js';
+export { ReplaceDecoder } from './replace-decoder.js';
+export { SequenceDecoder } from './sequence-decoder.js';
+export { StripDecoder } from './strip-decoder.js';
+export { cleanupSpaces, WordPieceDecoder } from './wordpiece-decoder.js';
 
 /** Build a decoder from its tokenizer.json object (switches on `type`). */
 export function decoderFromJSON(j: any): Decoder | null {

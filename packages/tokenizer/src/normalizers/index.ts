@@ -1,21 +1,25 @@
 import { TokenizerConfigError } from '../errors.js';
 import { BertNormalizer } from './bert-normalizer.js';
+import { LowercaseNormalizer } from './lowercase.js';
 import type { Normalizer } from './normalizer.js';
-import {
-  LowercaseNormalizer,
-  onigToJs,
-  type PatternSpec,
-  PrependNormalizer,
-  ReplaceNormalizer,
-  SequenceNormalizer,
-  StripAccentsNormalizer,
-  StripNormalizer,
-  UnicodeNormalizer,
-} from './simple-normalizers.js';
+import { onigToJs, type PatternSpec } from './pattern.js';
+import { PrependNormalizer } from './prepend.js';
+import { ReplaceNormalizer } from './replace.js';
+import { SequenceNormalizer } from './sequence-normalizer.js';
+import { StripNormalizer } from './strip.js';
+import { StripAccentsNormalizer } from './strip-accents.js';
+import { UnicodeNormalizer } from './unicode-normalizer.js';
 
 export { BertNormalizer, type BertNormalizerOptions } from './bert-normalizer.js';
+export { LowercaseNormalizer } from './lowercase.js';
 export type { Normalizer } from './normalizer.js';
-export * from './simple-normalizers.js';
+export { compilePattern, findMatches, onigToJs, type PatternSpec } from './pattern.js';
+export { PrependNormalizer } from './prepend.js';
+export { ReplaceNormalizer } from './replace.js';
+export { SequenceNormalizer } from './sequence-normalizer.js';
+export { StripNormalizer } from './strip.js';
+export { StripAccentsNormalizer } from './strip-accents.js';
+export { UnicodeNormalizer } from './unicode-normalizer.js';
 
 /** Build a normalizer from its tokenizer.json object (switches on `type`). */
 export function normalizerFromJSON(j: any): Normalizer | null {

@@ -1,12 +1,14 @@
 import { TokenizerConfigError } from '../errors.js';
 import { BertProcessing } from './bert-processing.js';
-import { ByteLevelProcessing, RobertaProcessing } from './byte-level-processing.js';
+import { ByteLevelProcessing } from './byte-level-processing.js';
 import type { PostProcessor } from './post-processor.js';
+import { RobertaProcessing } from './roberta-processing.js';
 import { TemplateProcessing } from './template-processing.js';
 
 export { BertProcessing, wrapWithSpecialTokens } from './bert-processing.js';
-export { ByteLevelProcessing, RobertaProcessing, trimByteLevelOffsets } from './byte-level-processing.js';
+export { ByteLevelProcessing, trimByteLevelOffsets } from './byte-level-processing.js';
 export type { PostProcessor } from './post-processor.js';
+export { RobertaProcessing } from './roberta-processing.js';
 export {
   parseTemplate,
   type TemplatePiece,

@@ -2,22 +2,25 @@ import { TokenizerConfigError } from '../errors.js';
 import { checkPattern } from '../normalizers/index.js';
 import { BertPreTokenizer } from './bert-pre-tokenizer.js';
 import { ByteLevelPreTokenizer } from './byte-level.js';
+import { DigitsPreTokenizer } from './digits.js';
+import { MetaspacePreTokenizer, type PrependScheme } from './metaspace.js';
 import { type PreTokenizer, SPLIT_BEHAVIORS, type SplitBehavior } from './pre-tokenizer.js';
-import {
-  DigitsPreTokenizer,
-  MetaspacePreTokenizer,
-  type PrependScheme,
-  PunctuationPreTokenizer,
-  SequencePreTokenizer,
-  SplitPreTokenizer,
-  WhitespacePreTokenizer,
-  WhitespaceSplitPreTokenizer,
-} from './simple-pre-tokenizers.js';
+import { PunctuationPreTokenizer } from './punctuation.js';
+import { SequencePreTokenizer } from './sequence-pre-tokenizer.js';
+import { SplitPreTokenizer } from './split.js';
+import { WhitespacePreTokenizer } from './whitespace.js';
+import { WhitespaceSplitPreTokenizer } from './whitespace-split.js';
 
 export { BertPreTokenizer } from './bert-pre-tokenizer.js';
 export { BYTE_TO_CHAR, ByteLevelPreTokenizer, bytesToUnicode, CHAR_TO_BYTE } from './byte-level.js';
+export { DigitsPreTokenizer } from './digits.js';
+export { MetaspacePreTokenizer, type PrependScheme } from './metaspace.js';
 export type { PreTokenizer, SplitBehavior } from './pre-tokenizer.js';
-export * from './simple-pre-tokenizers.js';
+export { PunctuationPreTokenizer } from './punctuation.js';
+export { SequencePreTokenizer } from './sequence-pre-tokenizer.js';
+export { SplitPreTokenizer } from './split.js';
+export { WhitespacePreTokenizer } from './whitespace.js';
+export { WhitespaceSplitPreTokenizer } from './whitespace-split.js';
 
 function behavior(b: any, where: string, dflt: SplitBehavior): SplitBehavior {
   if (b === undefined || b === null) return dflt;
