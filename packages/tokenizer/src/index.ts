@@ -1,12 +1,82 @@
+// Public API of @selfevo/tokenizer.
+
 export { type AddedToken, AddedVocabulary } from './added-vocabulary.js';
-export * from './decoders/index.js';
+export {
+  BpeDecoder,
+  ByteFallbackDecoder,
+  ByteLevelDecoder,
+  cleanupSpaces,
+  type Decoder,
+  decoderFromJSON,
+  decodeTokens,
+  FuseDecoder,
+  MetaspaceDecoder,
+  ReplaceDecoder,
+  SequenceDecoder,
+  StripDecoder,
+  WordPieceDecoder,
+} from './decoders/index.js';
 export type { Encoding } from './encoding.js';
-export * from './errors.js';
-export * from './models/index.js';
+export {
+  PaddingError,
+  TokenizerConfigError,
+  TokenizerError,
+  TrainerError,
+  TruncationError,
+  VocabFormatError,
+} from './errors.js';
+export {
+  BPE,
+  type BpeOptions,
+  type Model,
+  modelFromJSON,
+  parseMergesTxt,
+  Unigram,
+  WordPiece,
+  type WordPieceOptions,
+  type WordTokens,
+} from './models/index.js';
 export { NormalizedString } from './normalized-string.js';
-export * from './normalizers/index.js';
-export * from './post-processors/index.js';
-export * from './pre-tokenizers/index.js';
+export {
+  BertNormalizer,
+  type BertNormalizerOptions,
+  LowercaseNormalizer,
+  type Normalizer,
+  normalizerFromJSON,
+  type PatternSpec,
+  PrependNormalizer,
+  ReplaceNormalizer,
+  SequenceNormalizer,
+  StripAccentsNormalizer,
+  StripNormalizer,
+  UnicodeNormalizer,
+} from './normalizers/index.js';
+export {
+  BertProcessing,
+  ByteLevelProcessing,
+  type PostProcessor,
+  postProcessorFromJSON,
+  RobertaProcessing,
+  type TemplatePiece,
+  TemplateProcessing,
+  type TemplateSpecialToken,
+} from './post-processors/index.js';
+export {
+  BertPreTokenizer,
+  ByteLevelPreTokenizer,
+  bytesToUnicode,
+  DigitsPreTokenizer,
+  MetaspacePreTokenizer,
+  type PrependScheme,
+  type PreTokenizer,
+  PunctuationPreTokenizer,
+  preTokenizerFromJSON,
+  SequencePreTokenizer,
+  type SplitBehavior,
+  SplitPreTokenizer,
+  WhitespacePreTokenizer,
+  WhitespaceSplitPreTokenizer,
+} from './pre-tokenizers/index.js';
 export {
   type EncodeOptions,
   gpt2Json,
@@ -14,4 +84,13 @@ export {
   Tokenizer,
   type TruncationStrategy,
 } from './tokenizer.js';
-export * from './trainers/index.js';
+export {
+  type BpeTrainOptions,
+  countWords,
+  type ProgressOption,
+  type TrainOptions,
+  trainBpe,
+  trainBpeModel,
+  trainWordPiece,
+  type WordPieceTrainOptions,
+} from './trainers/index.js';
