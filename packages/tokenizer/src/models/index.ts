@@ -2,11 +2,13 @@ import { TokenizerConfigError } from '../errors.js';
 import { BPE } from './bpe.js';
 import type { Model } from './model.js';
 import { Unigram } from './unigram.js';
+import { WordLevel } from './word-level.js';
 import { WordPiece } from './wordpiece.js';
 
 export { BPE, type BpeOptions, parseMergesTxt } from './bpe.js';
 export type { Model, WordTokens } from './model.js';
 export { Unigram } from './unigram.js';
+export { WordLevel } from './word-level.js';
 export { WordPiece, type WordPieceOptions } from './wordpiece.js';
 
 /** Build a model from its tokenizer.json object (switches on `type`). */
@@ -26,6 +28,8 @@ export function modelFromJSON(j: any): Model {
       return BPE.fromJSON(j);
     case 'Unigram':
       return Unigram.fromJSON(j);
+    case 'WordLevel':
+      return WordLevel.fromJSON(j);
     default:
       throw new TokenizerConfigError(`unknown model type ${JSON.stringify(j.type)}`);
   }

@@ -108,6 +108,25 @@ describe('models and processors vs HF tokenizers (Rust)', () => {
     await expectParity(withPrefix.toJSON());
   });
 
+  it('WordLevel with CharDelimiterSplit', async () => {
+    const words = readFileSync(dataDir('vocab', 'bert-base-uncased', 'vocab.txt'), 'utf8')
+      .split('\n')
+      .slice(1000, 9000);
+    const vocab: Record<string, number> = { '<unk>': 0 };
+    for (const w of words) if (!(w in vocab)) vocab[w] = Object.keys(vocab).length;
+    await expectParity({
+      version: '1.0',
+      truncation: null,
+      padding: null,
+      added_tokens: [],
+      normalizer: { type: 'Lowercase' },
+      pre_tokenizer: { type: 'CharDelimiterSplit', delimiter: ' ' },
+      post_processor: null,
+      decoder: null,
+      model: { type: 'WordLevel', vocab, unk_token: '<unk>' },
+    });
+  });
+
   it('GPT-2 BPE with add_prefix_space and RobertaProcessing (trim offsets)', async () => {
     const base: any = (
       await Tokenizer.fromGPT2(dataDir('vocab', 'gpt2', 'vocab.json'), dataDir('vocab', 'gpt2', 'merges.txt'))

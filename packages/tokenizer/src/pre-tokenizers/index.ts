@@ -2,6 +2,7 @@ import { TokenizerConfigError } from '../errors.js';
 import { checkPattern } from '../normalizers/index.js';
 import { BertPreTokenizer } from './bert-pre-tokenizer.js';
 import { ByteLevelPreTokenizer } from './byte-level.js';
+import { CharDelimiterSplitPreTokenizer } from './char-delimiter-split.js';
 import { DigitsPreTokenizer } from './digits.js';
 import { MetaspacePreTokenizer, type PrependScheme } from './metaspace.js';
 import { type PreTokenizer, SPLIT_BEHAVIORS, type SplitBehavior } from './pre-tokenizer.js';
@@ -13,6 +14,7 @@ import { WhitespaceSplitPreTokenizer } from './whitespace-split.js';
 
 export { BertPreTokenizer } from './bert-pre-tokenizer.js';
 export { BYTE_TO_CHAR, ByteLevelPreTokenizer, bytesToUnicode, CHAR_TO_BYTE } from './byte-level.js';
+export { CharDelimiterSplitPreTokenizer } from './char-delimiter-split.js';
 export { DigitsPreTokenizer } from './digits.js';
 export { MetaspacePreTokenizer, type PrependScheme } from './metaspace.js';
 export type { PreTokenizer, SplitBehavior } from './pre-tokenizer.js';
@@ -47,6 +49,10 @@ export function preTokenizerFromJSON(j: any): PreTokenizer | null {
       );
     case 'Punctuation':
       return new PunctuationPreTokenizer(behavior(j.behavior, 'Punctuation pre-tokenizer', 'Isolated'));
+    case 'CharDelimiterSplit':
+      if (typeof j.delimiter !== 'string' || Array.from(j.delimiter).length !== 1)
+        throw new TokenizerConfigError('CharDelimiterSplit pre-tokenizer needs a one-character `delimiter`');
+      return new CharDelimiterSplitPreTokenizer(j.delimiter);
     case 'Digits':
       return new DigitsPreTokenizer(j.individual_digits ?? false);
     case 'Split':
