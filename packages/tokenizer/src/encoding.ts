@@ -153,13 +153,16 @@ export class RawEncoding {
     const len = this.length;
     if (pair.ranges !== null)
       for (const [id, [a, b]] of pair.ranges) this.sequenceRanges.set(id, [len + a, len + b]);
-    this.ids.push(...pair.ids);
-    this.typeIds.push(...pair.typeIds);
-    this.tokens.push(...pair.tokens);
-    this.words.push(...pair.words);
-    this.offsets.push(...pair.offsets);
-    this.specialTokensMask.push(...pair.specialTokensMask);
-    this.attentionMask.push(...pair.attentionMask);
+    // element by element: spreading a long array into push() overflows the call stack
+    for (let i = 0; i < pair.ids.length; i++) {
+      this.ids.push(pair.ids[i]);
+      this.typeIds.push(pair.typeIds[i]);
+      this.tokens.push(pair.tokens[i]);
+      this.words.push(pair.words[i]);
+      this.offsets.push(pair.offsets[i]);
+      this.specialTokensMask.push(pair.specialTokensMask[i]);
+      this.attentionMask.push(pair.attentionMask[i]);
+    }
     this.overflowing = overflowings;
   }
 

@@ -544,12 +544,25 @@ export class Tokenizer {
     if (trunc !== null) this.truncate(enc, pairEnc, trunc, effMax);
     const encs = pairEnc === null ? [enc] : [enc, pairEnc];
     const pp = this.postProcessor;
-    if (
-      pp instanceof TemplateProcessing &&
-      enc.overflowing.length === 0 &&
-      (pairEnc?.overflowing.length ?? 0) === 0
-    )
-      return pp.processDirect(encs, addSpecial);
+    if (pp instanceof TemplateProcessing) {
+      // Fast path, same result as HF's merge when at most one side has overflow windows (the usual
+      // only_first / only_second / single cases): window k = template(window_k, other sequence).
+      const aO = enc.overflowing;
+      const bO = pairEnc?.overflowing ?? [];
+      const flat = aO.every((o) => o.overflowing.length === 0) && bO.every((o) => o.overflowing.length === 0);
+      if (flat && (aO.length === 0 || bO.length === 0)) {
+        for (const o of aO) o.setSequenceId(0);
+        for (const o of bO) o.setSequenceId(1);
+        const main = pp.processDirect(encs, addSpecial);
+        if (aO.length > 0)
+          main.overflowing = aO.map((o) =>
+            pp.processDirect(pairEnc === null ? [o] : [o, pairEnc], addSpecial, [true, false]),
+          );
+        else if (bO.length > 0)
+          main.overflowing = bO.map((o) => pp.processDirect([enc, o], addSpecial, [false, true]));
+        return main;
+      }
+    }
     if (this.postProcessor !== null) {
       // HF PostProcessor::process marks each sequence and its overflowing windows
       encs.forEach((e, i) => {
@@ -568,7 +581,9 @@ export class Tokenizer {
   }
 
   private pad(encs: RawEncoding[], p: PaddingConfig): void {
-    let target = p.strategy === 'max_length' ? p.maxLength! : Math.max(0, ...encs.map((e) => e.length));
+    let target = 0;
+    if (p.strategy === 'max_length') target = p.maxLength!;
+    else for (const e of encs) target = Math.max(target, e.length);
     if (p.multiple !== undefined && target % p.multiple !== 0) target += p.multiple - (target % p.multiple);
     for (const e of encs) e.pad(target, p.padId, p.padTypeId, p.padToken, p.side);
   }

@@ -90,10 +90,15 @@ export class TemplateProcessing implements PostProcessor {
   }
 
   /**
-   * Fast path for encodings without overflow windows: the same result as merging
-   * `processEncodings` output, built in one pass without intermediate encodings.
+   * Fast path: the same result as merging `processEncodings` output, built in one pass without
+   * intermediate encodings. `ownTypeIds[i]` keeps sequence i's type ids (HF leaves the type ids of
+   * overflow windows as they were).
    */
-  processDirect(encodings: RawEncoding[], addSpecialTokens: boolean): RawEncoding {
+  processDirect(
+    encodings: RawEncoding[],
+    addSpecialTokens: boolean,
+    ownTypeIds: boolean[] = [],
+  ): RawEncoding {
     const template = encodings.length === 2 ? this.pair : this.single;
     const out = new RawEncoding();
     const { ids, typeIds, tokens, words, offsets, specialTokensMask, attentionMask } = out;
@@ -102,10 +107,11 @@ export class TemplateProcessing implements PostProcessor {
         const i = p.Sequence.id === 'A' ? 0 : 1;
         const e = encodings[i];
         const t = p.Sequence.type_id;
+        const own = ownTypeIds[i] === true;
         const start = ids.length;
         for (let k = 0; k < e.ids.length; k++) {
           ids.push(e.ids[k]);
-          typeIds.push(t);
+          typeIds.push(own ? e.typeIds[k] : t);
           tokens.push(e.tokens[k]);
           words.push(e.words[k]);
           offsets.push(e.offsets[k]);
