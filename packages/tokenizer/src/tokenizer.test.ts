@@ -192,6 +192,18 @@ describe('Tokenizer API', () => {
     expect(again.padding).toEqual(json.padding);
   });
 
+  it('repeated long inputs come from the sequence cache unchanged; replacing a component clears it', async () => {
+    const t = Tokenizer.fromJSON(bertJson);
+    const passage = superglueStrings().find((x) => x.length > 2000)!;
+    const o = { truncation: 'only_first', maxLength: 64, stride: 8 } as const;
+    const first = t.encode(passage, 'question one', o);
+    const again = t.encode(passage, 'question one', o);
+    expect(again).toEqual(first);
+    expect(t.encode(passage).ids.length).toBeGreaterThan(64);
+    t.normalizer = null; // cased now: different ids
+    expect(t.encode(passage).ids).not.toEqual(Tokenizer.fromJSON(bertJson).encode(passage).ids);
+  });
+
   it('left truncation keeps the tail', () => {
     const t = Tokenizer.fromJSON(bertJson);
     const e = t.encode('one two three four five six', null, {

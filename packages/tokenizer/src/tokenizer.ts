@@ -76,16 +76,54 @@ const STRATEGY_FROM_HF: Record<string, TruncationStrategy> = {
  */
 export class Tokenizer {
   readonly addedVocabulary = new AddedVocabulary();
+  /**
+   * Recently encoded long sequences (passages are often encoded many times, once per question):
+   * text + type id → untouched encoding, cloned on use. Bounded; cleared when a component changes
+   * through addTokens / addSpecialTokens.
+   */
+  private readonly sequenceCache = new Map<string, RawEncoding>();
+  private static readonly SEQUENCE_CACHE_SIZE = 64;
+  private static readonly SEQUENCE_CACHE_MIN_CHARS = 256;
   private jsonTruncation: unknown = null;
   private jsonPadding: unknown = null;
 
+  private modelValue: Model;
+  private normalizerValue: Normalizer | null;
+  private preTokenizerValue: PreTokenizer | null;
+
   constructor(
-    public model: Model,
-    public normalizer: Normalizer | null = null,
-    public preTokenizer: PreTokenizer | null = null,
+    model: Model,
+    normalizer: Normalizer | null = null,
+    preTokenizer: PreTokenizer | null = null,
     public postProcessor: PostProcessor | null = null,
     public decoder: Decoder | null = null,
-  ) {}
+  ) {
+    this.modelValue = model;
+    this.normalizerValue = normalizer;
+    this.preTokenizerValue = preTokenizer;
+  }
+
+  get model(): Model {
+    return this.modelValue;
+  }
+  set model(m: Model) {
+    this.modelValue = m;
+    this.sequenceCache.clear();
+  }
+  get normalizer(): Normalizer | null {
+    return this.normalizerValue;
+  }
+  set normalizer(n: Normalizer | null) {
+    this.normalizerValue = n;
+    this.sequenceCache.clear();
+  }
+  get preTokenizer(): PreTokenizer | null {
+    return this.preTokenizerValue;
+  }
+  set preTokenizer(p: PreTokenizer | null) {
+    this.preTokenizerValue = p;
+    this.sequenceCache.clear();
+  }
 
   // ---------------------------------------------------------------- loading / saving
 
@@ -267,11 +305,13 @@ export class Tokenizer {
 
   /** Add special tokens (matched verbatim in the input, skipped by `decode(.., {skipSpecialTokens})`). */
   addSpecialTokens(tokens: string[]): number {
+    this.sequenceCache.clear();
     return this.addedVocabulary.addTokens(tokens, true, this.model);
   }
 
   /** Add regular tokens that must never be split. */
   addTokens(tokens: string[]): number {
+    this.sequenceCache.clear();
     return this.addedVocabulary.addTokens(tokens, false, this.model);
   }
 
@@ -392,6 +432,24 @@ export class Tokenizer {
           if (w.length > 0) emit(w);
         }
     }
+    return e;
+  }
+
+  private cachedSequence(text: string, typeId: number, limit: number, fromEnd: boolean): RawEncoding {
+    if (limit !== Number.POSITIVE_INFINITY || text.length < Tokenizer.SEQUENCE_CACHE_MIN_CHARS)
+      return this.encodeSequence(text, typeId, limit, fromEnd);
+    const key = `${typeId}\u0000${text}`;
+    const hit = this.sequenceCache.get(key);
+    if (hit !== undefined) {
+      // move to the back (most recent)
+      this.sequenceCache.delete(key);
+      this.sequenceCache.set(key, hit);
+      return hit.clone();
+    }
+    const e = this.encodeSequence(text, typeId, limit, fromEnd);
+    if (this.sequenceCache.size >= Tokenizer.SEQUENCE_CACHE_SIZE)
+      this.sequenceCache.delete(this.sequenceCache.keys().next().value!);
+    this.sequenceCache.set(key, e.clone());
     return e;
   }
 
@@ -539,8 +597,8 @@ export class Tokenizer {
     }
     const limit = trunc?.earlyExit ? trunc.maxLength : Number.POSITIVE_INFINITY;
     const fromEnd = trunc?.direction === 'left';
-    const enc = this.encodeSequence(text, 0, limit, fromEnd);
-    const pairEnc = isPair ? this.encodeSequence(pair, 1, limit, fromEnd) : null;
+    const enc = this.cachedSequence(text, 0, limit, fromEnd);
+    const pairEnc = isPair ? this.cachedSequence(pair, 1, limit, fromEnd) : null;
     if (trunc !== null) this.truncate(enc, pairEnc, trunc, effMax);
     const encs = pairEnc === null ? [enc] : [enc, pairEnc];
     const pp = this.postProcessor;
