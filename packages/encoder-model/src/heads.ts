@@ -5,7 +5,6 @@ import type { BertConfig } from './config.js';
 import { ShapeMismatchError } from './errors.js';
 import { BertModel, type EncoderInputs, EncoderModule, type EncoderOutput, ParameterSet } from './model.js';
 import { activation, bmm, dropout, layerNorm, linear } from './ops.js';
-import { SeededRandom } from './rng.js';
 
 export interface HeadOptions {
   /** Seed for init and dropout (default 0). */
@@ -258,5 +257,3 @@ export function crossEntropy(logits: tf.Tensor2D, labels: Int32Array | number[])
     return tf.neg(tf.mean(picked)) as tf.Scalar;
   });
 }
-
-export { SeededRandom };

@@ -124,7 +124,11 @@ export abstract class EncoderModule {
 }
 
 function toInt(x: IntInput, what: string): { t: tf.Tensor2D; data?: Int32Array } {
-  if (x instanceof tf.Tensor) return { t: (x.dtype === 'int32' ? x : tf.cast(x, 'int32')) as tf.Tensor2D };
+  if (x instanceof tf.Tensor) {
+    if (x.rank < 2) throw new ShapeMismatchError(`${what} must be [B, T] (or [B, C, T]), got [${x.shape}]`);
+    const t = x.dtype === 'int32' ? x : tf.cast(x, 'int32');
+    return { t: (t.rank === 2 ? t : tf.reshape(t, [-1, t.shape[t.rank - 1]])) as tf.Tensor2D };
+  }
   if (Array.isArray(x)) return { t: tf.tensor2d(x as number[][], undefined, 'int32') };
   const { data, shape } = x as { data: ArrayLike<number>; shape: number[] };
   if (shape.length < 2 || data.length !== shape.reduce((a, b) => a * b, 1))

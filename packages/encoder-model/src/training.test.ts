@@ -6,6 +6,7 @@ import { makeConfig } from './config.js';
 import { clipByGlobalNorm } from './grad-utils.js';
 import {
   BertForMaskedLM,
+  BertForMultipleChoice,
   BertForSequenceClassification,
   BertForSpanClassification,
   crossEntropy,
@@ -230,6 +231,22 @@ describeEachBackend('training', () => {
     rob.dispose();
     cls.dispose();
     for (const v of span.head.params.values()) v.dispose();
+  });
+});
+
+describeEachBackend('multiple choice and candidate scoring', () => {
+  it('[B, C, T] inputs give [B, C] logits equal to scoring each candidate alone', () => {
+    const mc = new BertForMultipleChoice(cfg, { seed: 12 });
+    tf.tidy(() => {
+      const ids = Int32Array.from([2, 5, 6, 3, 2, 7, 8, 3, 2, 9, 10, 3, 2, 11, 12, 3]); // B=2, C=2, T=4
+      const logits = mc.forwardChoices({ inputIds: { data: ids, shape: [2, 2, 4] } }, 2).logits;
+      expect(logits.shape).toEqual([2, 2]);
+      const one = mc.forward({ inputIds: { data: ids.slice(12), shape: [1, 4] } }).logits; // candidate (1, 1)
+      expectAllClose(tf.slice(logits, [1, 1], [1, 1]), one, 1e-5);
+      const asTensor = mc.forwardChoices({ inputIds: tf.tensor3d(ids, [2, 2, 4], 'int32') }, 2).logits;
+      expectAllClose(asTensor, logits, 1e-6);
+    });
+    mc.dispose();
   });
 });
 
