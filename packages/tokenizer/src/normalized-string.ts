@@ -56,51 +56,116 @@ export class NormalizedString {
   }
 
   /**
-   * Replace every character by `fn(codePoint)`: '' removes it, a longer string inserts the extra
-   * characters, all aligned to the source character (HF `transform` semantics).
+   * Rebuild from sorted, non-overlapping edits: unit range [pos[k], pos[k] + len[k]) becomes text[k],
+   * whose units align to al[k] (two numbers per unit). Unchanged runs keep their alignment.
    */
-  mapChars(fn: (cp: number) => string): this {
+  private applyEdits(pos: number[], len: number[], text: string[], al: number[][]): void {
+    const s = this.normalized;
+    const parts: string[] = [];
+    let last = 0;
+    let delta = 0;
+    for (let k = 0; k < pos.length; k++) {
+      parts.push(s.slice(last, pos[k]), text[k]);
+      last = pos[k] + len[k];
+      delta += text[k].length - len[k];
+    }
+    parts.push(s.slice(last));
+    const out = new Int32Array(2 * (s.length + delta));
+    let o = 0;
+    const copyRun = (a: number, b: number) => {
+      if (this.align === null) {
+        for (let u = a; u < b; u++) {
+          out[o++] = this.shift + u;
+          out[o++] = this.shift + u + 1;
+        }
+      } else {
+        out.set(this.align.subarray(2 * (this.shift + a), 2 * (this.shift + b)), o);
+        o += 2 * (b - a);
+      }
+    };
+    last = 0;
+    for (let k = 0; k < pos.length; k++) {
+      copyRun(last, pos[k]);
+      const a = al[k];
+      for (let u = 0; u < a.length; u++) out[o++] = a[u];
+      last = pos[k] + len[k];
+    }
+    copyRun(last, s.length);
+    this.normalized = parts.join('');
+    this.align = out;
+    this.shift = 0;
+  }
+
+  /**
+   * Replace every character by `fn(codePoint)` (null keeps it): '' removes it, a longer string
+   * inserts the extra characters, all aligned to the source character (HF `transform` semantics).
+   * Only changed characters cost more than a scan; length-preserving changes keep the alignment.
+   */
+  mapChars(fn: (cp: number) => string | null): this {
     const s = this.normalized;
     const n = s.length;
-    let changed = false;
+    const pos: number[] = [];
+    const len: number[] = [];
+    const text: string[] = [];
     let sameShape = true;
-    const outs: string[] = [];
     for (let i = 0; i < n; ) {
-      const cp = codePointAt(s, i);
-      const w = cp > 0xffff ? 2 : 1;
+      const c = s.charCodeAt(i);
+      let cp = c;
+      let w = 1;
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+        const d = s.charCodeAt(i + 1);
+        if (d >= 0xdc00 && d <= 0xdfff) {
+          cp = (c - 0xd800) * 0x400 + (d - 0xdc00) + 0x10000;
+          w = 2;
+        }
+      }
       const r = fn(cp);
-      if (!changed && (w === 1 ? r !== s[i] : r !== s.slice(i, i + 2))) changed = true;
-      if (r.length !== w) sameShape = false;
-      outs.push(r);
-      i += w;
-    }
-    if (!changed) return this;
-    if (sameShape) {
-      // every character kept its UTF-16 length: the unit alignment is unchanged
-      this.normalized = outs.join('');
-      return this;
-    }
-    const al: number[] = [];
-    let k = 0;
-    for (let i = 0; i < n; k++) {
-      const cp = codePointAt(s, i);
-      const w = cp > 0xffff ? 2 : 1;
-      const r = outs[k];
-      if (r.length === w) for (let u = 0; u < w; u++) al.push(this.origStart(i + u), this.origEnd(i + u));
-      else {
-        const os = this.origStart(i);
-        const oe = this.origEnd(i + w - 1);
-        for (let u = 0; u < r.length; u++) al.push(os, oe);
+      if (r !== null) {
+        const same =
+          w === 1
+            ? r.length === 1 && r.charCodeAt(0) === c
+            : r.length === 2 && r.charCodeAt(0) === c && r.charCodeAt(1) === s.charCodeAt(i + 1);
+        if (!same) {
+          pos.push(i);
+          len.push(w);
+          text.push(r);
+          if (r.length !== w) sameShape = false;
+        }
       }
       i += w;
     }
-    this.setFrom(outs, al);
+    if (pos.length === 0) return this;
+    if (sameShape) {
+      // every changed character kept its UTF-16 length: the unit alignment is unchanged
+      const parts: string[] = [];
+      let last = 0;
+      for (let k = 0; k < pos.length; k++) {
+        parts.push(s.slice(last, pos[k]), text[k]);
+        last = pos[k] + len[k];
+      }
+      parts.push(s.slice(last));
+      this.normalized = parts.join('');
+      return this;
+    }
+    const al: number[][] = pos.map((i, k) => {
+      const w = len[k];
+      const r = text[k];
+      const a: number[] = [];
+      if (r.length === w) for (let u = 0; u < w; u++) a.push(this.origStart(i + u), this.origEnd(i + u));
+      else {
+        const os = this.origStart(i);
+        const oe = this.origEnd(i + w - 1);
+        for (let u = 0; u < r.length; u++) a.push(os, oe);
+      }
+      return a;
+    });
+    this.applyEdits(pos, len, text, al);
     return this;
   }
 
   /** Remove characters for which keep(cp) is false. */
   filter(keep: (cp: number) => boolean): this {
-    return this.mapChars((cp) => (keep(cp) ? String.fromCodePoint(cp) : ''));
+    return this.mapChars((cp) => (keep(cp) ? null : ''));
   }
 
   /**
@@ -178,27 +243,40 @@ export class NormalizedString {
     const decomposing = form === 'NFD' || form === 'NFKD';
     const decomp = form === 'NFC' || form === 'NFD' ? 'NFD' : 'NFKD';
     const dlen = (ch: string) => Array.from(ch.normalize(decomp)).length;
-    const parts: string[] = [];
-    const al: number[] = [];
     const isMark = /\p{M}/u;
+    const pos: number[] = [];
+    const len: number[] = [];
+    const text: string[] = [];
+    const als: number[][] = [];
+    const n = s.length;
     let i = 0;
-    while (i < s.length) {
+    while (i < n) {
+      // an ASCII character not followed by a (possibly combining) non-ASCII one never changes
+      if (s.charCodeAt(i) < 0x80 && (i + 1 >= n || s.charCodeAt(i + 1) < 0x80)) {
+        i++;
+        continue;
+      }
       const starts: number[] = [];
       let j = i;
       do {
         starts.push(j);
         const cp = codePointAt(s, j);
         j += cp > 0xffff ? 2 : 1;
-      } while (j < s.length && isMark.test(String.fromCodePoint(codePointAt(s, j))));
+      } while (j < n && s.charCodeAt(j) >= 0x80 && isMark.test(String.fromCodePoint(codePointAt(s, j))));
       const seg = s.slice(i, j);
-      const out = Array.from(seg.normalize(form));
-      const n = starts.length;
+      const outStr = seg.normalize(form);
+      if (outStr === seg) {
+        i = j;
+        continue;
+      }
+      const out = Array.from(outStr);
+      const m = starts.length;
       const range = (k: number): [number, number] => [
         this.origStart(starts[k]),
-        this.origEnd((k + 1 < n ? starts[k + 1] : j) - 1),
+        this.origEnd((k + 1 < m ? starts[k + 1] : j) - 1),
       ];
+      const al: number[] = [];
       const push = (ch: string, r: [number, number]) => {
-        parts.push(ch);
         for (let u = 0; u < ch.length; u++) al.push(r[0], r[1]);
       };
       if (decomposing) {
@@ -206,8 +284,8 @@ export class NormalizedString {
         // reordering moves the (char, change) items; then a change-0 item takes the next input
         // character's alignment and a +1 item the last one taken.
         const items: Array<{ ch: string; change: number; used: boolean }> = [];
-        for (let k = 0; k < n; k++) {
-          const d = Array.from(s.slice(starts[k], k + 1 < n ? starts[k + 1] : j).normalize(decomp));
+        for (let k = 0; k < m; k++) {
+          const d = Array.from(s.slice(starts[k], k + 1 < m ? starts[k + 1] : j).normalize(decomp));
           d.forEach((ch, q) => {
             items.push({ ch, change: q === 0 ? 0 : 1, used: false });
           });
@@ -219,25 +297,29 @@ export class NormalizedString {
           const it = items.find((x) => !x.used && x.ch === ch);
           const change = it ? it.change : 0;
           if (it) it.used = true;
-          if (change === 0 && taken + 1 < n) taken++;
+          if (change === 0 && taken + 1 < m) taken++;
           push(ch, taken >= 0 ? range(taken) : before);
         }
       } else {
         // composition: map output characters to input characters through decomposed lengths
         const cum: number[] = [0];
-        for (let k = 0; k < n; k++)
-          cum.push(cum[k] + dlen(s.slice(starts[k], k + 1 < n ? starts[k + 1] : j)));
+        for (let k = 0; k < m; k++)
+          cum.push(cum[k] + dlen(s.slice(starts[k], k + 1 < m ? starts[k + 1] : j)));
         let d = 0;
         let src = 0;
         for (const ch of out) {
-          while (src + 1 < n && cum[src + 1] <= d) src++;
+          while (src + 1 < m && cum[src + 1] <= d) src++;
           push(ch, range(src));
           d += dlen(ch);
         }
       }
+      pos.push(i);
+      len.push(j - i);
+      text.push(outStr);
+      als.push(al);
       i = j;
     }
-    this.setFrom(parts, al);
+    if (pos.length > 0) this.applyEdits(pos, len, text, als);
     return this;
   }
 }

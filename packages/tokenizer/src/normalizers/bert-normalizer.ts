@@ -58,14 +58,12 @@ export class BertNormalizer implements Normalizer {
           if (f & WHITESPACE) return ' ';
         }
         if (chinese && f & CHINESE) return ` ${String.fromCodePoint(cp)} `;
-        return String.fromCodePoint(cp);
+        return null;
       });
     if (strip) {
       // whole-sequence NFD so that canonical reordering aligns like HF's
       ns.unicodeNormalize('NFD');
-      ns.mapChars((cp) =>
-        charFlags(cp) & MARK_NONSPACING ? '' : lower ? lowerChar(cp) : String.fromCodePoint(cp),
-      );
+      ns.mapChars((cp) => (charFlags(cp) & MARK_NONSPACING ? '' : lower ? lowerChar(cp) : null));
     } else if (lower) ns.mapChars(lowerChar);
   }
 
