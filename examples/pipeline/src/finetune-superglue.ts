@@ -234,7 +234,9 @@ async function main(argv: string[]): Promise<number> {
   process.stdout.write(
     `submission: ${report.submission.zip} — ${report.submission.valid ? 'valid' : report.submission.validExceptMissingTestFiles ? `valid except missing ${report.submission.missingTestFiles.join(', ')} (no test file)` : 'INVALID (see report.md)'}\n`,
   );
-  return report.submission.validExceptMissingTestFiles ? 0 : 1;
+  const failed = report.tasks.filter((t) => t.status === 'failed');
+  for (const t of failed) process.stderr.write(`${t.task}: ${t.notes[0]}\n`);
+  return report.submission.validExceptMissingTestFiles && failed.length === 0 ? 0 : 1;
 }
 
 main(process.argv.slice(2)).then(

@@ -4,9 +4,11 @@ import {
   type DiagnosticTaskName,
   type FormulatedExample,
   formulate,
+  formulateOne,
   loadSplit,
   mulberry32,
   type ScoredTaskName,
+  SpanAlignmentError,
   shuffled,
   splitPath,
   type TaskName,
@@ -15,6 +17,7 @@ import {
 import {
   computeTaskMetrics,
   formatSubmissionFile,
+  type GoldSet,
   goldFromRecords,
   majorityBaseline,
   type TaskMetricsResult,
@@ -112,14 +115,50 @@ async function loadFormulated<T extends TaskName>(
     const keep = new Set(shuffled(records, mulberry32(opts.seed ?? 0)).slice(0, opts.maxRecords));
     records = records.filter((r) => keep.has(r));
   }
-  const examples = formulate(task, records, tokenizer, {
-    maxLength: recipe.maxLength,
-    stride: Math.min(128, Math.floor(recipe.maxLength / 8)),
-  }) as FormulatedExample[];
-  const gold = goldFromRecords(task, asJsonl(records), loaded.file, {
-    requireLabels: opts.labelled ?? split !== 'test',
-  });
-  return { file: loaded.file, records, available, examples, gold };
+  // A WiC/WSC target that the tokenizer cut away (beyond `maxLength`) cannot be classified from its
+  // span: such records are listed, left out of training, and get the majority class in val/test.
+  const examples: FormulatedExample[] = [];
+  const unformulated: typeof records = [];
+  let firstError: string | null = null;
+  for (const r of records) {
+    try {
+      examples.push(
+        ...(formulateOne(task, r, tokenizer, {
+          maxLength: recipe.maxLength,
+          stride: Math.min(128, Math.floor(recipe.maxLength / 8)),
+        }) as FormulatedExample[]),
+      );
+    } catch (e) {
+      if (!(e instanceof SpanAlignmentError)) throw e;
+      unformulated.push(r);
+      firstError ??= e.message;
+    }
+  }
+  const requireLabels = opts.labelled ?? split !== 'test';
+  const gold = goldFromRecords(task, asJsonl(records), loaded.file, { requireLabels });
+  const unformulatedGold =
+    unformulated.length > 0
+      ? goldFromRecords(task, asJsonl(unformulated), loaded.file, { requireLabels })
+      : null;
+  const note =
+    unformulated.length > 0
+      ? `${unformulated.length} ${split} record(s) without their span in the first ${recipe.maxLength} tokens ` +
+        `(e.g. ${firstError}): ${split === 'train' ? 'left out of training' : 'predicted with the majority class'}`
+      : null;
+  return { file: loaded.file, records, available, examples, gold, unformulatedGold, note };
+}
+
+/** Model predictions plus the majority class for the records that could not be formulated. */
+function withFallback(
+  task: TaskName,
+  predictions: Map<string, unknown>,
+  unformulatedGold: GoldSet | null,
+  labelSource: GoldSet,
+): Map<string, unknown> {
+  if (!unformulatedGold) return predictions;
+  const out = new Map(predictions);
+  for (const [k, v] of majorityBaseline(task, unformulatedGold, labelSource)) out.set(k, v);
+  return out;
 }
 
 function progressPrinter(log: (l: string) => void, label: string): (done: number, total: number) => void {
@@ -147,6 +186,7 @@ export async function finetuneTask(o: FinetuneTaskOptions): Promise<FinetuneTask
   const evalBatchSize = o.evalBatchSize ?? recipe.batchSize * 2;
 
   const trainSplit = await loadFormulated(task, 'train', o.dataDir, tokenizer, recipe);
+  if (trainSplit.note) notes.push(trainSplit.note);
   const trainExamples = capExamples(trainSplit.examples, o.maxTrainExamples, o.seed);
   const truncatedTrain = trainExamples.filter((e) => e.truncated).length;
   if (trainExamples.length < trainSplit.examples.length)
@@ -157,6 +197,7 @@ export async function finetuneTask(o: FinetuneTaskOptions): Promise<FinetuneTask
     maxRecords: o.maxEvalRecords,
     seed: o.seed,
   });
+  if (valSplit.note) notes.push(valSplit.note);
   if (valSplit.records.length < valSplit.available)
     notes.push(
       `val scored on ${valSplit.records.length} of ${valSplit.available} records (cap, seeded sample)`,
@@ -185,7 +226,8 @@ export async function finetuneTask(o: FinetuneTaskOptions): Promise<FinetuneTask
     const evals = new Map<number, Awaited<ReturnType<typeof runVal>>>();
     const runVal = async (m: TaskModel) => {
       const p = await predictTask(m, valSplit.examples, evalBatchSize, padTokenId);
-      return { ...p, metrics: computeTaskMetrics(task, valSplit.gold, p.predictions) };
+      const predictions = withFallback(task, p.predictions, valSplit.unformulatedGold, trainSplit.gold);
+      return { ...p, predictions, metrics: computeTaskMetrics(task, valSplit.gold, predictions) };
     };
     const trainStart = performance.now();
     const result = await train({
@@ -255,7 +297,8 @@ export async function finetuneTask(o: FinetuneTaskOptions): Promise<FinetuneTask
         padTokenId,
         progressPrinter(log, `${task} test`),
       );
-      testPredictions = p.predictions;
+      testPredictions = withFallback(task, p.predictions, test.unformulatedGold, trainSplit.gold);
+      if (test.note) notes.push(test.note);
       predictTokens += p.tokens;
       predictWork += p.ms;
     } else if (o.predictTest ?? true) {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { appendFile, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { useBackend } from '@selfevo/backend';
 import { makeConfig } from '@selfevo/encoder-model';
@@ -94,6 +94,42 @@ describe.skipIf(!hasSharedData)('runSuperGlue end to end (tiny model, tiny files
     expect(lines.some((l) => l.includes('val score'))).toBe(true);
   });
 
+  it('a task that fails is reported and falls back to the majority class; the others still run', async () => {
+    const data = await makeTinySuperGlue({ boolqTrain: false, record: false });
+    dirs.push(data);
+    // A CB train line with an unknown label: the strict reader throws naming file, line and field.
+    await appendFile(
+      join(data, 'CB', 'train.jsonl'),
+      '{"premise": "a", "hypothesis": "b", "idx": 999, "label": "maybe"}\n',
+    );
+    const report = await runSuperGlue({
+      dataDir: data,
+      outDir: join(data, 'out'),
+      encoder: tinyEncoder(tok.getVocabSize()),
+      tokenizer: tok,
+      tasks: ['CB', 'WSC'],
+      // WSC at 16 tokens: some pronoun spans fall outside the input and get the majority class.
+      overrides: { epochs: 1, maxLength: 16 },
+      progress: 'none',
+      log: () => {},
+    });
+    const cb = report.tasks.find((t) => t.task === 'CB')!;
+    expect(cb.status).toBe('failed');
+    expect(cb.notes[0]).toMatch(/^failed: SuperGlueFormatError: .*CB\/train\.jsonl:13 field "label"/);
+    expect(cb.majoritySource).toBe('val labels (no usable train file)');
+    expect(report.warnings.join('\n')).toMatch(/CB failed/);
+    const wsc = report.tasks.find((t) => t.task === 'WSC')!;
+    expect(wsc.status).toBe('trained');
+    expect(wsc.notes.join('\n')).toMatch(
+      /val record\(s\) without their span in the first 16 tokens .*majority class/,
+    );
+    expect(wsc.val!.missing).toBe(0);
+    const files = report.submission.files;
+    expect(files.find((f) => f.task === 'CB')!.status).toBe('ok');
+    expect(files.find((f) => f.task === 'CB')!.source).toMatch(/majority class of CB val labels/);
+    expect(files.find((f) => f.task === 'WSC')!.status).toBe('ok');
+  });
+
   it('skips tasks without a train file, says so, and writes majority predictions for the rest', async () => {
     const data = await makeTinySuperGlue({ boolqTrain: false, record: false });
     dirs.push(data);
@@ -112,7 +148,7 @@ describe.skipIf(!hasSharedData)('runSuperGlue end to end (tiny model, tiny files
     const boolq = report.tasks.find((t) => t.task === 'BoolQ')!;
     expect(boolq.status).toBe('skipped');
     expect(boolq.notes[0]).toMatch(/BoolQ\/train\.jsonl not found/);
-    expect(boolq.majoritySource).toBe('val labels (no train file)');
+    expect(boolq.majoritySource).toBe('val labels (no usable train file)');
     // The majority baseline is the real majority of the val labels.
     const gold = await readGoldFile('BoolQ', referenceFilePath(data, 'BoolQ', 'val'), {
       requireLabels: true,

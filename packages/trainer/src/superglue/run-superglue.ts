@@ -55,6 +55,21 @@ function defaultLog(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
+/** `readGold` for the fallback paths: an unreadable file is a warning, not the end of the run. */
+async function readGoldOrWarn(
+  task: TaskName,
+  split: 'train' | 'val' | 'test',
+  dataDir: string,
+  warnings: string[],
+): Promise<GoldSet | null> {
+  try {
+    return await readGold(task, split, dataDir);
+  } catch (e) {
+    warnings.push(`${task} ${split}: unreadable (${(e as Error).message}); not used`);
+    return null;
+  }
+}
+
 async function readGold(
   task: TaskName,
   split: 'train' | 'val' | 'test',
@@ -116,23 +131,35 @@ export async function runSuperGlue(o: RunSuperGlueOptions): Promise<SuperGlueRep
     const valFile = splitPath(task, 'val', o.dataDir);
     const isSelected = selected.includes(task);
     const missing = [trainFile, valFile].filter((f) => !existsSync(f));
+    let failure: string | null = null;
+    let r: FinetuneTaskResult | null = null;
     if (isSelected && missing.length === 0) {
       log(`\n=== ${task} ===`);
       if (clampNote) log(`${task}: ${clampNote}`);
-      const r = await finetuneTask({
-        task,
-        dataDir: o.dataDir,
-        outDir: join(o.outDir, task),
-        encoder: o.encoder,
-        tokenizer: o.tokenizer,
-        recipe,
-        seed,
-        maxTrainExamples: o.maxTrainExamples,
-        maxEvalRecords: o.maxEvalRecords,
-        diagnostics: task === 'RTE' ? ['AX-b', 'AX-g'] : [],
-        progress: o.progress,
-        log,
-      });
+      try {
+        r = await finetuneTask({
+          task,
+          dataDir: o.dataDir,
+          outDir: join(o.outDir, task),
+          encoder: o.encoder,
+          tokenizer: o.tokenizer,
+          recipe,
+          seed,
+          maxTrainExamples: o.maxTrainExamples,
+          maxEvalRecords: o.maxEvalRecords,
+          diagnostics: task === 'RTE' ? ['AX-b', 'AX-g'] : [],
+          progress: o.progress,
+          log,
+        });
+      } catch (e) {
+        // One task's failure must not lose the others: it is reported, and its test file gets
+        // the majority class like an untrained task.
+        failure = `failed: ${(e as Error).name}: ${(e as Error).message}`;
+        log(`${task}: ${failure}`);
+        warnings.push(`${task} ${failure}`);
+      }
+    }
+    if (r !== null) {
       results.set(task, r);
       log(
         `${task}: val score ${((r.val.score ?? 0) * 100).toFixed(1)} (majority ${((r.valMajority.score ?? 0) * 100).toFixed(1)})` +
@@ -169,12 +196,14 @@ export async function runSuperGlue(o: RunSuperGlueOptions): Promise<SuperGlueRep
       continue;
     }
     // Not trained: say why, and score the majority class of whatever labels exist.
-    const reason = !isSelected
-      ? 'not selected (--tasks)'
-      : `not trained: ${missing.map((f) => `${f} not found`).join('; ')}`;
-    if (isSelected) log(`\n=== ${task} === skipped: ${reason}`);
-    const trainGold = await readGold(task, 'train', o.dataDir);
-    const valGold = await readGold(task, 'val', o.dataDir);
+    const reason =
+      failure ??
+      (!isSelected
+        ? 'not selected (--tasks)'
+        : `not trained: ${missing.map((f) => `${f} not found`).join('; ')}`);
+    if (isSelected && !failure) log(`\n=== ${task} === skipped: ${reason}`);
+    const trainGold = await readGoldOrWarn(task, 'train', o.dataDir, warnings);
+    const valGold = await readGoldOrWarn(task, 'val', o.dataDir, warnings);
     const labelSource = trainGold ?? valGold;
     const notes = [reason];
     let valMajority = null;
@@ -187,7 +216,7 @@ export async function runSuperGlue(o: RunSuperGlueOptions): Promise<SuperGlueRep
     } else notes.push(`no val file (${valFile}): no val baseline`);
     taskReports.push({
       task,
-      status: isSelected ? 'skipped' : 'not selected',
+      status: failure ? 'failed' : isSelected ? 'skipped' : 'not selected',
       recipe,
       val: null,
       valMajority,
@@ -197,14 +226,14 @@ export async function runSuperGlue(o: RunSuperGlueOptions): Promise<SuperGlueRep
           ? 'most frequent entity of each passage'
           : trainGold
             ? 'train labels'
-            : 'val labels (no train file)',
+            : 'val labels (no usable train file)',
       notes,
     });
   }
 
   // Test predictions for the tasks without a model: majority class of the labels that exist.
   for (const task of TASKS) {
-    const test = await readGold(task, 'test', o.dataDir);
+    const test = await readGoldOrWarn(task, 'test', o.dataDir, warnings);
     if (test) reference[task] = test;
     if (testPredictions[task]) continue;
     const isDiag = task === 'AX-b' || task === 'AX-g';
@@ -219,11 +248,12 @@ export async function runSuperGlue(o: RunSuperGlueOptions): Promise<SuperGlueRep
       continue;
     }
     const sourceTask: TaskName = isDiag ? 'RTE' : task;
+    const trainLabels =
+      task === 'ReCoRD' ? null : await readGoldOrWarn(sourceTask, 'train', o.dataDir, warnings);
     const labels =
       task === 'ReCoRD'
         ? test
-        : ((await readGold(sourceTask, 'train', o.dataDir)) ??
-          (await readGold(sourceTask, 'val', o.dataDir)));
+        : (trainLabels ?? (await readGoldOrWarn(sourceTask, 'val', o.dataDir, warnings)));
     if (!labels) {
       warnings.push(
         `${task}: no labelled ${sourceTask} file for a majority class; its submission file is missing`,
@@ -234,7 +264,7 @@ export async function runSuperGlue(o: RunSuperGlueOptions): Promise<SuperGlueRep
     testSource[task] =
       task === 'ReCoRD'
         ? 'majority: most frequent entity of each passage'
-        : `majority class of ${sourceTask} ${existsSync(splitPath(sourceTask, 'train', o.dataDir)) ? 'train' : 'val'} labels` +
+        : `majority class of ${sourceTask} ${trainLabels ? 'train' : 'val'} labels` +
           (isDiag ? ' (RTE not trained)' : '');
   }
 
@@ -293,7 +323,7 @@ export async function runSuperGlue(o: RunSuperGlueOptions): Promise<SuperGlueRep
         (p) => `${p.severity}: ${p.file}${p.line ? `:${p.line}` : ''} ${p.message}`,
       ),
     },
-    warnings,
+    warnings: [...new Set(warnings)],
   };
   const { markdown, json } = formatSuperGlueReport(report);
   await writeFileAtomic(join(o.outDir, 'report.md'), markdown);

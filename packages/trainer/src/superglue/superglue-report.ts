@@ -5,8 +5,8 @@ import type { TaskRecipe } from './task-recipes.js';
 /** One scored task in the report. */
 export interface TaskReport {
   task: ScoredTaskName;
-  /** `trained`; `skipped` (selected but no train/val file); `not selected`. */
-  status: 'trained' | 'skipped' | 'not selected';
+  /** `trained`; `skipped` (selected but no train/val file); `failed` (error in the notes); `not selected`. */
+  status: 'trained' | 'skipped' | 'failed' | 'not selected';
   recipe: TaskRecipe;
   /** Val metrics of the fine-tuned model (null when not trained). */
   val: TaskMetricsResult | null;
