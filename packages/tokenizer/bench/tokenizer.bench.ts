@@ -59,6 +59,11 @@ const tJs = await time('@huggingface/tokenizers (pure JS, no offsets)', () => {
   return n;
 });
 
+const tJsKept = await time('@huggingface/tokenizers, all results kept', () => {
+  const kept = lines.map((l) => hfjs.encode(l));
+  return kept.reduce((n, e) => n + e.ids.length, 0);
+});
+
 const r = (other: number, ours: number) => `${(other / ours).toFixed(2)}x`;
 console.log('\nratios: time of the other / time of ours (> 1: ours is faster)');
 console.log('                             ours per line   ours encodeBatch   bar');

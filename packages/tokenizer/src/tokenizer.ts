@@ -611,13 +611,17 @@ export class Tokenizer {
       if (flat && (aO.length === 0 || bO.length === 0)) {
         for (const o of aO) o.setSequenceId(0);
         for (const o of bO) o.setSequenceId(1);
-        const main = pp.processDirect(encs, addSpecial);
-        if (aO.length > 0)
-          main.overflowing = aO.map((o) =>
-            pp.processDirect(pairEnc === null ? [o] : [o, pairEnc], addSpecial, [true, false]),
-          );
-        else if (bO.length > 0)
-          main.overflowing = bO.map((o) => pp.processDirect([enc, o], addSpecial, [false, true]));
+        // windows first (they read the untouched sequences), then the main encoding, built in
+        // place around enc, which belongs to this call
+        const windows =
+          aO.length > 0
+            ? aO.map((o) =>
+                pp.processDirect(pairEnc === null ? [o] : [o, pairEnc], addSpecial, [true, false]),
+              )
+            : bO.map((o) => pp.processDirect([enc, o], addSpecial, [false, true]));
+        enc.overflowing = [];
+        const main = pp.processDirect(encs, addSpecial, [], true);
+        main.overflowing = windows;
         return main;
       }
     }

@@ -98,11 +98,47 @@ export class TemplateProcessing implements PostProcessor {
     encodings: RawEncoding[],
     addSpecialTokens: boolean,
     ownTypeIds: boolean[] = [],
+    reuseFirst = false,
   ): RawEncoding {
     const template = encodings.length === 2 ? this.pair : this.single;
+    const aAt = template.findIndex((p) => 'Sequence' in p && p.Sequence.id === 'A');
+    const aOnce = template.filter((p) => 'Sequence' in p && p.Sequence.id === 'A').length === 1;
+    if (reuseFirst && aAt >= 0 && aOnce) {
+      // build around the first sequence's own arrays (it belongs to this call): no copy of its tokens
+      const out = encodings[0];
+      const a = template[aAt] as { Sequence: { id: 'A'; type_id: number } };
+      if (ownTypeIds[0] !== true) out.typeIds.fill(a.Sequence.type_id);
+      const pre = new RawEncoding();
+      this.appendPieces(pre, template.slice(0, aAt), encodings, addSpecialTokens, ownTypeIds);
+      const k = pre.ids.length;
+      if (k > 0) {
+        out.ids.unshift(...pre.ids);
+        out.typeIds.unshift(...pre.typeIds);
+        out.tokens.unshift(...pre.tokens);
+        out.words.unshift(...pre.words);
+        out.offsets.unshift(...pre.offsets);
+        out.specialTokensMask.unshift(...pre.specialTokensMask);
+        out.attentionMask.unshift(...pre.attentionMask);
+      }
+      const lenA = out.ids.length - k;
+      out.sequenceRanges = new Map([[0, [k, k + lenA]]]);
+      this.appendPieces(out, template.slice(aAt + 1), encodings, addSpecialTokens, ownTypeIds);
+      return out;
+    }
     const out = new RawEncoding();
+    this.appendPieces(out, template, encodings, addSpecialTokens, ownTypeIds);
+    return out;
+  }
+
+  private appendPieces(
+    out: RawEncoding,
+    pieces: TemplatePiece[],
+    encodings: RawEncoding[],
+    addSpecialTokens: boolean,
+    ownTypeIds: boolean[],
+  ): void {
     const { ids, typeIds, tokens, words, offsets, specialTokensMask, attentionMask } = out;
-    for (const p of template) {
+    for (const p of pieces) {
       if ('Sequence' in p) {
         const i = p.Sequence.id === 'A' ? 0 : 1;
         const e = encodings[i];
@@ -132,7 +168,6 @@ export class TemplateProcessing implements PostProcessor {
         }
       }
     }
-    return out;
   }
 
   toJSON(): Record<string, unknown> {
