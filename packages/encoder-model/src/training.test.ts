@@ -250,6 +250,36 @@ describeEachBackend('multiple choice and candidate scoring', () => {
   });
 });
 
+describeEachBackend('RoBERTa embeddings', () => {
+  it('use position ids padding_idx + 1 + running count, padding_idx at pads (HF create_position_ids_from_input_ids)', () => {
+    const rcfg = makeConfig({ ...cfg, modelType: 'roberta', padTokenId: 1, typeVocabSize: 1 });
+    const rob = new BertModel(rcfg, { seed: 2 });
+    tf.tidy(() => {
+      const ids = [[0, 5, 6, 2, 1, 1]];
+      const out = rob.forward({
+        inputIds: ids,
+        attentionMask: [[1, 1, 1, 1, 0, 0]],
+        outputHiddenStates: true,
+      });
+      const p = (n: string) => rob.p(`embeddings.${n}`);
+      const manual = layerNorm(
+        tf.add(
+          tf.add(
+            tf.gather(p('word_embeddings.weight'), ids[0]),
+            tf.gather(p('position_embeddings.weight'), [2, 3, 4, 5, 1, 1]),
+          ),
+          tf.gather(p('token_type_embeddings.weight'), [0]),
+        ),
+        p('LayerNorm.weight') as unknown as tf.Tensor1D,
+        p('LayerNorm.bias') as unknown as tf.Tensor1D,
+        rcfg.layerNormEps,
+      );
+      expectAllClose(tf.reshape(out.hiddenStates![0], [6, 16]), manual, 1e-5);
+    });
+    rob.dispose();
+  });
+});
+
 describeEachBackend('layerNorm custom gradient', () => {
   it('equals autodiff of the plain formula (2-D and 3-D inputs)', () => {
     tf.tidy(() => {
