@@ -69,6 +69,8 @@ const flags = {
   'held-out-sequences': { type: 'string', default: '64' },
   'held-out-seed': { type: 'string', default: '1234' },
   'finetune-tasks': { type: 'string', default: 'RTE,CB,COPA,WiC' },
+  /** `plain` (se-finetune.ts), `recipes` (@selfevo/trainer/superglue) or `both`. */
+  'finetune-impl': { type: 'string', default: 'both' },
   backend: { type: 'string', default: 'auto' },
   progress: { type: 'string', default: 'auto' },
   help: { type: 'boolean', default: false },
@@ -286,15 +288,20 @@ if (existsSync(baseFinal) && !existsSync(join(work, 'base-held-out.json'))) {
 
 // 5. Fine-tuning.
 if (want('finetune') && existsSync(baseFinal)) {
-  const { finetuneAll } = await import('./se-finetune.js');
-  await finetuneAll({
+  const { finetuneAll, finetuneAllWithRecipes } = await import('./se-finetune.js');
+  const jobs = {
     work,
     vocabPath: join(work, 'vocab.txt'),
     tasks: a['finetune-tasks'].split(','),
     seeds,
     arms: ARMS.map((x) => x.key),
     log: say,
-  });
+  };
+  const impl = a['finetune-impl'];
+  if (!['plain', 'recipes', 'both'].includes(impl))
+    throw new Error(`--finetune-impl: expected plain | recipes | both, got ${impl}`);
+  if (impl !== 'recipes') await finetuneAll(jobs);
+  if (impl !== 'plain') await finetuneAllWithRecipes(jobs);
 }
 
 // 6. Report.

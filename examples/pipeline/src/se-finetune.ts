@@ -253,3 +253,80 @@ export async function finetuneAll(o: {
     }
   }
 }
+
+/**
+ * The same jobs through the shared SuperGLUE recipes (`finetuneTask` of `@selfevo/trainer/superglue`),
+ * with this grid's sizes as recipe overrides. Differences from `finetuneAll`: the training cap is on
+ * model inputs (COPA: 2 per question) and its sample is seeded per seed; `finetuneTask` evaluates
+ * after every epoch and keeps the best epoch on dev (so ≤ 2 epochs of dev selection). Results:
+ * `<work>/finetune-recipes/<model>/seed-<s>/<TASK>.json`.
+ */
+export async function finetuneAllWithRecipes(o: {
+  work: string;
+  vocabPath: string;
+  tasks: string[];
+  seeds: number[];
+  arms: string[];
+  includeBase?: boolean;
+  log: (s: string) => void;
+}): Promise<void> {
+  const { finetuneTask, loadEncoderSource, resolveRecipe } = await import('@selfevo/trainer/superglue');
+  const tokenizer = await Tokenizer.fromBertVocab(o.vocabPath);
+  const tasks = o.tasks as Task[];
+  const jobs: { key: string; seed: number }[] = [];
+  for (const seed of o.seeds) for (const key of o.arms) jobs.push({ key, seed });
+  if (o.includeBase ?? true) for (const seed of o.seeds) jobs.push({ key: 'base', seed });
+  for (const { key, seed } of jobs) {
+    const encoderDir =
+      key === 'base' ? join(o.work, 'base', 'final') : join(o.work, 'arms', key, `seed-${seed}`, 'final');
+    if (!existsSync(join(encoderDir, 'model.safetensors'))) {
+      o.log(`finetune (recipes): ${key} seed ${seed}: no checkpoint at ${encoderDir} yet (skipped)`);
+      continue;
+    }
+    const encoder = await loadEncoderSource(encoderDir);
+    for (const task of tasks) {
+      const out = join(o.work, 'finetune-recipes', key, `seed-${seed}`, `${task}.json`);
+      if (existsSync(out)) continue;
+      const s = FINETUNE_SETTINGS[task];
+      const recipe = resolveRecipe(task, {
+        epochs: s.epochs,
+        learningRate: s.lr,
+        batchSize: task === 'COPA' ? 2 * s.batch : s.batch,
+        maxLength: s.maxLength,
+        warmupRatio: 0.1,
+        weightDecay: 0.01,
+        earlyStoppingPatience: 0,
+      });
+      const r = await finetuneTask({
+        task,
+        dataDir: join(dataDir, 'superglue'),
+        outDir: join(o.work, 'finetune-recipes', key, `seed-${seed}`, `${task}-run`),
+        encoder,
+        tokenizer,
+        recipe,
+        seed,
+        maxTrainExamples: task === 'COPA' ? 2 * s.maxTrainRecords : s.maxTrainRecords,
+        predictTest: false,
+        progress: 'none',
+        log: () => {},
+      });
+      const score = r.val.score ?? Number.NaN;
+      await writeJson(out, {
+        task,
+        score,
+        majority: r.valMajority.score,
+        steps: r.steps,
+        bestStep: r.bestStep,
+        trainExamples: r.trainExamples,
+        valRecords: r.valRecords,
+        recipe,
+        encoder: encoderDir,
+        seed,
+        notes: r.notes,
+      });
+      o.log(
+        `finetune (recipes) ${key} seed ${seed} ${task}: dev ${(100 * score).toFixed(1)} (majority ${(100 * (r.valMajority.score ?? Number.NaN)).toFixed(1)}), ${r.steps} steps, best step ${r.bestStep}`,
+      );
+    }
+  }
+}

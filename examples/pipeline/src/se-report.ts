@@ -70,13 +70,16 @@ export async function writeReport(o: {
     runs: (RunResult | null)[];
     ft: Record<string, number[]>;
     share: Record<string, number[]>;
+    rec: Record<string, number[]>;
     majority: Record<string, number>;
   }[] = [];
   const majority: Record<string, number> = {};
+  const recMajority: Record<string, number> = {};
   for (const model of [{ key: 'base', label: 'base (no continued training)' }, ...o.arms]) {
     const runs: (RunResult | null)[] = [];
     const ft: Record<string, number[]> = Object.fromEntries(tasks.map((t) => [t, []]));
     const share: Record<string, number[]> = Object.fromEntries(tasks.map((t) => [t, []]));
+    const rec: Record<string, number[]> = Object.fromEntries(tasks.map((t) => [t, []]));
     for (const seed of o.seeds) {
       const run =
         model.key === 'base'
@@ -122,9 +125,16 @@ export async function writeReport(o: {
           if (typeof f.topPredictionShare === 'number') share[t].push(f.topPredictionShare);
           majority[t] = f.majority;
         }
+        const g = await readJson<FinetuneResult>(
+          join(o.work, 'finetune-recipes', model.key, `seed-${seed}`, `${t}.json`),
+        );
+        if (g && Number.isFinite(g.score)) {
+          rec[t].push(g.score);
+          recMajority[t] = g.majority;
+        }
       }
     }
-    modelRows.push({ key: model.key, label: model.label, runs, ft, share, majority });
+    modelRows.push({ key: model.key, label: model.label, runs, ft, share, rec, majority });
   }
   if (base)
     for (const arm of o.arms)
@@ -175,9 +185,32 @@ export async function writeReport(o: {
     });
   }
   lines.push(
-    `| majority class (val) | | | | | ${tasks.map((t) => (majority[t] === undefined ? '—' : (100 * majority[t]).toFixed(1))).join(' | ')} | |`,
+    `| train-majority class, on val | | | | | ${tasks.map((t) => (majority[t] === undefined ? '—' : (100 * majority[t]).toFixed(1))).join(' | ')} | |`,
   );
-  const table = lines.join('\n');
+  const recLines = [
+    `| model | ${tasks.map((t) => `${t} dev ${t === 'CB' ? '(acc+F1)/2' : 'acc'} (%)`).join(' | ')} | avg (%) |`,
+    `|${'---|'.repeat(2 + tasks.length)}`,
+  ];
+  for (const m of modelRows) {
+    const perSeed: number[] = [];
+    for (let i = 0; i < o.seeds.length; i++) {
+      const xs = tasks.map((t) => m.rec[t][i]);
+      if (xs.every((x) => typeof x === 'number')) perSeed.push(xs.reduce((a, x) => a + x, 0) / xs.length);
+    }
+    recLines.push(
+      `| ${m.label} | ${tasks.map((t) => fmt(meanStd(m.rec[t]), 1, 100)).join(' | ')} | ${fmt(meanStd(perSeed), 1, 100)} |`,
+    );
+    const row = rows.find((r) => r.model === m.key);
+    if (row)
+      row.finetuneRecipes = {
+        ...Object.fromEntries(tasks.map((t) => [t, { scores: m.rec[t], ...meanStd(m.rec[t]) }])),
+        average: { perSeed, ...meanStd(perSeed) },
+      };
+  }
+  recLines.push(
+    `| train-majority class, on val | ${tasks.map((t) => (recMajority[t] === undefined ? '—' : (100 * recMajority[t]).toFixed(1))).join(' | ')} | |`,
+  );
+  const table = `${lines.join('\n')}\n\nDownstream through the shared recipes (\`@selfevo/trainer/superglue\` \`finetuneTask\`, same sizes, best of ≤ 2 epochs on dev):\n\n${recLines.join('\n')}`;
   await writeFileAtomic(join(o.results, 'table.md'), `${table}\n`);
   await writeJson(join(o.results, 'results.json'), {
     heldOutFingerprints: [...fingerprints],
