@@ -2,8 +2,9 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { loadSelectionMap } from '@selfevo/self-evolution-masking';
 import { readJsonlLog } from '@selfevo/trainer';
-import { type ArmPoint, plotArmCurves } from '@selfevo/trainer/pretraining';
+import { type ArmPoint, loadPacked, plotArmCurves } from '@selfevo/trainer/pretraining';
 import { writeFileAtomic } from './se-io.js';
 
 export async function writeJson(path: string, value: unknown): Promise<void> {
@@ -47,6 +48,57 @@ interface FinetuneResult {
   score: number;
   majority: number;
   topPredictionShare?: number;
+}
+
+/**
+ * What SE stage 1 picked, against the tokens it could pick: the share of selected tokens among the
+ * 100 most frequent pieces of the base rows, the same share over all maskable tokens, and the most
+ * often selected pieces.
+ */
+export async function selectionProfile(work: string): Promise<Record<string, unknown> | null> {
+  const selPath = join(work, 'se-selection.jsonl');
+  if (!existsSync(selPath)) return null;
+  const vocab = (await readFile(join(work, 'vocab.txt'), 'utf8')).split('\n');
+  const special = new Set([0, 1, 2, 3, 4]);
+  const freq = new Map<number, number>();
+  for (const id of (await loadPacked(join(work, 'base-rows.bin'))).packed.ids)
+    if (!special.has(id)) freq.set(id, (freq.get(id) ?? 0) + 1);
+  const top100 = new Set(
+    [...freq]
+      .sort((x, y) => y[1] - x[1])
+      .slice(0, 100)
+      .map(([id]) => id),
+  );
+  const rows = (await loadPacked(join(work, 'arm-rows.bin'))).packed;
+  const sel = await loadSelectionMap(selPath);
+  let all = 0;
+  let allTop = 0;
+  let chosen = 0;
+  let chosenTop = 0;
+  const picked = new Map<number, number>();
+  for (let r = 0; r < rows.count; r++) {
+    const row = rows.ids.subarray(r * rows.seqLength, (r + 1) * rows.seqLength);
+    for (const id of row)
+      if (!special.has(id)) {
+        all++;
+        if (top100.has(id)) allTop++;
+      }
+    for (const t of sel.get(r) ?? []) {
+      chosen++;
+      if (top100.has(row[t])) chosenTop++;
+      picked.set(row[t], (picked.get(row[t]) ?? 0) + 1);
+    }
+  }
+  return {
+    maskableTokens: all,
+    selectedTokens: chosen,
+    top100ShareAmongAll: allTop / all,
+    top100ShareAmongSelected: chosenTop / chosen,
+    mostSelected: [...picked]
+      .sort((x, y) => y[1] - x[1])
+      .slice(0, 15)
+      .map(([id, n]) => `${vocab[id]} ×${n}`),
+  };
 }
 
 export async function writeReport(o: {
@@ -215,6 +267,7 @@ export async function writeReport(o: {
   await writeJson(join(o.results, 'results.json'), {
     heldOutFingerprints: [...fingerprints],
     stage1: await readJson(join(o.work, 'stage1.json')),
+    selectionProfile: await selectionProfile(o.work),
     vocab: await readJson(join(o.work, 'vocab-report.json')),
     base: { heldOut: base, result: await readJson(join(o.work, 'base', 'result.json')) },
     rows,
