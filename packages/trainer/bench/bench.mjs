@@ -1,0 +1,250 @@
+// Training speed of a BertForMaskedLM MLM step (forward + backward + clipping + AdamW; MLM head on
+// the ~15% masked positions only) through @selfevo/trainer on the default backend (wasm), next to
+// PyTorch's ../shared/bench/bench_torch.py --mlm-positions masked, all in one command.
+//   npm run bench -w @selfevo/trainer -- [--configs tiny,mini,small] [--steps 3] [--warmup 1]
+//        [--rounds 1] [--workers 2] [--levers mini] [--profile mini] [--no-torch]
+//        [--python /usr/bin/python3] [--torch-script path] [--json-out file]
+// Per config and round, interleaved: PyTorch (its default 2 threads), ours on one process with the
+// kernel fixes, ours data-parallel over `--workers` worker_threads at the same total batch. For the
+// `--levers` configs also ours without the kernel fixes and PyTorch on 1 thread; for the `--profile`
+// configs a tf.profile of one step without and with the fixes (kernels by share).
+// Each of ours runs in its own process (run-variant.mjs) on the built package (dist/): plain Node.
+import { execFileSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const repoRoot = join(here, '..', '..', '..');
+function arg(name, dflt) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : dflt;
+}
+const flag = (name) => process.argv.includes(`--${name}`);
+const list = (s) => (s ? s.split(',').filter(Boolean) : []);
+const configs = list(arg('configs', 'tiny,mini,small'));
+const steps = Number(arg('steps', '3'));
+const warmup = Number(arg('warmup', '1'));
+const rounds = Number(arg('rounds', '1'));
+const workers = Number(arg('workers', '2'));
+const leverConfigs = list(arg('levers', 'mini'));
+const profileConfigs = list(arg('profile', 'mini'));
+const torchScript = arg('torch-script', join(repoRoot, '..', 'shared', 'bench', 'bench_torch.py'));
+const python = arg('python', '/usr/bin/python3');
+const torchOk = !flag('no-torch') && existsSync(python) && existsSync(torchScript);
+if (!flag('no-torch') && !torchOk) console.error(`PyTorch baseline unavailable (${python}, ${torchScript})`);
+
+function ours(config, variant, extra = []) {
+  const out = execFileSync(
+    process.execPath,
+    [
+      join(here, 'run-variant.mjs'),
+      '--config',
+      config,
+      '--variant',
+      variant,
+      '--workers',
+      String(workers),
+      '--steps',
+      String(steps),
+      '--warmup',
+      String(warmup),
+      ...extra,
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 },
+  );
+  return JSON.parse(out.trim().split('\n').pop());
+}
+
+function torch(config, threads) {
+  if (!torchOk) return null;
+  try {
+    const out = execFileSync(
+      python,
+      [
+        torchScript,
+        '--mlm-positions',
+        'masked',
+        '--no-matmul',
+        '--fwd-only-reps',
+        '0',
+        '--configs',
+        config,
+        '--steps',
+        String(Math.max(3, steps)),
+        ...(threads ? ['--threads', String(threads)] : []),
+      ],
+      {
+        env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' },
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
+    const res = JSON.parse(
+      out
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .pop(),
+    );
+    const r = res.results.find((x) => x.name === config);
+    return {
+      threads: res.torch_num_threads ?? threads,
+      tokensPerSecMedian: r.tokens_per_s_median,
+      tokensPerSecBest: r.tokens_per_s_best,
+      foreignCpuFrac: r.foreign_cpu_frac_during_steps,
+    };
+  } catch (e) {
+    console.error(`PyTorch baseline failed: ${String(e.message).split('\n')[0]}`);
+    return null;
+  }
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length
+    ? s.length % 2
+      ? s[(s.length - 1) / 2]
+      : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+    : NaN;
+};
+const pct = (x) => `${(100 * x).toFixed(0)}%`;
+const tok = (x) => (Number.isFinite(x) ? x.toFixed(0) : '—');
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
+
+const started = new Date();
+console.log(
+  `# trainer bench ${started.toISOString()} | configs ${configs} | ${steps} timed steps after ${warmup} warm-up | ` +
+    `${rounds} round(s) | ${workers} workers | load average ${load()}`,
+);
+const runs = []; // { config, kind, round, ...result }
+for (const config of configs) {
+  for (let round = 1; round <= rounds; round++) {
+    const record = (kind, r) => {
+      if (!r) return;
+      runs.push({ config, kind, round, ...r });
+      const other =
+        r.foreignCpuFrac !== undefined ? ` | other processes ${pct(r.foreignCpuFrac)} of the CPUs` : '';
+      const extra = r.workerWaitMsMedian
+        ? ` | waiting on workers ${r.workerWaitMsMedian.toFixed(0)} of ${r.msPerStepMedian.toFixed(0)} ms`
+        : '';
+      console.log(
+        `${config.padEnd(5)} r${round} ${kind.padEnd(14)} ${tok(r.tokensPerSecMedian).padStart(6)} tok/s (best ${tok(r.tokensPerSecBest)})${other}${extra} | load ${load()}`,
+      );
+    };
+    const levers = leverConfigs.includes(config) && round === 1;
+    const prof = profileConfigs.includes(config) && round === 1 ? ['--profile'] : [];
+    record('pytorch-2t', torch(config, 2));
+    record('ours-fix', ours(config, 'fix', prof));
+    record(`ours-dp${workers}`, ours(config, 'dp'));
+    if (levers) {
+      record('pytorch-1t', torch(config, 1));
+      record('ours-nofix', ours(config, 'nofix', prof));
+    }
+  }
+}
+
+const lines = [];
+const out = (s = '') => {
+  lines.push(s);
+  console.log(s);
+};
+const agg = (config, kind) => {
+  const rs = runs.filter((r) => r.config === config && r.kind === kind);
+  if (!rs.length) return null;
+  return {
+    median: median(rs.map((r) => r.tokensPerSecMedian)),
+    best: Math.max(...rs.map((r) => r.tokensPerSecBest)),
+    foreign: median(rs.map((r) => r.foreignCpuFrac ?? NaN)),
+  };
+};
+out();
+out(
+  `## Tokens/s (median over rounds of each run's median step; best = fastest step) — ${started.toISOString()}`,
+);
+out();
+out(
+  '| config | ours 1 process (fixes) | ours data-parallel ×' +
+    workers +
+    ' | PyTorch 2 threads | ratio 1 process ÷ PyTorch | ratio data-parallel ÷ PyTorch (median / best) | data-parallel ÷ 1 process |',
+);
+out('|---|---|---|---|---|---|---|');
+for (const config of configs) {
+  const f = agg(config, 'ours-fix');
+  const d = agg(config, `ours-dp${workers}`);
+  const t = agg(config, 'pytorch-2t');
+  const r = (a, b) => (a && b ? (a / b).toFixed(2) : '—');
+  out(
+    `| ${config} | ${tok(f?.median)} (best ${tok(f?.best)}) | ${tok(d?.median)} (best ${tok(d?.best)}) | ${tok(t?.median)} (best ${tok(t?.best)}) | ${r(f?.median, t?.median)}× | ${r(d?.median, t?.median)}× / ${r(d?.best, t?.best)}× | ${r(d?.median, f?.median)}× |`,
+  );
+}
+for (const config of leverConfigs.filter((c) => configs.includes(c))) {
+  const a = agg(config, 'ours-nofix');
+  const b = agg(config, 'ours-fix');
+  const c = agg(config, `ours-dp${workers}`);
+  const t2 = agg(config, 'pytorch-2t');
+  const t1 = agg(config, 'pytorch-1t');
+  if (!a || !b || !c) continue;
+  const lnTotal = Math.log(c.median / a.median);
+  out();
+  out(`## Levers on ${config} (round 1 runs for (a) and PyTorch 1 thread; medians)`);
+  out();
+  out('| variant | tokens/s | ÷ PyTorch 2 threads | ÷ PyTorch 1 thread |');
+  out('|---|---|---|---|');
+  const row = (name, x) =>
+    out(
+      `| ${name} | ${tok(x.median)} | ${t2 ? (x.median / t2.median).toFixed(2) : '—'}× | ${t1 ? (x.median / t1.median).toFixed(2) : '—'}× |`,
+    );
+  row('(a) wasm without kernel fixes, 1 process', a);
+  row('(b) wasm with kernel fixes, 1 process', b);
+  row(`(c) (b) + data parallel over ${workers} workers, same total batch`, c);
+  if (t2) out(`| PyTorch, 2 threads | ${tok(t2.median)} | 1× | |`);
+  if (t1) out(`| PyTorch, 1 thread | ${tok(t1.median)} | | 1× |`);
+  out();
+  out(
+    `kernel fixes (b÷a) ${(b.median / a.median).toFixed(2)}×, data parallelism (c÷b) ${(c.median / b.median).toFixed(2)}×, ` +
+      `together (c÷a) ${(c.median / a.median).toFixed(2)}×; share of the total speed-up (log scale): kernel fixes ` +
+      `${pct(Math.log(b.median / a.median) / lnTotal)}, data parallelism ${pct(Math.log(c.median / b.median) / lnTotal)}`,
+  );
+}
+for (const config of profileConfigs.filter((c) => configs.includes(c))) {
+  const p = (kind) => runs.find((r) => r.config === config && r.kind === kind && r.profile)?.profile;
+  const before = p('ours-nofix');
+  const after = p('ours-fix');
+  if (!before && !after) continue;
+  out();
+  out(
+    `## Where a ${config} step goes (tf.profile of one step, 1 process; leaf kernels by share of kernel time)`,
+  );
+  out();
+  for (const [label, pr] of [
+    ['without kernel fixes', before],
+    ['with kernel fixes', after],
+  ]) {
+    if (!pr) continue;
+    out(
+      `${label}: step ${pr.wallMs.toFixed(0)} ms wall under the profiler, kernels ${pr.kernelMs.toFixed(0)} ms ` +
+        `(${pct(pr.kernelMs / pr.wallMs)}) in ${pr.kernels} kernel calls; the rest is JS (tape, dropout masks, uploads)`,
+    );
+    out();
+    out('| kernel | ms | share |');
+    out('|---|---|---|');
+    const top = pr.byKernel.slice(0, 10);
+    for (const k of top) out(`| ${k.name} | ${k.ms.toFixed(1)} | ${pct(k.ms / pr.kernelMs)} |`);
+    const rest = pr.byKernel.slice(10).reduce((s, k) => s + k.ms, 0);
+    if (rest > 0)
+      out(`| (${pr.byKernel.length - 10} others) | ${rest.toFixed(1)} | ${pct(rest / pr.kernelMs)} |`);
+    out();
+    out('top kernel × input shapes:');
+    for (const s of pr.topShapes)
+      out(`- ${pct(s.ms / pr.kernelMs)} ${s.ms.toFixed(1)} ms ×${s.n} \`${s.key}\``);
+    out();
+  }
+}
+out(`finished ${new Date().toISOString()}, load average ${load()}`);
+const jsonOut = arg('json-out');
+if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ started, argv: process.argv.slice(2), runs }, null, 1));
