@@ -10,8 +10,8 @@
 // configs a tf.profile of one step without and with the fixes (kernels by share).
 // Each of ours runs in its own process (run-variant.mjs) on the built package (dist/): plain Node.
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -94,6 +94,7 @@ function torch(config, threads) {
       tokensPerSecMedian: r.tokens_per_s_median,
       tokensPerSecBest: r.tokens_per_s_best,
       foreignCpuFrac: r.foreign_cpu_frac_during_steps,
+      ownCpuFrac: r.own_cpu_frac_during_steps,
     };
   } catch (e) {
     console.error(`PyTorch baseline failed: ${String(e.message).split('\n')[0]}`);
@@ -116,10 +117,20 @@ const load = () =>
     .map((x) => x.toFixed(2))
     .join(' ');
 
+const ncpu = availableParallelism();
+// With autogroup scheduling (Linux default for desktop/session setups) CPU time is shared between
+// sessions, not threads: a process of this session gets at most its session's share, however many
+// threads it runs. Own CPU share and tokens per CPU-second make runs comparable under that load.
+let autogroup = 'unknown';
+try {
+  autogroup = readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() === '1' ? 'on' : 'off';
+} catch {}
+const cores = (r) => (r.ownCpuFrac ?? NaN) * ncpu;
+const perCpuS = (r) => r.tokensPerSecMedian / cores(r);
 const started = new Date();
 console.log(
   `# trainer bench ${started.toISOString()} | configs ${configs} | ${steps} timed steps after ${warmup} warm-up | ` +
-    `${rounds} round(s) | ${workers} workers | load average ${load()}`,
+    `${rounds} round(s) | ${workers} workers | ${ncpu} CPUs | autogroup scheduling ${autogroup} | load average ${load()}`,
 );
 const runs = []; // { config, kind, round, ...result }
 for (const config of configs) {
@@ -160,6 +171,8 @@ const agg = (config, kind) => {
     median: median(rs.map((r) => r.tokensPerSecMedian)),
     best: Math.max(...rs.map((r) => r.tokensPerSecBest)),
     foreign: median(rs.map((r) => r.foreignCpuFrac ?? NaN)),
+    cores: median(rs.map(cores)),
+    perCpuS: median(rs.map(perCpuS)),
   };
 };
 out();
@@ -181,6 +194,21 @@ for (const config of configs) {
   out(
     `| ${config} | ${tok(f?.median)} (best ${tok(f?.best)}) | ${tok(d?.median)} (best ${tok(d?.best)}) | ${tok(t?.median)} (best ${tok(t?.best)}) | ${r(f?.median, t?.median)}× | ${r(d?.median, t?.median)}× / ${r(d?.best, t?.best)}× | ${r(d?.median, f?.median)}× |`,
   );
+}
+out();
+out('## CPU actually used during the timed steps, and tokens per CPU-second (median)');
+out();
+out(
+  `| config | ours 1 process: cores, tok/CPU-s | ours data-parallel ×${workers}: cores, tok/CPU-s | PyTorch 2 threads: cores, tok/CPU-s | tok/CPU-s ours 1 process ÷ PyTorch | tok/CPU-s data-parallel ÷ 1 process |`,
+);
+out('|---|---|---|---|---|---|');
+for (const config of configs) {
+  const f = agg(config, 'ours-fix');
+  const d = agg(config, `ours-dp${workers}`);
+  const t = agg(config, 'pytorch-2t');
+  const c = (x) => (x ? `${x.cores.toFixed(2)}, ${tok(x.perCpuS)}` : '—');
+  const r = (a, b) => (a && b ? `${(a.perCpuS / b.perCpuS).toFixed(2)}×` : '—');
+  out(`| ${config} | ${c(f)} | ${c(d)} | ${c(t)} | ${r(f, t)} | ${r(d, f)} |`);
 }
 for (const config of leverConfigs.filter((c) => configs.includes(c))) {
   const a = agg(config, 'ours-nofix');
