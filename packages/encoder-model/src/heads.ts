@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BertConfig } from './config.js';
 import { ShapeMismatchError } from './errors.js';
 import { BertModel, type EncoderInputs, EncoderModule, type EncoderOutput, ParameterSet } from './model.js';
-import { activation, bmm, dropout, layerNorm, linear } from './ops.js';
+import { activation, bmm, dropout, gatherRows, layerNorm, linear } from './ops.js';
 
 export interface HeadOptions {
   /** Seed for init and dropout (default 0). */
@@ -80,7 +80,7 @@ export class BertForMaskedLM extends HeadModel {
           ? maskedPositions
           : tf.tensor1d(Int32Array.from(maskedPositions), 'int32');
       const flat = tf.reshape(hidden, [-1, H]) as tf.Tensor2D; // [B·S, H]
-      const picked = tf.gather(flat, idx); // [N, H]
+      const picked = gatherRows(flat, idx as tf.Tensor1D); // [N, H]
       const n = this.names();
       const act = this.config.modelType === 'roberta' ? 'gelu' : this.config.hiddenAct;
       let x = activation(linear(picked, this.hp(`${n.dense}.weight`), this.hp(`${n.dense}.bias`)), act); // [N, H]
@@ -253,7 +253,7 @@ export function crossEntropy(logits: tf.Tensor2D, labels: Int32Array | number[])
     });
     // log p(label) picked with a gather (no [N, C] one-hot; its gradient is a scatter). Rank-2
     // params: the rank-1 gather gradient hits a chained-op call that fails in plain-Node ESM.
-    const picked = tf.gather(tf.reshape(tf.logSoftmax(logits), [N * C, 1]), tf.tensor1d(flatIdx, 'int32')); // [N, 1]
+    const picked = gatherRows(tf.reshape(tf.logSoftmax(logits), [N * C, 1]), tf.tensor1d(flatIdx, 'int32')); // [N, 1]
     return tf.neg(tf.mean(picked)) as tf.Scalar;
   });
 }

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BertConfig } from './config.js';
 import type { LoadReport } from './errors.js';
 import { ShapeMismatchError } from './errors.js';
-import { activation, bmm, dropout, layerNorm, linear } from './ops.js';
+import { activation, bmm, dropout, gatherRows, layerNorm, linear } from './ops.js';
 import { fromPretrained, type ModelClass, type PretrainedOptions, savePretrained } from './pretrained.js';
 import { SeededRandom } from './rng.js';
 import type { SafeTensor } from './safetensors.js';
@@ -220,7 +220,7 @@ export class BertModel extends EncoderModule {
     if (inp.inputsEmbeds) words = inp.inputsEmbeds as tf.Tensor3D;
     else if (ids) {
       const [b, t] = ids.t.shape;
-      words = tf.reshape(tf.gather(this.wordEmbeddings, tf.reshape(ids.t, [b * t])), [b, t, H]); // [B, T, H]
+      words = tf.reshape(gatherRows(this.wordEmbeddings, tf.reshape(ids.t, [b * t])), [b, t, H]); // [B, T, H]
     } else throw new Error('forward: give inputIds or inputsEmbeds');
     const [B, T] = words.shape;
     if (words.shape[2] !== H)
@@ -240,13 +240,15 @@ export class BertModel extends EncoderModule {
         `sequence length ${S} exceeds max_position_embeddings ${c.maxPositionEmbeddings}`,
       );
     const posIds = this.positionIds(B, P, T, ids?.t); // [S] or [B, S]
-    const pos = tf.gather(this.p('embeddings.position_embeddings.weight'), posIds); // [S, H] or [B, S, H]
+    const posTable = this.p<tf.Rank.R2>('embeddings.position_embeddings.weight');
+    const pos = tf.reshape(gatherRows(posTable, tf.reshape(posIds, [-1])), [...posIds.shape, H]); // [S, H] or [B, S, H]
     let types: tf.Tensor; // [B, S, H] or [1, H]
     if (inp.tokenTypeIds !== undefined) {
       let tt = toInt(inp.tokenTypeIds, 'tokenTypeIds').t; // [B, T]
       if (P) tt = tf.concat([tf.zeros([B, P], 'int32'), tt], 1) as tf.Tensor2D; // [B, S]
-      types = tf.gather(this.p('embeddings.token_type_embeddings.weight'), tt);
-    } else types = tf.gather(this.p('embeddings.token_type_embeddings.weight'), tf.tensor1d([0], 'int32'));
+      const typeTable = this.p<tf.Rank.R2>('embeddings.token_type_embeddings.weight');
+      types = tf.reshape(gatherRows(typeTable, tf.reshape(tt, [-1])), [...tt.shape, H]); // [B, S, H]
+    } else types = gatherRows(this.p('embeddings.token_type_embeddings.weight'), tf.tensor1d([0], 'int32')); // [1, H]
     let x: tf.Tensor = tf.add(tf.add(words, pos), types); // [B, S, H]
     x = layerNorm(
       x,

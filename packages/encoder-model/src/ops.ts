@@ -61,6 +61,30 @@ const linearNoBias = tf.customGrad((x, w, save) => {
   };
 }) as unknown as (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
 
+/**
+ * Rows of `table` [V, H] at `indices` (int32 [N]) → [N, H], with the gradient as a scatter-add
+ * (`scatterND`, duplicates summed) into [V, H]. tfjs's own gather gradient uses
+ * UnsortedSegmentSum, which the cpu backend runs as one masked reduction per segment (per
+ * vocabulary row): minutes for a real vocabulary.
+ */
+export function gatherRows(table: tf.Tensor2D, indices: tf.Tensor1D): tf.Tensor2D {
+  return gatherRowsOp(table, indices);
+}
+
+const gatherRowsOp = tf.customGrad((table, indices, save) => {
+  const t = table as tf.Tensor2D;
+  const idx = indices as tf.Tensor1D;
+  (save as unknown as tf.GradSaveFunc)([idx]);
+  const shape = t.shape;
+  return {
+    value: tf.gather(t, idx),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const ix = saved[0] as tf.Tensor1D;
+      return [tf.scatterND(tf.reshape(ix, [-1, 1]), dy, shape), tf.zerosLike(ix)];
+    },
+  };
+}) as unknown as (table: tf.Tensor2D, indices: tf.Tensor1D) => tf.Tensor2D;
+
 /** Batched a·b for a [N, m, k], b [N, k, n]; gradients da = dy·bᵀ, db = aᵀ·dy with explicit transposes. */
 export const bmm = tf.customGrad((a, b, save) => {
   (save as unknown as tf.GradSaveFunc)([a as tf.Tensor, b as tf.Tensor]);

@@ -12,7 +12,7 @@ import {
   crossEntropy,
 } from './heads.js';
 import { BertModel } from './model.js';
-import { activation, bmm, dropout, layerNorm, linear } from './ops.js';
+import { activation, bmm, dropout, gatherRows, layerNorm, linear } from './ops.js';
 import { SeededRandom } from './rng.js';
 import { sampleMaskedPositions, valueAndGrads } from './train-utils.js';
 
@@ -277,6 +277,41 @@ describeEachBackend('RoBERTa embeddings', () => {
       expectAllClose(tf.reshape(out.hiddenStates![0], [6, 16]), manual, 1e-5);
     });
     rob.dispose();
+  });
+});
+
+describeEachBackend('gatherRows', () => {
+  it('equals tf.gather in value and gradient (duplicate rows summed)', () => {
+    tf.tidy(() => {
+      const table = tf.tensor2d([
+        [1, 2],
+        [3, 4],
+        [5, 6],
+        [7, 8],
+      ]);
+      const idx = tf.tensor1d([2, 0, 2, 3, 2], 'int32');
+      const up = tf.tensor2d([
+        [1, -1],
+        [2, 0.5],
+        [0.25, 3],
+        [-2, 1],
+        [1, 1],
+      ]);
+      expectAllClose(gatherRows(table, idx), tf.gather(table, idx), 0);
+      const ours = tf.grad((t) => tf.sum(tf.mul(gatherRows(t as tf.Tensor2D, idx), up)))(table);
+      const ref = tf.grad((t) => tf.sum(tf.mul(tf.gather(t, idx), up)))(table);
+      expectAllClose(ours, ref, 1e-6);
+      expectAllClose(
+        ours,
+        [
+          [2, 0.5],
+          [0, 0],
+          [2.25, 3],
+          [-2, 1],
+        ],
+        1e-6,
+      );
+    });
   });
 });
 
