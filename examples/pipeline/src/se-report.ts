@@ -63,6 +63,18 @@ export async function selectionProfile(work: string): Promise<Record<string, unk
   const freq = new Map<number, number>();
   for (const id of (await loadPacked(join(work, 'base-rows.bin'))).packed.ids)
     if (!special.has(id)) freq.set(id, (freq.get(id) ?? 0) + 1);
+  // Reference: cross-entropy of the held-out content tokens under the base rows' unigram
+  // distribution (add-one smoothing over the vocabulary): what a frequency-only model would score.
+  let total = 0;
+  for (const n of freq.values()) total += n;
+  const V = vocab.filter((t) => t !== '').length;
+  let nll = 0;
+  let count = 0;
+  for (const id of (await loadPacked(join(work, 'held-out-rows.bin'))).packed.ids)
+    if (!special.has(id)) {
+      nll -= Math.log(((freq.get(id) ?? 0) + 1) / (total + V));
+      count++;
+    }
   const top100 = new Set(
     [...freq]
       .sort((x, y) => y[1] - x[1])
@@ -90,6 +102,7 @@ export async function selectionProfile(work: string): Promise<Record<string, unk
     }
   }
   return {
+    heldOutUnigramNll: nll / count,
     maskableTokens: all,
     selectedTokens: chosen,
     top100ShareAmongAll: allTop / all,
