@@ -14,6 +14,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const repoRoot = join(here, '..', '..', '..');
@@ -127,11 +128,43 @@ try {
 } catch {}
 const cores = (r) => (r.ownCpuFrac ?? NaN) * ncpu;
 const perCpuS = (r) => r.tokensPerSecMedian / cores(r);
+/**
+ * Contention probe: the CPU (in cores) that `threads` busy-looping worker threads of this process
+ * get in `ms`. If 2 threads get no more than 1 thread, no thread-level parallelism (data-parallel
+ * workers, PyTorch's threads) can speed anything up at this moment.
+ */
+async function spinProbe(threads, ms = 3000) {
+  const code = `const { parentPort } = require('node:worker_threads'); const t = Date.now(); let x = 0;
+    while (Date.now() - t < ${ms}) x += Math.sqrt(x + 1); parentPort.postMessage(x);`;
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from(
+      { length: threads },
+      () =>
+        new Promise((resolve, reject) => {
+          const w = new Worker(code, { eval: true });
+          w.once('message', () => w.terminate().then(resolve, reject));
+          w.once('error', reject);
+        }),
+    ),
+  );
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1e3 / (performance.now() - t0);
+}
+async function probeLine(when) {
+  const one = await spinProbe(1);
+  const two = await spinProbe(2);
+  const line = `contention probe (${when}): a busy loop gets ${one.toFixed(2)} cores on 1 thread, ${two.toFixed(2)} on 2 threads (load average ${load()})`;
+  console.log(line);
+  return line;
+}
 const started = new Date();
 console.log(
   `# trainer bench ${started.toISOString()} | configs ${configs} | ${steps} timed steps after ${warmup} warm-up | ` +
     `${rounds} round(s) | ${workers} workers | ${ncpu} CPUs | autogroup scheduling ${autogroup} | load average ${load()}`,
 );
+const probes = [await probeLine('start')];
 const runs = []; // { config, kind, round, ...result }
 for (const config of configs) {
   for (let round = 1; round <= rounds; round++) {
@@ -159,6 +192,7 @@ for (const config of configs) {
   }
 }
 
+probes.push(await probeLine('end'));
 const lines = [];
 const out = (s = '') => {
   lines.push(s);
@@ -273,6 +307,8 @@ for (const config of profileConfigs.filter((c) => configs.includes(c))) {
     out();
   }
 }
+for (const p of probes) out(p);
 out(`finished ${new Date().toISOString()}, load average ${load()}`);
 const jsonOut = arg('json-out');
-if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ started, argv: process.argv.slice(2), runs }, null, 1));
+if (jsonOut)
+  writeFileSync(jsonOut, JSON.stringify({ started, argv: process.argv.slice(2), probes, runs }, null, 1));
