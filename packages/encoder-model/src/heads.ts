@@ -251,8 +251,8 @@ export function crossEntropy(logits: tf.Tensor2D, labels: Int32Array | number[])
       if (!(y >= 0 && y < C)) throw new RangeError(`label ${y} outside [0, ${C})`);
       return i * C + y;
     });
-    // log p(label) picked with a gather (no [N, C] one-hot; its gradient is a scatter). Rank-2
-    // params: the rank-1 gather gradient hits a chained-op call that fails in plain-Node ESM.
+    // log p(label) picked with a row gather over a [N·C, 1] view (no [N, C] one-hot; its
+    // gradient is a scatter).
     const picked = gatherRows(tf.reshape(tf.logSoftmax(logits), [N * C, 1]), tf.tensor1d(flatIdx, 'int32')); // [N, 1]
     return tf.neg(tf.mean(picked)) as tf.Scalar;
   });
