@@ -172,7 +172,9 @@ for (const config of configs) {
       if (!r) return;
       runs.push({ config, kind, round, ...r });
       const other =
-        r.foreignCpuFrac !== undefined ? ` | other processes ${pct(r.foreignCpuFrac)} of the CPUs` : '';
+        r.foreignCpuFrac !== undefined
+          ? ` | got ${cores(r).toFixed(2)} cores, other processes ${pct(r.foreignCpuFrac)} of the CPUs`
+          : '';
       const extra = r.workerWaitMsMedian
         ? ` | waiting on workers ${r.workerWaitMsMedian.toFixed(0)} of ${r.msPerStepMedian.toFixed(0)} ms`
         : '';
