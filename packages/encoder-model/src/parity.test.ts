@@ -19,10 +19,10 @@ function load(name: string) {
 
 describeEachBackend('HF parity', (backend) => {
   for (const name of ['tiny-bert', 'tiny-bert-mlm']) {
-    it(`${name}: every output within 1e-4 of the reference`, () => {
+    it(`${name}: every output within 1e-4 of the reference`, async () => {
       const f = load(name);
       const before = tf.memory().numTensors;
-      const diffs = checkParity(f.config, f.weights, f.inputs, f.expected);
+      const diffs = await checkParity(f.config, f.weights, f.inputs, f.expected);
       console.log(`parity ${name} [${backend}]`, JSON.stringify(diffs));
       const keys = ['last_hidden_state', 'hidden_states', 'mlm_logits'];
       if (name === 'tiny-bert') keys.push('pooler_output', 'classifier_logits');

@@ -26,8 +26,7 @@ function flat(x: unknown): number[] {
   return Array.isArray(x) ? x.flatMap(flat) : [x as number];
 }
 
-function maxDiff(t: tf.Tensor, expected: unknown): number {
-  const a = t.dataSync();
+function maxDiff(a: ArrayLike<number>, expected: unknown): number {
   const b = flat(expected);
   if (a.length !== b.length) throw new Error(`parity: ${a.length} values vs ${b.length} expected`);
   let m = 0;
@@ -40,12 +39,12 @@ function maxDiff(t: tf.Tensor, expected: unknown): number {
  * Run the encoder (and the MLM and classifier heads when the weights have them) on the current
  * tfjs backend and return the max |ours − expected| per output. Leaves no tensors behind.
  */
-export function checkParity(
+export async function checkParity(
   configJson: Record<string, unknown>,
   weights: Map<string, SafeTensor> | Uint8Array,
   inputs: ParityInputs,
   expected: ParityExpected,
-): Record<string, number> {
+): Promise<Record<string, number>> {
   const w = weights instanceof Uint8Array ? readSafetensors(weights) : weights;
   const config = configFromHf(configJson);
   const hasPooler = w.has('bert.pooler.dense.weight');
@@ -61,8 +60,9 @@ export function checkParity(
   ]);
   // Every parameter must come from the file; only the tied-decoder aliases may be left over.
   loadWeights(all, w, { strict: true });
-  const diffs: Record<string, number> = {};
-  tf.tidy(() => {
+  // Outputs are computed in a tidy and read back asynchronously: synchronous reads (dataSync)
+  // of WebGPU tensors returned wrong values in headless Chromium (SwiftShader).
+  const outputs = tf.tidy(() => {
     const out = enc.forward({
       inputIds: inputs.input_ids,
       attentionMask: inputs.attention_mask,
@@ -70,27 +70,34 @@ export function checkParity(
       outputHiddenStates: true,
       training: false,
     });
-    diffs.last_hidden_state = maxDiff(out.lastHiddenState, expected.last_hidden_state);
-    if (expected.hidden_states && out.hiddenStates)
-      diffs.hidden_states = Math.max(
-        ...out.hiddenStates.map((h, i) => maxDiff(h, expected.hidden_states?.[i])),
-      );
-    if (expected.pooler_output && out.pooledOutput)
-      diffs.pooler_output = maxDiff(out.pooledOutput, expected.pooler_output);
+    const o: Record<string, tf.Tensor | tf.Tensor[]> = { last_hidden_state: out.lastHiddenState };
+    if (expected.hidden_states && out.hiddenStates) o.hidden_states = out.hiddenStates;
+    if (expected.pooler_output && out.pooledOutput) o.pooler_output = out.pooledOutput;
     if (mlm) {
       const [B, T] = out.lastHiddenState.shape;
       const all = Array.from({ length: B * T }, (_, i) => i);
-      diffs.mlm_logits = maxDiff(mlm.mlmLogits(out.lastHiddenState, all), expected.mlm_logits);
+      o.mlm_logits = mlm.mlmLogits(out.lastHiddenState, all);
     }
     if (cls) {
-      const logits = cls.forward({
+      o.classifier_logits = cls.forward({
         inputIds: inputs.input_ids,
         attentionMask: inputs.attention_mask,
         tokenTypeIds: inputs.token_type_ids,
       }).logits;
-      diffs.classifier_logits = maxDiff(logits, expected.classifier_logits);
     }
+    return o;
   });
+  const diffs: Record<string, number> = {};
+  for (const [name, value] of Object.entries(outputs)) {
+    const ref = expected[name as keyof ParityExpected];
+    if (Array.isArray(value)) {
+      let m = 0;
+      for (let i = 0; i < value.length; i++)
+        m = Math.max(m, maxDiff(await value[i].data(), (ref as unknown[])[i]));
+      diffs[name] = m;
+    } else diffs[name] = maxDiff(await value.data(), ref);
+  }
+  tf.dispose(Object.values(outputs).flat());
   for (const v of all.values()) v.dispose();
   return diffs;
 }
