@@ -109,3 +109,35 @@ export async function loadMlmModel(dir: string, seed: number): Promise<BertForMa
 
 /** Tensors alive right now (to check for leaks between runs). */
 export const liveTensors = () => tf.memory().numTensors;
+
+/**
+ * Train a WordPiece vocabulary on `files` with `@selfevo/tokenizer` (HF WordPieceTrainer semantics,
+ * streamed, with progress) and write it as `vocabPath` (BERT `vocab.txt`, one token per line in id
+ * order) plus `tokenizer.json` beside it. Both writes are atomic (temp file + rename).
+ */
+export async function trainVocab(o: {
+  vocabPath: string;
+  files: string[];
+  vocabSize: number;
+  progress?: ProgressMode;
+}): Promise<{ size: number; seconds: number }> {
+  const { trainWordPiece } = await import('@selfevo/tokenizer');
+  const { rename, writeFile, mkdir } = await import('node:fs/promises');
+  const t0 = performance.now();
+  const tok = await trainWordPiece(o.files, {
+    vocabSize: o.vocabSize,
+    progress: o.progress === 'none' ? false : 'auto',
+  });
+  const lines: string[] = [];
+  for (let id = 0; id < tok.getVocabSize(); id++) {
+    const t = tok.idToToken(id);
+    if (t === undefined) throw new Error(`trainVocab: trained vocabulary has no token for id ${id}`);
+    lines.push(t);
+  }
+  await mkdir(dirname(o.vocabPath), { recursive: true });
+  const tmp = `${o.vocabPath}.tmp-${process.pid}`;
+  await writeFile(tmp, `${lines.join('\n')}\n`);
+  await rename(tmp, o.vocabPath);
+  await tok.save(join(dirname(o.vocabPath), 'tokenizer.json'));
+  return { size: lines.length, seconds: (performance.now() - t0) / 1000 };
+}

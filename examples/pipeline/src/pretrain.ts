@@ -10,6 +10,7 @@
  *
  * `--help` lists every flag.
  */
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { useBackend } from '@selfevo/backend';
@@ -23,6 +24,7 @@ import {
   newMlmModel,
   packedRows,
   prepareTokenizer,
+  trainVocab,
 } from './pretrain-lib.js';
 
 const flags = {
@@ -31,6 +33,7 @@ const flags = {
   'max-bytes': { type: 'string', default: '4000000' },
   'max-sequences': { type: 'string', default: '' },
   vocab: { type: 'string', default: '' },
+  'tokenizer-trainer': { type: 'string', default: 'wordpiece' },
   'base-vocab': { type: 'string', default: join(dataDir, 'vocab', 'bert-base-uncased', 'vocab.txt') },
   'vocab-size': { type: 'string', default: '8000' },
   'vocab-bytes': { type: 'string', default: '8000000' },
@@ -81,6 +84,22 @@ const out = resolve(a.out);
 const files = a.files.split(',').map((f) => (f.includes('/') ? resolve(f) : corpusFile(f)));
 
 await useBackend(a.backend as 'auto' | 'wasm' | 'cpu');
+// Vocabulary: --vocab loads one; otherwise it is made once in --out and reused on resume, either
+// trained with @selfevo/tokenizer's WordPiece trainer (default) or, with
+// --tokenizer-trainer corpus-vocab, picked from --base-vocab's pieces by corpus counts (what the
+// committed SE grid used).
+const trainer = a['tokenizer-trainer'];
+if (trainer !== 'wordpiece' && trainer !== 'corpus-vocab')
+  throw new Error(`--tokenizer-trainer: expected wordpiece or corpus-vocab, got ${trainer}`);
+if (!a.vocab && trainer === 'wordpiece' && !existsSync(join(out, 'vocab.txt'))) {
+  const r = await trainVocab({
+    vocabPath: join(out, 'vocab.txt'),
+    files,
+    vocabSize: num('vocab-size'),
+    progress,
+  });
+  process.stdout.write(`trained a WordPiece vocabulary of ${r.size} tokens in ${r.seconds.toFixed(1)} s\n`);
+}
 const { tokenizer, ids } = await prepareTokenizer({
   vocabPath: a.vocab ? resolve(a.vocab) : join(out, 'vocab.txt'),
   baseVocabPath: a.vocab ? undefined : a['base-vocab'],
