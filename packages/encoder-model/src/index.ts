@@ -30,6 +30,7 @@ export {
   type KeyValuePrefix,
   ParameterSet,
 } from './model.js';
+export { nodeIo, writeFileAtomic } from './node-io.js';
 export { activation, bmm, dropout, layerNorm, linear } from './ops.js';
 export { checkParity, type ParityExpected, type ParityInputs } from './parity.js';
 export {

@@ -115,6 +115,7 @@ export abstract class EncoderModule {
     pathOrHubId: string,
     opts?: PretrainedOptions,
   ): Promise<{ model: T; report: LoadReport; dir: string }> {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass, so Bert*.fromPretrained returns that head
     return fromPretrained(this, pathOrHubId, opts);
   }
   /** Write `config.json` + `model.safetensors` in the layout HF transformers loads. */

@@ -17,7 +17,7 @@ export async function nodeIo(): Promise<{ fs: Fs; path: Path }> {
     cached = { fs, path };
     return cached;
   } catch (e) {
-    throw new Error('file-system functions (checkpoints, fromPretrained paths) need Node', {
+    throw new Error('file-system functions (checkpoints, fromPretrained paths, saved prompts) need Node', {
       cause: e,
     });
   }

@@ -1,9 +1,15 @@
 // A prompt as a portable artifact: `prompt.safetensors` (the prompt, and optionally the task head)
 // plus `prompt_config.json` (what it is, which backbone it belongs to, how it was trained).
-import { type BertModel, readSafetensors, type SafeTensor, writeSafetensors } from '@selfevo/encoder-model';
+import {
+  type BertModel,
+  nodeIo,
+  readSafetensors,
+  type SafeTensor,
+  writeFileAtomic,
+  writeSafetensors,
+} from '@selfevo/encoder-model';
 import type * as tf from '@tensorflow/tfjs-core';
 import { PromptArtifactError, PromptConfigError, PromptMismatchError } from './errors.js';
-import { nodeIo, writeFileAtomic } from './node-io.js';
 import type { PromptInitInfo, PromptMode, PromptTensorData, SoftPrompt } from './soft-prompt.js';
 
 export const PROMPT_WEIGHTS_FILE = 'prompt.safetensors';
