@@ -1,7 +1,7 @@
 import { TokenizerConfigError, VocabFormatError } from '../errors.js';
 import { codePointAt } from '../unicode.js';
 import { MinHeap } from './min-heap.js';
-import { invertVocab, type Model, vocabFromObject, WordCache, type WordTokens } from './model.js';
+import { VocabModel, vocabFromObject, WordCache, type WordTokens } from './model.js';
 
 export interface BpeOptions {
   unkToken?: string | null;
@@ -16,7 +16,7 @@ const PAIR_SHIFT = 2 ** 24;
 const POS_SHIFT = 2 ** 27;
 
 /** Byte-pair encoding model (GPT-2 byte-level BPE when used with the ByteLevel pre-tokenizer). */
-export class BPE implements Model {
+export class BPE extends VocabModel {
   readonly unkToken: string | null;
   readonly prefix: string | null;
   readonly suffix: string | null;
@@ -25,21 +25,20 @@ export class BPE implements Model {
   readonly ignoreMerges: boolean;
   /** (a * 2^24 + b) → rank * 2^24 + newId */
   private readonly mergeMap = new Map<number, number>();
-  private readonly idToTok: string[];
   private readonly cache = new WordCache();
 
   constructor(
-    readonly vocab: Map<string, number>,
+    vocab: Map<string, number>,
     readonly merges: Array<[string, string]>,
     o: BpeOptions = {},
   ) {
+    super(vocab);
     this.unkToken = o.unkToken ?? null;
     this.prefix = o.continuingSubwordPrefix || null;
     this.suffix = o.endOfWordSuffix || null;
     this.fuseUnk = o.fuseUnk ?? false;
     this.byteFallback = o.byteFallback ?? false;
     this.ignoreMerges = o.ignoreMerges ?? false;
-    this.idToTok = invertVocab(vocab);
     if (this.idToTok.length >= PAIR_SHIFT)
       throw new TokenizerConfigError('BPE: vocab ids must be below 2^24');
     const prefixLen = this.prefix?.length ?? 0;
@@ -206,18 +205,6 @@ export class BPE implements Model {
     }
   }
 
-  tokenToId(token: string): number | undefined {
-    return this.vocab.get(token);
-  }
-  idToToken(id: number): string | undefined {
-    return this.idToTok[id];
-  }
-  getVocabSize(): number {
-    return this.vocab.size;
-  }
-  getVocab(): Map<string, number> {
-    return this.vocab;
-  }
   toJSON(): Record<string, unknown> {
     return {
       type: 'BPE',

@@ -15,6 +15,28 @@ export interface Model {
   toJSON(): Record<string, unknown>;
 }
 
+/** A model over a token → id vocabulary: the vocab accessors every such model shares. */
+export abstract class VocabModel implements Model {
+  protected readonly idToTok: string[];
+  constructor(readonly vocab: Map<string, number>) {
+    this.idToTok = invertVocab(vocab);
+  }
+  abstract tokenize(word: string): WordTokens;
+  abstract toJSON(): Record<string, unknown>;
+  tokenToId(token: string): number | undefined {
+    return this.vocab.get(token);
+  }
+  idToToken(id: number): string | undefined {
+    return this.idToTok[id];
+  }
+  getVocabSize(): number {
+    return this.vocab.size;
+  }
+  getVocab(): Map<string, number> {
+    return this.vocab;
+  }
+}
+
 /** Bounded memo of word → tokens (cleared when full, so memory stays bounded). */
 export class WordCache {
   private map = new Map<string, WordTokens>();

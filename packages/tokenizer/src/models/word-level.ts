@@ -1,14 +1,13 @@
 import { TokenizerConfigError } from '../errors.js';
-import { invertVocab, type Model, vocabFromObject, type WordTokens } from './model.js';
+import { VocabModel, vocabFromObject, type WordTokens } from './model.js';
 
 /** One id per whole word; unknown words map to `unkToken`. */
-export class WordLevel implements Model {
-  private readonly idToTok: string[];
+export class WordLevel extends VocabModel {
   constructor(
-    readonly vocab: Map<string, number>,
+    vocab: Map<string, number>,
     readonly unkToken = '<unk>',
   ) {
-    this.idToTok = invertVocab(vocab);
+    super(vocab);
   }
 
   static fromJSON(j: any): WordLevel {
@@ -29,18 +28,6 @@ export class WordLevel implements Model {
     return { ids: [unk], values: [this.unkToken], offsets: [0, word.length] };
   }
 
-  tokenToId(token: string): number | undefined {
-    return this.vocab.get(token);
-  }
-  idToToken(id: number): string | undefined {
-    return this.idToTok[id];
-  }
-  getVocabSize(): number {
-    return this.vocab.size;
-  }
-  getVocab(): Map<string, number> {
-    return this.vocab;
-  }
   toJSON(): Record<string, unknown> {
     return {
       type: 'WordLevel',

@@ -1,6 +1,6 @@
 import { TokenizerConfigError } from '../errors.js';
 import { charCount } from '../unicode.js';
-import { invertVocab, type Model, vocabFromObject, WordCache, type WordTokens } from './model.js';
+import { VocabModel, vocabFromObject, WordCache, type WordTokens } from './model.js';
 
 export interface WordPieceOptions {
   unkToken?: string;
@@ -9,24 +9,20 @@ export interface WordPieceOptions {
 }
 
 /** Greedy longest-match-first WordPiece (BERT). */
-export class WordPiece implements Model {
+export class WordPiece extends VocabModel {
   readonly unkToken: string;
   readonly prefix: string;
   readonly maxInputCharsPerWord: number;
-  private readonly idToTok: string[];
   private readonly cache = new WordCache();
   /** Longest vocab entry in UTF-16 units (bounds the longest-match search). */
   private readonly maxLen: number;
   private readonly maxPrefixedLen: number;
 
-  constructor(
-    readonly vocab: Map<string, number>,
-    o: WordPieceOptions = {},
-  ) {
+  constructor(vocab: Map<string, number>, o: WordPieceOptions = {}) {
+    super(vocab);
     this.unkToken = o.unkToken ?? '[UNK]';
     this.prefix = o.continuingSubwordPrefix ?? '##';
     this.maxInputCharsPerWord = o.maxInputCharsPerWord ?? 100;
-    this.idToTok = invertVocab(vocab);
     let maxLen = 1;
     let maxP = 1;
     for (const k of vocab.keys()) {
@@ -97,18 +93,6 @@ export class WordPiece implements Model {
     return { ids, values, offsets };
   }
 
-  tokenToId(token: string): number | undefined {
-    return this.vocab.get(token);
-  }
-  idToToken(id: number): string | undefined {
-    return this.idToTok[id];
-  }
-  getVocabSize(): number {
-    return this.vocab.size;
-  }
-  getVocab(): Map<string, number> {
-    return this.vocab;
-  }
   toJSON(): Record<string, unknown> {
     return {
       type: 'WordPiece',
