@@ -1,3 +1,6 @@
+// One ShapeMismatchError for both loss and masking code, so `instanceof` works across them.
+export { ShapeMismatchError } from '@selfevo/smooth-label-loss';
+
 /** A masking option is out of range or inconsistent; `parameter` names the option. */
 export class MaskingConfigError extends Error {
   constructor(
@@ -6,17 +9,6 @@ export class MaskingConfigError extends Error {
   ) {
     super(`${parameter}: ${message}`);
     this.name = 'MaskingConfigError';
-  }
-}
-
-/** An array or tensor has the wrong length or shape; `parameter` names it. */
-export class ShapeMismatchError extends Error {
-  constructor(
-    readonly parameter: string,
-    message: string,
-  ) {
-    super(`${parameter}: ${message}`);
-    this.name = 'ShapeMismatchError';
   }
 }
 
