@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BertForMaskedLM, makeConfig } from '@selfevo/encoder-model';
+import { BertForMaskedLM, makeConfig, writeFileAtomic } from '@selfevo/encoder-model';
 import type { ProgressMode } from '@selfevo/trainer';
 import {
   loadOrBuildTokenizer,
@@ -122,7 +122,7 @@ export async function trainVocab(o: {
   progress?: ProgressMode;
 }): Promise<{ size: number; seconds: number }> {
   const { trainWordPiece } = await import('@selfevo/tokenizer');
-  const { rename, writeFile, mkdir } = await import('node:fs/promises');
+  const { mkdir } = await import('node:fs/promises');
   const t0 = performance.now();
   const tok = await trainWordPiece(o.files, {
     vocabSize: o.vocabSize,
@@ -135,9 +135,7 @@ export async function trainVocab(o: {
     lines.push(t);
   }
   await mkdir(dirname(o.vocabPath), { recursive: true });
-  const tmp = `${o.vocabPath}.tmp-${process.pid}`;
-  await writeFile(tmp, `${lines.join('\n')}\n`);
-  await rename(tmp, o.vocabPath);
+  await writeFileAtomic(o.vocabPath, `${lines.join('\n')}\n`);
   await tok.save(join(dirname(o.vocabPath), 'tokenizer.json'));
   return { size: lines.length, seconds: (performance.now() - t0) / 1000 };
 }
