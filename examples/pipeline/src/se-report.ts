@@ -2,10 +2,10 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '@selfevo/encoder-model';
 import { loadSelectionMap } from '@selfevo/self-evolution-masking';
 import { readJsonlLog } from '@selfevo/trainer';
 import { type ArmPoint, loadPacked, plotArmCurves } from '@selfevo/trainer/pretraining';
-import { writeFileAtomic } from './se-io.js';
 
 export async function writeJson(path: string, value: unknown): Promise<void> {
   await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);

@@ -23,16 +23,26 @@ export async function nodeIo(): Promise<{ fs: Fs; path: Path }> {
   }
 }
 
-/** Write a file atomically: a temp file in the same folder, fsync, then rename over the target. */
+/**
+ * Write a file atomically: the data goes to a temp file in the same folder (created if missing),
+ * is fsynced, then renamed over the target, so a reader (or a process killed mid-write) never
+ * sees a partial file. The temp file is removed if anything fails.
+ */
 export async function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
-  const { fs } = await nodeIo();
-  const tmp = `${file}.tmp-${process.pid}-${Date.now().toString(36)}`;
-  const fh = await fs.open(tmp, 'w');
+  const { fs, path } = await nodeIo();
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
   try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
+    const fh = await fs.open(tmp, 'w');
+    try {
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await fs.rename(tmp, file);
+  } catch (err) {
+    await fs.rm(tmp, { force: true });
+    throw err;
   }
-  await fs.rename(tmp, file);
 }

@@ -1,5 +1,5 @@
 import { appendFile, readFile } from 'node:fs/promises';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomic } from '@selfevo/encoder-model';
 import { TrainingLogError } from './errors.js';
 import type { LogRecord } from './types.js';
 

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
+import { writeFileAtomic } from '@selfevo/encoder-model';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import { writeFileAtomic } from './atomic-write.js';
 import { TrainingLogError } from './errors.js';
 import { readJsonlLog } from './jsonl-log.js';
 import type { LogRecord } from './types.js';

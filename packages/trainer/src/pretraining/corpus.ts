@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { writeFileAtomic } from '../atomic-write.js';
+import { writeFileAtomic } from '@selfevo/encoder-model';
 import type { ProgressMode } from '../progress.js';
 import { PretrainingConfigError } from './errors.js';
 import { type PackedSequences, type PackingOptions, type PackingReport, SequencePacker } from './packing.js';

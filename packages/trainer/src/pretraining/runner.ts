@@ -1,8 +1,12 @@
 import { join } from 'node:path';
-import { type AdamWOptions, type BertForMaskedLM, savePretrained } from '@selfevo/encoder-model';
+import {
+  type AdamWOptions,
+  type BertForMaskedLM,
+  savePretrained,
+  writeFileAtomic,
+} from '@selfevo/encoder-model';
 import { crossEntropyAtPositions, rectifiedSmoothLabelLoss } from '@selfevo/smooth-label-loss';
 import * as tf from '@tensorflow/tfjs-core';
-import { writeFileAtomic } from '../atomic-write.js';
 import { epochRng } from '../batch-source.js';
 import type { ProgressMode } from '../progress.js';
 import { type TrainerCallback, type TrainResult, train } from '../train.js';

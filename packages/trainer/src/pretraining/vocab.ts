@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '@selfevo/encoder-model';
 import { parseVocabTxt, Tokenizer } from '@selfevo/tokenizer';
-import { writeFileAtomic } from '../atomic-write.js';
 import type { ProgressMode } from '../progress.js';
 import { readCorpusLines } from './corpus.js';
 import { PretrainingConfigError } from './errors.js';
