@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe } from 'vitest';
+import { beforeAll, describe } from 'vitest';
 import { type BackendName, useBackend } from '../use-backend.js';
 import { findChromium } from './browser.js';
 
@@ -36,7 +36,6 @@ export function describeEachBackend(
       beforeAll(async () => {
         await useBackend(backend);
       });
-      afterAll(() => {});
       body(backend);
     });
   }
