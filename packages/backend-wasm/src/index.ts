@@ -1,5 +1,6 @@
 export {
   batchMatMulConfig,
+  fusedMatMulConfig,
   registerWasmKernelFixes,
   sliceConfig,
   splitVConfig,
@@ -8,4 +9,4 @@ export {
   unsortedSegmentSumConfig,
   wasmKernelFixesActive,
 } from './kernels/index.js';
-export { registerWasmBackend } from './register.js';
+export { type RegisterWasmOptions, registerWasmBackend, wasmGemmInfo } from './register.js';

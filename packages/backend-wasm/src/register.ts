@@ -1,19 +1,77 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { registerWasmKernelFixes } from './kernels/index.js';
+import { nativeGemm, setNativeGemm } from './kernels/native-gemm-state.js';
+
+export interface RegisterWasmOptions {
+  /**
+   * Run float32 matMuls with @selfevo/native-gemm (AVX-512 / AVX2+FMA, in place on the wasm heap)
+   * when it is available: Node on x86-64 with the addon built at install. Default true; also
+   * turned off by the environment variable SELFEVO_NATIVE_GEMM=0. In a browser this is ignored.
+   */
+  nativeGemm?: boolean;
+  /** Threads per native GEMM (default 1; more only helps when no other worker uses the cores). */
+  gemmThreads?: number;
+}
 
 let registered = false;
 
 /**
  * Register the tfjs wasm backend plus selfevo's kernel fixes (a kernel for `UnsortedSegmentSum`,
- * which embedding gradients need; a `BatchMatMul` that reaches XNNPACK for transposed and batched
- * products; `Slice`/`Unpack`/`SplitV` that read heap views instead of copying the whole input).
- * Idempotent. Does not switch the active backend: call `tf.setBackend('wasm')` (or `useBackend`).
+ * which embedding gradients need; `BatchMatMul` and `_FusedMatMul` that use the native GEMM in
+ * Node, or else reach XNNPACK for transposed and batched products; `Slice`/`Unpack`/`SplitV` that
+ * read heap views instead of copying the whole input). Kernels register once; a later call only
+ * changes the native-GEMM options. Does not switch the active backend: call
+ * `tf.setBackend('wasm')` (or `useBackend`).
  */
-export async function registerWasmBackend(): Promise<void> {
+export async function registerWasmBackend(options: RegisterWasmOptions = {}): Promise<void> {
+  await configureNativeGemm(options);
   if (registered) return;
   await import('@tensorflow/tfjs-backend-wasm');
   registerWasmKernelFixes();
   registered = true;
   if (tf.findBackendFactory('wasm') == null)
     throw new Error('@tensorflow/tfjs-backend-wasm did not register a backend');
+}
+
+let unavailable: string | undefined;
+
+async function configureNativeGemm(options: RegisterWasmOptions): Promise<void> {
+  const threads = options.gemmThreads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1)
+    throw new RangeError(`registerWasmBackend: gemmThreads must be a positive integer, got ${threads}`);
+  if (options.nativeGemm === false || typeof process === 'undefined' || process.versions?.node == null) {
+    setNativeGemm(undefined);
+    unavailable = options.nativeGemm === false ? 'turned off (nativeGemm: false)' : 'not running in Node.js';
+    return;
+  }
+  let mod: typeof import('@selfevo/native-gemm');
+  try {
+    // A variable specifier: bundlers for the browser must not follow it.
+    const name = '@selfevo/native-gemm';
+    mod = (await import(name)) as typeof import('@selfevo/native-gemm');
+  } catch (err) {
+    setNativeGemm(undefined);
+    unavailable = `@selfevo/native-gemm is not installed (${(err as Error).message.split('\n')[0]})`;
+    return;
+  }
+  const gemm = mod.loadNativeGemm();
+  if (gemm == null) {
+    setNativeGemm(undefined);
+    unavailable = mod.nativeGemmUnavailableReason();
+    return;
+  }
+  setNativeGemm({ raw: gemm.raw, isa: gemm.isa, threads });
+  unavailable = undefined;
+}
+
+/**
+ * Which GEMM the wasm backend's matMuls use now: `{ native: true, isa, threads }`, or
+ * `{ native: false, reason }` (XNNPACK inside the wasm module).
+ */
+export function wasmGemmInfo():
+  | { native: true; isa: string; threads: number }
+  | { native: false; reason: string } {
+  const g = nativeGemm();
+  if (g != null) return { native: true, isa: g.isa, threads: g.threads };
+  return { native: false, reason: unavailable ?? 'registerWasmBackend has not run' };
 }

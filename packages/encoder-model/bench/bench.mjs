@@ -103,7 +103,7 @@ async function runOurs(backend, name) {
     }
     const byKernel = new Map();
     for (const k of leaf) byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (Number(k.kernelTimeMs) || 0));
-    const top = [...by].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15);
+    const top = [...by].sort((a, b) => b[1].ms - a[1].ms).slice(0, Number(arg('profile-top', '15')));
     const topK = [...byKernel].sort((a, b) => b[1] - a[1]).slice(0, 10);
     profile = [
       `  profiled step ${wall.toFixed(0)} ms wall; leaf kernels ${total.toFixed(0)} ms (${((100 * total) / wall).toFixed(0)}%) in ${leaf.length} kernels; the rest is JS (tape, dropout masks, uploads). By kernel:`,

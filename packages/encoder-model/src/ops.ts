@@ -1,6 +1,7 @@
-// Building blocks of the encoder, with gradients written for the wasm backend: tfjs-core's
-// MatMul gradient uses matMul transpose flags, which wasm runs 10–40× slower than an explicit
-// transpose followed by a plain matMul (docs/platform-notes.md), so these use explicit transposes.
+// Building blocks of the encoder, with hand-written gradients. Products use matMul's transpose
+// flags instead of explicit transposes: every backend folds them into its GEMM (tfjs's own wasm
+// BatchMatMul ran them 10–40× slower, docs/platform-notes.md; @selfevo/backend-wasm's kernels fold
+// them into the native GEMM's packing, or transpose once and run XNNPACK in the browser).
 import * as tf from '@tensorflow/tfjs-core';
 import type { HiddenAct } from './config.js';
 import { SeededRandom } from './rng.js';
@@ -13,18 +14,14 @@ export function colSum(m: tf.Tensor2D): tf.Tensor1D {
   return tf.reshape(tf.matMul(tf.ones([1, m.shape[0]]), m), [m.shape[1]]);
 }
 
-/**
- * dW [out, in] of y = x·Wᵀ: dyᵀ·x, or (xᵀ·dy)ᵀ when x is the narrower activation — either way
- * one explicit transpose of the smaller activation (plus a weight-sized one), no transpose flags.
- */
+/** dW [out, in] of y = x·Wᵀ: dyᵀ·x. */
 function weightGrad(dy: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor2D {
-  if (x.shape[1] < dy.shape[1]) return tf.transpose(tf.matMul(tf.transpose(x), dy)) as tf.Tensor2D;
-  return tf.matMul(tf.transpose(dy), x);
+  return tf.matMul(dy, x, true, false);
 }
 
 /**
  * y = x·Wᵀ + b for x [N, in], W [out, in] (PyTorch/HF layout), b [out].
- * Gradients: dx = dy·W, dW (see weightGrad), db = column sums of dy — no transpose flags.
+ * Gradients: dx = dy·W, dW = dyᵀ·x, db = column sums of dy.
  */
 export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor2D {
   if (b) return linearBias(x, w, b);
@@ -35,7 +32,8 @@ const linearBias = tf.customGrad((x, w, b, save) => {
   (save as tf.GradSaveFunc)([x as tf.Tensor, w as tf.Tensor]);
   const value = tf.fused.matMul({
     a: x as tf.Tensor2D,
-    b: tf.transpose(w as tf.Tensor2D),
+    b: w as tf.Tensor2D,
+    transposeB: true,
     bias: b as tf.Tensor,
   });
   return {
@@ -50,7 +48,7 @@ const linearBias = tf.customGrad((x, w, b, save) => {
 
 const linearNoBias = tf.customGrad((x, w, save) => {
   (save as unknown as tf.GradSaveFunc)([x as tf.Tensor, w as tf.Tensor]);
-  const value = tf.matMul(x as tf.Tensor2D, tf.transpose(w as tf.Tensor2D));
+  const value = tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D, false, true);
   return {
     value,
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
@@ -85,7 +83,7 @@ const gatherRowsOp = tf.customGrad((table, indices, save) => {
   };
 }) as unknown as (table: tf.Tensor2D, indices: tf.Tensor1D) => tf.Tensor2D;
 
-/** Batched a·b for a [N, m, k], b [N, k, n]; gradients da = dy·bᵀ, db = aᵀ·dy with explicit transposes. */
+/** Batched a·b for a [N, m, k], b [N, k, n]; gradients da = dy·bᵀ, db = aᵀ·dy. */
 export const bmm = tf.customGrad((a, b, save) => {
   (save as unknown as tf.GradSaveFunc)([a as tf.Tensor, b as tf.Tensor]);
   return {
@@ -93,7 +91,7 @@ export const bmm = tf.customGrad((a, b, save) => {
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [as, bs] = saved as tf.Tensor3D[];
       const dy3 = dy as tf.Tensor3D;
-      return [tf.matMul(dy3, tf.transpose(bs, [0, 2, 1])), tf.matMul(tf.transpose(as, [0, 2, 1]), dy3)];
+      return [tf.matMul(dy3, bs, false, true), tf.matMul(as, dy3, true, false)];
     },
   };
 }) as unknown as (a: tf.Tensor3D, b: tf.Tensor3D) => tf.Tensor3D;

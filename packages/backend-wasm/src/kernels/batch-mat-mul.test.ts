@@ -1,8 +1,8 @@
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { registerWasmBackend } from '../register.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerWasmBackend, wasmGemmInfo } from '../register.js';
 import { registerWasmKernelFixes, unregisterWasmKernelFixes, wasmKernelFixesActive } from './index.js';
 import type { WasmBackendLike } from './wasm-backend-like.js';
 
@@ -100,11 +100,33 @@ const cases: Case[] = [
 
 const label = (c: Case) => `[${c.a}]${c.tA ? 'ᵀ' : ''} × [${c.b}]${c.tB ? 'ᵀ' : ''}`;
 
-describe('wasm BatchMatMul override', () => {
+// Both GEMM engines behind the override: the native one (Node on x86-64, required in CI through
+// SELFEVO_REQUIRE_NATIVE_GEMM=1) and XNNPACK inside the wasm module (what browsers get).
+const nativeAvailable = await (async () => {
+  await registerWasmBackend();
+  return wasmGemmInfo().native;
+})();
+
+it('the native GEMM is in use where it is required (CI)', () => {
+  if (process.env.SELFEVO_REQUIRE_NATIVE_GEMM === '1') expect(wasmGemmInfo()).toMatchObject({ native: true });
+  else expect(typeof nativeAvailable).toBe('boolean');
+});
+
+describe.each([
+  ['native GEMM', true],
+  ['XNNPACK', false],
+] as const)('wasm BatchMatMul override (%s)', (_engine, native) => {
   beforeAll(async () => {
-    await registerWasmBackend();
+    await registerWasmBackend({ nativeGemm: native });
     await tf.setBackend('wasm');
     registerWasmKernelFixes();
+  });
+  afterAll(async () => {
+    await registerWasmBackend();
+  });
+
+  it.skipIf(native && !nativeAvailable)('uses the engine asked for', () => {
+    expect(wasmGemmInfo().native).toBe(native);
   });
 
   it('is registered in place of the backend kernel, and can be switched off and on', async () => {
@@ -174,7 +196,7 @@ describe('wasm BatchMatMul override', () => {
     for (let i = 0; i < 60; i++) step().dispose();
     expect(tf.memory().numTensors).toBe(tensors);
     expect(backend.numDataIds()).toBe(ids);
-    // Each batched call packs a 128×128 weight block (64 KiB) per batch element inside XNNPACK:
+    // Each batched XNNPACK call packs a 128×128 weight block (64 KiB) per batch element:
     // had the temporary views (and the operators cached on them) leaked, 60 steps × 3 matMuls ×
     // 8 blocks would have grown the heap by ~90 MiB.
     expect(backend.wasm.HEAPU8.length).toBe(heap);

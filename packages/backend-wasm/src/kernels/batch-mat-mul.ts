@@ -10,6 +10,9 @@ import {
   Transpose,
   util,
 } from '@tensorflow/tfjs-core';
+import { broadcastIndex } from './broadcast-index.js';
+import { nativeGemm } from './native-gemm-state.js';
+import { nativeMatMul } from './native-mat-mul.js';
 import { runOriginal } from './original.js';
 import { tensorData, type WasmBackendLike } from './wasm-backend-like.js';
 
@@ -85,7 +88,8 @@ function swapLastTwo(backend: WasmBackendLike, x: TensorInfo): TensorInfo {
 }
 
 /**
- * `BatchMatMul` for wasm that always reaches XNNPACK's GEMM:
+ * `BatchMatMul` for wasm. In Node with the native GEMM (native-gemm-state.ts) every float32
+ * product runs there (native-mat-mul.ts). Otherwise it always reaches XNNPACK's GEMM:
  * - transpose flags are applied by an explicit transpose (the wasm Transpose kernel) first;
  * - a batch of matrices runs one GEMM per batch element on views into the existing heap buffers
  *   (temporary ids registered in the C++ tensor registry; nothing is copied);
@@ -100,6 +104,8 @@ function batchMatMul(args: KernelArgs): TensorInfo {
   if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) {
     return runOriginal(originalKernel, 'BatchMatMul', args);
   }
+  const native = nativeGemm();
+  if (native != null) return nativeMatMul(backend, native, a, b, transposeA, transposeB, undefined, false);
   const aRank = a.shape.length;
   const bRank = b.shape.length;
   const innerA = transposeA ? a.shape[aRank - 2] : a.shape[aRank - 1];
@@ -184,26 +190,6 @@ function batchMatMul(args: KernelArgs): TensorInfo {
     for (const id of views) backend.wasm.tfjs.disposeData(id);
     for (const t of temps) backend.disposeData(t.dataId);
   }
-}
-
-/** Maps a flat index over the broadcast batch shape `outShape` to the flat index into `shape`. */
-function broadcastIndex(shape: number[], outShape: number[]): (i: number) => number {
-  const size = util.sizeFromShape(shape);
-  if (size === 1) return () => 0;
-  const pad = outShape.length - shape.length;
-  const padded = [...Array(pad).fill(1), ...shape];
-  if (padded.every((d, j) => d === outShape[j])) return (i) => i;
-  const strides = util.computeStrides(padded);
-  return (i) => {
-    let rest = i;
-    let idx = 0;
-    for (let j = outShape.length - 1; j >= 0; j--) {
-      const coord = rest % outShape[j];
-      rest = Math.floor(rest / outShape[j]);
-      if (padded[j] !== 1) idx += coord * (j === padded.length - 1 ? 1 : strides[j]);
-    }
-    return idx;
-  };
 }
 
 export const batchMatMulConfig: KernelConfig = {

@@ -6,6 +6,7 @@ import {
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
 import { batchMatMulConfig, captureOriginalBatchMatMul, originalBatchMatMul } from './batch-mat-mul.js';
+import { captureOriginalFusedMatMul, fusedMatMulConfig, originalFusedMatMul } from './fused-mat-mul.js';
 import { ensureSetUp } from './original.js';
 import { captureOriginalSlice, originalSlice, sliceConfig } from './slice.js';
 import {
@@ -19,6 +20,8 @@ import {
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
 export { batchMatMulConfig } from './batch-mat-mul.js';
+export { fusedMatMulConfig } from './fused-mat-mul.js';
+export { type NativeGemmState, nativeGemm, setNativeGemm } from './native-gemm-state.js';
 export { sliceConfig } from './slice.js';
 export { splitVConfig, unpackConfig } from './unpack-split.js';
 export { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
@@ -33,6 +36,7 @@ const overrides: {
   original: () => KernelConfig | undefined;
 }[] = [
   { config: batchMatMulConfig, capture: captureOriginalBatchMatMul, original: originalBatchMatMul },
+  { config: fusedMatMulConfig, capture: captureOriginalFusedMatMul, original: originalFusedMatMul },
   { config: sliceConfig, capture: captureOriginalSlice, original: originalSlice },
   { config: unpackConfig, capture: captureOriginalUnpack, original: originalUnpackKernel },
   { config: splitVConfig, capture: captureOriginalSplitV, original: originalSplitVKernel },
@@ -46,7 +50,7 @@ function replace(config: KernelConfig): void {
 
 /**
  * Registers all of selfevo's wasm kernel fixes (idempotent): the missing `UnsortedSegmentSum`, and
- * fast `BatchMatMul`, `Slice`, `Unpack` and `SplitV` in place of the backend's own. Call after
+ * fast `BatchMatMul`, `_FusedMatMul`, `Slice`, `Unpack` and `SplitV` in place of the backend's own. Call after
  * `@tensorflow/tfjs-backend-wasm` has been imported (it registers its kernels on import).
  */
 export function registerWasmKernelFixes(): void {
@@ -62,7 +66,7 @@ export function registerWasmKernelFixes(): void {
 }
 
 /**
- * Puts the backend's own `BatchMatMul`, `Slice`, `Unpack` and `SplitV` back (for benchmarks and A/B checks).
+ * Puts the backend's own `BatchMatMul`, `_FusedMatMul`, `Slice`, `Unpack` and `SplitV` back (for benchmarks and A/B checks).
  * `UnsortedSegmentSum` stays: without it embedding gradients cannot run at all.
  */
 export function unregisterWasmKernelFixes(): void {
@@ -77,7 +81,7 @@ export function unregisterWasmKernelFixes(): void {
   }
 }
 
-/** Whether the fast `BatchMatMul`/`Slice`/`Unpack`/`SplitV` kernels are the registered ones now. */
+/** Whether the fast `BatchMatMul`/`_FusedMatMul`/`Slice`/`Unpack`/`SplitV` kernels are the registered ones now. */
 export function wasmKernelFixesActive(): boolean {
   return overrides.every(
     (o) => getKernel(o.config.kernelName, o.config.backendName)?.kernelFunc === o.config.kernelFunc,

@@ -1,0 +1,24 @@
+import type { RawGemm } from '@selfevo/native-gemm';
+
+/** The native GEMM the matMul kernels use, with its threads per product. */
+export interface NativeGemmState {
+  raw: RawGemm;
+  isa: string;
+  threads: number;
+}
+
+/**
+ * Set by `registerWasmBackend` in Node on an x86-64 CPU with AVX-512 or AVX2+FMA when
+ * @selfevo/native-gemm is built. Unset: XNNPACK's GEMM inside the wasm module, as in the browser.
+ */
+let active: NativeGemmState | undefined;
+
+export function setNativeGemm(state: NativeGemmState | undefined): void {
+  if (state != null && (!Number.isInteger(state.threads) || state.threads < 1))
+    throw new RangeError(`gemmThreads must be a positive integer, got ${state.threads}`);
+  active = state;
+}
+
+export function nativeGemm(): NativeGemmState | undefined {
+  return active;
+}

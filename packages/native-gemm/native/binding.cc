@@ -1,0 +1,157 @@
+// Node-API binding of sgemm: runs GEMMs on float32 data that lives in one ArrayBuffer (typically
+// the heap of a WebAssembly instance), addressed by byte offsets. Every offset and extent is
+// checked against the buffer before any pointer is formed; a bad one throws a RangeError that
+// names the parameter.
+#include <node_api.h>
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "sgemm.h"
+
+namespace {
+
+using selfevo::GemmArgs;
+using selfevo::Isa;
+
+const Isa kIsa = selfevo::detect_isa();
+
+napi_value throw_range(napi_env env, const std::string& msg) {
+  napi_throw_range_error(env, "ERR_NATIVE_GEMM_ARGUMENT", msg.c_str());
+  return nullptr;
+}
+
+bool get_i64(napi_env env, napi_value v, const char* name, int64_t* out, std::string* err) {
+  double d;
+  if (napi_get_value_double(env, v, &d) != napi_ok || !(d == d) || d < 0 || d > 9.007199254740991e15 ||
+      d != static_cast<double>(static_cast<int64_t>(d))) {
+    *err = std::string("native-gemm: ") + name + " must be a non-negative integer";
+    return false;
+  }
+  *out = static_cast<int64_t>(d);
+  return true;
+}
+
+// gemm(buffer, m, n, k, aOffset, lda, transA, bOffset, ldb, transB, cOffset, ldc,
+//      batch, aStride, bStride, cStride, biasOffset, relu, threads)
+// Offsets and strides are in bytes (multiples of 4); strides step between the batch's matrices
+// (0 broadcasts one matrix). biasOffset < 0: no bias.
+napi_value Gemm(napi_env env, napi_callback_info info) {
+  constexpr size_t kArgs = 19;
+  size_t argc = kArgs;
+  napi_value argv[kArgs];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc != kArgs) return throw_range(env, "native-gemm: gemm takes 19 arguments");
+  if (kIsa == Isa::None) return throw_range(env, "native-gemm: this CPU has neither AVX-512 nor AVX2+FMA");
+
+  void* data = nullptr;
+  size_t byteLength = 0;
+  bool isAb = false, isView = false;
+  napi_is_arraybuffer(env, argv[0], &isAb);
+  napi_is_typedarray(env, argv[0], &isView);
+  if (isAb) {
+    napi_get_arraybuffer_info(env, argv[0], &data, &byteLength);
+  } else if (isView) {
+    napi_typedarray_type type;
+    size_t length, offset;
+    napi_value ab;
+    napi_get_typedarray_info(env, argv[0], &type, &length, &data, &ab, &offset);
+    size_t abLength;
+    void* abData;
+    napi_get_arraybuffer_info(env, ab, &abData, &abLength);
+    data = abData;  // offsets are relative to the start of the underlying buffer
+    byteLength = abLength;
+  } else {
+    return throw_range(env, "native-gemm: buffer must be an ArrayBuffer or a typed array");
+  }
+
+  static const char* names[kArgs] = {"buffer", "m", "n", "k", "aOffset", "lda", "transA",
+                                     "bOffset", "ldb", "transB", "cOffset", "ldc", "batch",
+                                     "aStride", "bStride", "cStride", "biasOffset", "relu", "threads"};
+  int64_t v[kArgs] = {0};
+  bool flags[kArgs] = {false};
+  std::string err;
+  for (size_t i = 1; i < kArgs; i++) {
+    if (i == 6 || i == 9 || i == 17) {
+      if (napi_get_value_bool(env, argv[i], &flags[i]) != napi_ok)
+        return throw_range(env, std::string("native-gemm: ") + names[i] + " must be a boolean");
+      continue;
+    }
+    if (i == 16) {  // biasOffset may be -1
+      double d;
+      if (napi_get_value_double(env, argv[i], &d) != napi_ok)
+        return throw_range(env, "native-gemm: biasOffset must be a number");
+      if (d < 0) { v[i] = -1; continue; }
+    }
+    if (!get_i64(env, argv[i], names[i], &v[i], &err)) return throw_range(env, err);
+  }
+  const int64_t m = v[1], n = v[2], k = v[3], batch = v[12];
+  const bool transA = flags[6], transB = flags[9], relu = flags[17];
+  const int64_t lda = v[5], ldb = v[8], ldc = v[11];
+  const int threads = static_cast<int>(v[18] < 1 ? 1 : (v[18] > 64 ? 64 : v[18]));
+  if (lda < (transA ? m : k)) return throw_range(env, "native-gemm: lda is smaller than a row of A");
+  if (ldb < (transB ? k : n)) return throw_range(env, "native-gemm: ldb is smaller than a row of B");
+  if (ldc < n) return throw_range(env, "native-gemm: ldc is smaller than n");
+  for (int i : {4, 7, 10, 13, 14, 15, 16})
+    if (v[i] > 0 && v[i] % 4 != 0)
+      return throw_range(env, std::string("native-gemm: ") + names[i] + " must be a multiple of 4 bytes");
+
+  // Bytes spanned by one matrix (rows × ld, last row only to its end), then by the batch.
+  auto span = [](int64_t rows, int64_t cols, int64_t ld) -> int64_t {
+    return rows == 0 || cols == 0 ? 0 : ((rows - 1) * ld + cols) * 4;
+  };
+  struct Range { const char* name; int64_t off, one, stride; } ranges[] = {
+      {"A", v[4], transA ? span(k, m, lda) : span(m, k, lda), v[13]},
+      {"B", v[7], transB ? span(n, k, ldb) : span(k, n, ldb), v[14]},
+      {"C", v[10], span(m, n, ldc), v[15]},
+  };
+  if (batch > 1 && v[15] < span(m, n, ldc) && m * n > 0)
+    return throw_range(env, "native-gemm: cStride is smaller than one output matrix (outputs would overlap)");
+  int64_t lo[3], hi[3];
+  for (int r = 0; r < 3; r++) {
+    if (batch == 0 || ranges[r].one == 0) { lo[r] = hi[r] = ranges[r].off; continue; }
+    const int64_t end = ranges[r].off + (batch - 1) * ranges[r].stride + ranges[r].one;
+    if (end > static_cast<int64_t>(byteLength))
+      return throw_range(env, std::string("native-gemm: ") + ranges[r].name + " (offset " +
+                                  std::to_string(ranges[r].off) + ", " + std::to_string(end - ranges[r].off) +
+                                  " bytes) reaches past the end of the buffer (" + std::to_string(byteLength) +
+                                  " bytes)");
+    lo[r] = ranges[r].off;
+    hi[r] = end;
+  }
+  for (int r = 0; r < 2; r++)
+    if (lo[r] < hi[r] && lo[2] < hi[2] && lo[r] < hi[2] && lo[2] < hi[r])
+      return throw_range(env, std::string("native-gemm: the output C overlaps input ") + ranges[r].name);
+  const int64_t biasOff = v[16];
+  if (biasOff >= 0 && biasOff + n * 4 > static_cast<int64_t>(byteLength))
+    return throw_range(env, "native-gemm: bias reaches past the end of the buffer");
+
+  char* base = static_cast<char*>(data);
+  for (int64_t i = 0; i < batch; i++) {
+    GemmArgs g{m, n, k,
+               reinterpret_cast<const float*>(base + v[4] + i * v[13]), lda, transA,
+               reinterpret_cast<const float*>(base + v[7] + i * v[14]), ldb, transB,
+               reinterpret_cast<float*>(base + v[10] + i * v[15]), ldc,
+               biasOff >= 0 ? reinterpret_cast<const float*>(base + biasOff) : nullptr, relu};
+    selfevo::sgemm(kIsa, g, threads);
+  }
+  return nullptr;
+}
+
+napi_value Isa_(napi_env env, napi_callback_info) {
+  napi_value s;
+  napi_create_string_utf8(env, selfevo::isa_name(kIsa), NAPI_AUTO_LENGTH, &s);
+  return s;
+}
+
+}  // namespace
+
+NAPI_MODULE_INIT() {
+  napi_value fn;
+  napi_create_function(env, "gemm", NAPI_AUTO_LENGTH, Gemm, nullptr, &fn);
+  napi_set_named_property(env, exports, "gemm", fn);
+  napi_create_function(env, "isa", NAPI_AUTO_LENGTH, Isa_, nullptr, &fn);
+  napi_set_named_property(env, exports, "isa", fn);
+  return exports;
+}

@@ -1,0 +1,7 @@
+export {
+  type GemmParams,
+  loadNativeGemm,
+  type NativeGemm,
+  nativeGemmUnavailableReason,
+  type RawGemm,
+} from './native-gemm.js';

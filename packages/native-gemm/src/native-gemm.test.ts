@@ -1,0 +1,204 @@
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+import { type GemmParams, loadNativeGemm, nativeGemmUnavailableReason } from './native-gemm.js';
+
+const gemm = loadNativeGemm();
+const required = process.env.SELFEVO_REQUIRE_NATIVE_GEMM === '1';
+
+it('loads (required where SELFEVO_REQUIRE_NATIVE_GEMM=1, as in CI)', () => {
+  if (required) expect(gemm, nativeGemmUnavailableReason()).toBeDefined();
+  if (gemm) expect(['avx512', 'avx2+fma']).toContain(gemm.isa);
+  else expect(nativeGemmUnavailableReason()).toMatch(/\w/);
+});
+
+/** Deterministic values in [-1, 1) (an LCG). */
+function fill(out: Float32Array, seed: number): void {
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < out.length; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+}
+
+type Case = { m: number; n: number; k: number; tA?: boolean; tB?: boolean; pad?: number; batch?: number };
+
+/** Lay A, B, bias and C out in one heap with padding rows (ld > natural) and batch strides. */
+function layout(c: Case, opts: { bias?: boolean; relu?: boolean; shareA?: boolean } = {}) {
+  const pad = c.pad ?? 0;
+  const batch = c.batch ?? 1;
+  const tA = c.tA ?? false;
+  const tB = c.tB ?? false;
+  const lda = (tA ? c.m : c.k) + pad;
+  const ldb = (tB ? c.k : c.n) + pad;
+  const ldc = c.n + pad;
+  const aRows = tA ? c.k : c.m;
+  const bRows = tB ? c.n : c.k;
+  const aSize = aRows * lda;
+  const bSize = bRows * ldb;
+  const cSize = c.m * ldc;
+  const aCount = opts.shareA ? 1 : batch;
+  const floats = 3 + aSize * aCount + bSize * batch + c.n + cSize * batch;
+  const heap = new Float32Array(floats);
+  fill(heap, c.m * 131 + c.n * 17 + c.k);
+  const aOffset = 3 * 4;
+  const bOffset = aOffset + aSize * aCount * 4;
+  const biasOffset = bOffset + bSize * batch * 4;
+  const cOffset = biasOffset + c.n * 4;
+  heap.fill(Number.NaN, cOffset / 4); // C must be fully overwritten
+  const p: GemmParams = {
+    m: c.m,
+    n: c.n,
+    k: c.k,
+    aOffset,
+    lda,
+    transA: tA,
+    bOffset,
+    ldb,
+    transB: tB,
+    cOffset,
+    ldc,
+    batch,
+    aStride: opts.shareA ? 0 : aSize * 4,
+    bStride: bSize * 4,
+    cStride: cSize * 4,
+    biasOffset: opts.bias ? biasOffset : undefined,
+    relu: opts.relu,
+  };
+  return { heap, p };
+}
+
+/** Float64 reference of matrix `i` of the batch, [m, n] row-major. */
+function reference(heap: Float32Array, p: GemmParams, i: number): Float64Array {
+  const out = new Float64Array(p.m * p.n);
+  const a0 = (p.aOffset + i * (p.aStride ?? 0)) / 4;
+  const b0 = (p.bOffset + i * (p.bStride ?? 0)) / 4;
+  for (let r = 0; r < p.m; r++)
+    for (let j = 0; j < p.n; j++) {
+      let s = 0;
+      for (let q = 0; q < p.k; q++) {
+        const a = p.transA ? heap[a0 + q * p.lda! + r] : heap[a0 + r * p.lda! + q];
+        const b = p.transB ? heap[b0 + j * p.ldb! + q] : heap[b0 + q * p.ldb! + j];
+        s += a * b;
+      }
+      if (p.biasOffset != null) s += heap[p.biasOffset / 4 + j];
+      if (p.relu) s = Math.max(0, s);
+      out[r * p.n + j] = s;
+    }
+  return out;
+}
+
+function check(heap: Float32Array, p: GemmParams): number {
+  let worst = 0;
+  for (let i = 0; i < (p.batch ?? 1); i++) {
+    const ref = reference(heap, p, i);
+    const c0 = (p.cOffset + i * (p.cStride ?? 0)) / 4;
+    for (let r = 0; r < p.m; r++)
+      for (let j = 0; j < p.n; j++) {
+        const got = heap[c0 + r * p.ldc! + j];
+        const want = ref[r * p.n + j];
+        // Relative to the size of the sum's terms (√k), as float32 rounding grows.
+        const d = Math.abs(got - want) / Math.max(1, Math.sqrt(p.k));
+        if (!(d <= worst)) worst = Number.isNaN(d) ? Number.POSITIVE_INFINITY : d;
+      }
+  }
+  return worst;
+}
+
+const cases: Case[] = [
+  { m: 1, n: 1, k: 1 },
+  { m: 1, n: 1000, k: 64 }, // colSum-like: a row times a matrix
+  { m: 7, n: 5, k: 3, tA: true },
+  { m: 12, n: 32, k: 256 }, // exactly one AVX-512 tile and one k block
+  { m: 13, n: 33, k: 257, tB: true }, // one past each
+  { m: 37, n: 19, k: 600, tA: true, tB: true, pad: 3 }, // several k blocks, padded rows
+  { m: 200, n: 70, k: 48, pad: 5 },
+  { m: 300, n: 2100, k: 9, tB: true }, // more than one NC block
+  { m: 16, n: 24, k: 40, batch: 5, tB: true },
+  { m: 9, n: 11, k: 13, batch: 3, tA: true, pad: 2 },
+];
+
+describe.skipIf(gemm == null)('native GEMM equals a float64 reference', () => {
+  for (const c of cases) {
+    const name = `${c.m}×${c.k} · ${c.k}×${c.n}${c.tA ? ' tA' : ''}${c.tB ? ' tB' : ''}${c.pad ? ` pad ${c.pad}` : ''}${c.batch ? ` batch ${c.batch}` : ''}`;
+    it(name, () => {
+      const { heap, p } = layout(c);
+      gemm!.gemm(heap, p);
+      expect(check(heap, p)).toBeLessThan(2e-6);
+    });
+  }
+
+  it('adds the bias and applies ReLU, and broadcasts A over the batch (stride 0)', () => {
+    const { heap, p } = layout({ m: 29, n: 45, k: 70, batch: 3 }, { bias: true, relu: true, shareA: true });
+    gemm!.gemm(heap, p);
+    expect(check(heap, p)).toBeLessThan(2e-6);
+    const out = heap.subarray(p.cOffset / 4);
+    expect(out.some((v) => v === 0)).toBe(true); // ReLU did cut
+    expect(out.every((v) => v >= 0)).toBe(true);
+  });
+
+  it('k = 0 gives zeros (plus bias); m = 0 or batch = 0 writes nothing', () => {
+    const { heap, p } = layout({ m: 4, n: 6, k: 0 }, { bias: true });
+    gemm!.gemm(heap, p);
+    expect(check(heap, p)).toBe(0);
+    const empty = layout({ m: 0, n: 6, k: 5 });
+    gemm!.gemm(empty.heap, empty.p);
+    const none = layout({ m: 3, n: 3, k: 3 });
+    gemm!.gemm(none.heap, { ...none.p, batch: 0 });
+    expect(Number.isNaN(none.heap[none.p.cOffset / 4])).toBe(true);
+  });
+
+  it('two threads give bit-identical results to one (split over N and over M)', () => {
+    for (const c of [
+      { m: 64, n: 1500, k: 300, tB: true },
+      { m: 900, n: 40, k: 200, tA: true },
+    ]) {
+      const one = layout(c);
+      gemm!.gemm(one.heap, { ...one.p, threads: 1 });
+      const two = layout(c);
+      gemm!.gemm(two.heap, { ...two.p, threads: 2 });
+      expect(Buffer.from(two.heap.buffer).equals(Buffer.from(one.heap.buffer))).toBe(true);
+    }
+  });
+
+  it('works on a view: offsets are into the view’s underlying ArrayBuffer', () => {
+    const { heap, p } = layout({ m: 5, n: 6, k: 7 });
+    gemm!.gemm(heap.subarray(10), p);
+    expect(check(heap, p)).toBeLessThan(2e-6);
+  });
+
+  it('rejects out-of-range, overlapping and misaligned arguments with a RangeError naming them', () => {
+    const { heap, p } = layout({ m: 8, n: 8, k: 8 });
+    const bytes = heap.byteLength;
+    expect(() => gemm!.gemm(heap, { ...p, aOffset: bytes - 16 })).toThrow(/A \(offset .*past the end/);
+    expect(() => gemm!.gemm(heap, { ...p, bOffset: bytes })).toThrow(/B .*past the end/);
+    expect(() => gemm!.gemm(heap, { ...p, cOffset: bytes - 4 })).toThrow(/C .*past the end/);
+    expect(() => gemm!.gemm(heap, { ...p, batch: 3 })).toThrow(/past the end/);
+    expect(() => gemm!.gemm(heap, { ...p, cOffset: p.aOffset })).toThrow(/overlaps input A/);
+    expect(() => gemm!.gemm(heap, { ...p, aOffset: 2 })).toThrow(/aOffset must be a multiple of 4/);
+    expect(() => gemm!.gemm(heap, { ...p, lda: 3 })).toThrow(/lda is smaller/);
+    expect(() => gemm!.gemm(heap, { ...p, m: -1 })).toThrow(/m must be a non-negative integer/);
+    expect(() => gemm!.gemm(heap, { ...p, k: 1.5 })).toThrow(/k must be a non-negative integer/);
+    expect(() => gemm!.gemm(heap, { ...p, batch: 2, aStride: 0, bStride: 0, cStride: 4 })).toThrow(/cStride/);
+    expect(() => gemm!.gemm({} as ArrayBuffer, p)).toThrow(/ArrayBuffer or a typed array/);
+    expect(() => gemm!.gemm(heap, { ...p, biasOffset: bytes })).toThrow(/bias reaches past/);
+  });
+
+  it('loads and runs inside a worker thread (context-aware addon)', async () => {
+    const url = new URL('../dist/native-gemm.js', import.meta.url).href;
+    const code = `
+      const { parentPort } = require('node:worker_threads');
+      import(${JSON.stringify(url)}).then((m) => {
+        const g = m.loadNativeGemm();
+        const h = new Float32Array([1, 2, 3, 4, 5, 6, 0, 0]); // A [1,2], B [2,2] → C [1,2] at 6
+        g.gemm(h, { m: 1, n: 2, k: 2, aOffset: 0, bOffset: 8, cOffset: 24 });
+        parentPort.postMessage(Array.from(h.subarray(6)));
+      }, (e) => parentPort.postMessage(String(e)));`;
+    const w = new Worker(code, { eval: true });
+    const got = await new Promise((resolve, reject) => {
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
+    await w.terminate();
+    expect(got).toEqual([1 * 3 + 2 * 5, 1 * 4 + 2 * 6]);
+  });
+});

@@ -1,0 +1,140 @@
+import { createRequire } from 'node:module';
+
+/** The raw addon call: see `NativeGemm.gemm` for the meaning of each argument. */
+export type RawGemm = (
+  buffer: ArrayBufferLike | ArrayBufferView,
+  m: number,
+  n: number,
+  k: number,
+  aOffset: number,
+  lda: number,
+  transA: boolean,
+  bOffset: number,
+  ldb: number,
+  transB: boolean,
+  cOffset: number,
+  ldc: number,
+  batch: number,
+  aStride: number,
+  bStride: number,
+  cStride: number,
+  biasOffset: number,
+  relu: boolean,
+  threads: number,
+) => void;
+
+/** One GEMM (or a strided batch of them) on float32 data in one buffer, addressed in bytes. */
+export interface GemmParams {
+  /** Rows of op(A) and of C. */
+  m: number;
+  /** Columns of op(B) and of C. */
+  n: number;
+  /** Columns of op(A) = rows of op(B). */
+  k: number;
+  /** Byte offset of A in the buffer (of the buffer's underlying ArrayBuffer for a view). */
+  aOffset: number;
+  /** Floats between rows of A as stored (default: k, or m when transA). */
+  lda?: number;
+  /** op(A) = Aᵀ: A is stored [k, m]. */
+  transA?: boolean;
+  bOffset: number;
+  /** Floats between rows of B as stored (default: n, or k when transB). */
+  ldb?: number;
+  /** op(B) = Bᵀ: B is stored [n, k]. */
+  transB?: boolean;
+  /** Byte offset of C [m, n]; overwritten. Must not overlap A or B. */
+  cOffset: number;
+  /** Floats between rows of C (default n). */
+  ldc?: number;
+  /** Number of products (default 1); matrix i is at offset + i·stride. */
+  batch?: number;
+  /** Bytes between A matrices of the batch (0 reuses one A for every product). */
+  aStride?: number;
+  bStride?: number;
+  cStride?: number;
+  /** Byte offset of a float32 bias [n] added to every row of C, or undefined. */
+  biasOffset?: number;
+  /** Apply max(0, ·) after the bias. */
+  relu?: boolean;
+  /** Threads for one product (default 1); the split is fixed, so results do not depend on timing. */
+  threads?: number;
+}
+
+export interface NativeGemm {
+  /** The micro-kernel in use: 'avx512' or 'avx2+fma'. */
+  readonly isa: string;
+  /** C = op(A)·op(B) (+ bias) (ReLU). Bad offsets or sizes throw a RangeError naming them. */
+  gemm(buffer: ArrayBufferLike | ArrayBufferView, p: GemmParams): void;
+  /** The same call without the options object, for hot loops. */
+  readonly raw: RawGemm;
+}
+
+interface Addon {
+  gemm: RawGemm;
+  isa(): string;
+}
+
+let cached: { gemm?: NativeGemm; reason?: string } | undefined;
+
+/**
+ * The native GEMM, or undefined with `nativeGemmUnavailableReason()` saying why: the addon was
+ * not built (no C++ toolchain at install), the CPU has neither AVX-512 nor AVX2+FMA, or
+ * `SELFEVO_NATIVE_GEMM=0` turned it off.
+ */
+export function loadNativeGemm(): NativeGemm | undefined {
+  if (cached == null) cached = load();
+  return cached.gemm;
+}
+
+export function nativeGemmUnavailableReason(): string | undefined {
+  if (cached == null) cached = load();
+  return cached.reason;
+}
+
+function load(): { gemm?: NativeGemm; reason?: string } {
+  if (typeof process === 'undefined' || process.versions?.node == null)
+    return { reason: 'not running in Node.js' };
+  if (process.env.SELFEVO_NATIVE_GEMM === '0') return { reason: 'SELFEVO_NATIVE_GEMM=0' };
+  let addon: Addon;
+  try {
+    addon = createRequire(import.meta.url)('../build/Release/selfevo_gemm.node') as Addon;
+  } catch (err) {
+    return {
+      reason: `the addon is not built (${(err as Error).message.split('\n')[0]}); run \`npm run build:native -w @selfevo/native-gemm\``,
+    };
+  }
+  const isa = addon.isa();
+  if (isa === 'none') return { reason: 'this CPU has neither AVX-512 nor AVX2+FMA' };
+  const raw = addon.gemm;
+  return {
+    gemm: {
+      isa,
+      raw,
+      gemm(buffer, p) {
+        const transA = p.transA ?? false;
+        const transB = p.transB ?? false;
+        raw(
+          buffer,
+          p.m,
+          p.n,
+          p.k,
+          p.aOffset,
+          p.lda ?? (transA ? p.m : p.k),
+          transA,
+          p.bOffset,
+          p.ldb ?? (transB ? p.k : p.n),
+          transB,
+          p.cOffset,
+          p.ldc ?? p.n,
+          p.batch ?? 1,
+          p.aStride ?? 0,
+          p.bStride ?? 0,
+          p.cStride ?? 0,
+          p.biasOffset ?? -1,
+          p.relu ?? false,
+          p.threads ?? 1,
+        );
+      },
+    },
+  };
+}
