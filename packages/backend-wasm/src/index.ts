@@ -1,6 +1,7 @@
 export {
   batchMatMulConfig,
   fusedMatMulConfig,
+  identityConfig,
   registerWasmKernelFixes,
   sliceConfig,
   splitVConfig,

@@ -251,9 +251,34 @@ export function crossEntropy(logits: tf.Tensor2D, labels: Int32Array | number[])
       if (!(y >= 0 && y < C)) throw new RangeError(`label ${y} outside [0, ${C})`);
       return i * C + y;
     });
-    // log p(label) picked with a row gather over a [N·C, 1] view (no [N, C] one-hot; its
-    // gradient is a scatter).
-    const picked = gatherRows(tf.reshape(tf.logSoftmax(logits), [N * C, 1]), tf.tensor1d(flatIdx, 'int32')); // [N, 1]
-    return tf.neg(tf.mean(picked)) as tf.Scalar;
+    return softmaxCrossEntropy(logits, tf.tensor1d(flatIdx, 'int32'));
   });
 }
+
+/**
+ * −mean log softmax(logits)[label], with flat label indices i·C + y. The forward pass keeps
+ * exp(logits − max) for the gradient (softmax − one-hot)/N, so the [N, C] exponential runs once
+ * (tfjs's logSoftmax gradient recomputes it). The one-hot is a scatter of N values, never built
+ * from a dense [N, C] comparison.
+ */
+const softmaxCrossEntropy = tf.customGrad((logits, flatIdx, save) => {
+  const x = logits as tf.Tensor2D;
+  const idx = flatIdx as tf.Tensor1D;
+  const [N, C] = x.shape;
+  const shifted = tf.sub(x, tf.max(x, 1, true)); // [N, C]
+  const e = tf.exp(shifted); // [N, C]
+  const sums = tf.sum(e, 1, true); // [N, 1]
+  const picked = tf.gather(tf.reshape(shifted, [N * C]), idx); // [N]
+  const value = tf.mean(tf.sub(tf.log(tf.reshape(sums, [N])), picked)) as tf.Scalar;
+  (save as unknown as tf.GradSaveFunc)([e, sums, idx]);
+  return {
+    value,
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [es, ss, ix] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
+      const scale = tf.div(dy, tf.scalar(N)); // dL/dloss / N
+      const probs = tf.div(es, ss); // [N, C]
+      const oneHot = tf.reshape(tf.scatterND(tf.reshape(ix, [N, 1]), tf.ones([N]), [N * C]), [N, C]); // [N, C]
+      return [tf.mul(tf.sub(probs, oneHot), scale), tf.zerosLike(ix)];
+    },
+  };
+}) as unknown as (logits: tf.Tensor2D, flatIdx: tf.Tensor1D) => tf.Scalar;

@@ -116,6 +116,22 @@ describeEachBackend('training', () => {
       const soft = tf.softmax(logits).arraySync() as number[][];
       const expected = soft.map((row, i) => row.map((p, j) => (p - (j === labels[i] ? 1 : 0)) / 2));
       expectAllClose(g, expected, 1e-6);
+      // Extreme logits neither overflow nor underflow: loss 0 for a certain right answer, 2000
+      // for a certain wrong one, and finite gradients.
+      const big = tf.tensor2d([
+        [1000, -1000],
+        [-1000, 1000],
+      ]);
+      expect(crossEntropy(big, [0, 0]).dataSync()[0]).toBeCloseTo(1000, 3);
+      const gb = tf.grad((x) => crossEntropy(x as tf.Tensor2D, [0, 0]))(big);
+      expectAllClose(
+        gb,
+        [
+          [0, 0],
+          [-0.5, 0.5],
+        ],
+        1e-6,
+      );
     });
   });
 

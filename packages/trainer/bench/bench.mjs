@@ -5,9 +5,10 @@
 //        [--rounds 1] [--workers 2] [--levers mini] [--profile mini] [--no-torch]
 //        [--python /usr/bin/python3] [--torch-script path] [--json-out file]
 // Per config and round, interleaved: PyTorch (its default 2 threads), ours on one process with the
-// kernel fixes, ours data-parallel over `--workers` worker_threads at the same total batch. For the
-// `--levers` configs also ours without the kernel fixes and PyTorch on 1 thread; for the `--profile`
-// configs a tf.profile of one step without and with the fixes (kernels by share).
+// kernel fixes and the native GEMM (the default), ours data-parallel over `--workers` worker_threads
+// at the same total batch. For the `--levers` configs also ours without the kernel fixes, with the
+// fixes but XNNPACK's GEMM, with 2 GEMM threads, and PyTorch on 1 thread; for the `--profile`
+// configs a tf.profile of one step for each of the three kernel setups (kernels by share).
 // Each of ours runs in its own process (run-variant.mjs) on the built package (dist/): plain Node.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -190,6 +191,8 @@ for (const config of configs) {
     if (levers) {
       record('pytorch-1t', torch(config, 1));
       record('ours-nofix', ours(config, 'nofix', prof));
+      record('ours-xnnpack', ours(config, 'xnnpack', prof));
+      record('ours-fix2t', ours(config, 'fix2t'));
     }
   }
 }
@@ -248,38 +251,46 @@ for (const config of configs) {
 }
 for (const config of leverConfigs.filter((c) => configs.includes(c))) {
   const a = agg(config, 'ours-nofix');
-  const b = agg(config, 'ours-fix');
-  const c = agg(config, `ours-dp${workers}`);
+  const b = agg(config, 'ours-xnnpack');
+  const c = agg(config, 'ours-fix');
+  const c2 = agg(config, 'ours-fix2t');
+  const d = agg(config, `ours-dp${workers}`);
   const t2 = agg(config, 'pytorch-2t');
   const t1 = agg(config, 'pytorch-1t');
-  if (!a || !b || !c) continue;
-  const lnTotal = Math.log(c.median / a.median);
+  if (!a || !b || !c || !d) continue;
+  const lnTotal = Math.log(d.median / a.median);
   out();
-  out(`## Levers on ${config} (round 1 runs for (a) and PyTorch 1 thread; medians)`);
+  out(`## Levers on ${config} (round 1 runs for (a), (b), (c2) and PyTorch 1 thread; medians)`);
   out();
   out('| variant | tokens/s | ÷ PyTorch 2 threads | ÷ PyTorch 1 thread |');
   out('|---|---|---|---|');
   const row = (name, x) =>
+    x &&
     out(
       `| ${name} | ${tok(x.median)} | ${t2 ? (x.median / t2.median).toFixed(2) : '—'}× | ${t1 ? (x.median / t1.median).toFixed(2) : '—'}× |`,
     );
   row('(a) wasm without kernel fixes, 1 process', a);
-  row('(b) wasm with kernel fixes, 1 process', b);
-  row(`(c) (b) + data parallel over ${workers} workers, same total batch`, c);
+  row('(b) wasm kernel fixes, XNNPACK GEMM, 1 process', b);
+  row('(c) (b) with the native GEMM (the default in Node), 1 process', c);
+  row('(c2) (c) with 2 threads per GEMM, 1 process', c2);
+  row(`(d) (c) + data parallel over ${workers} workers, same total batch`, d);
   if (t2) out(`| PyTorch, 2 threads | ${tok(t2.median)} | 1× | |`);
   if (t1) out(`| PyTorch, 1 thread | ${tok(t1.median)} | | 1× |`);
   out();
+  const share = (x, y) => pct(Math.log(y.median / x.median) / lnTotal);
   out(
-    `kernel fixes (b÷a) ${(b.median / a.median).toFixed(2)}×, data parallelism (c÷b) ${(c.median / b.median).toFixed(2)}×, ` +
-      `together (c÷a) ${(c.median / a.median).toFixed(2)}×; share of the total speed-up (log scale): kernel fixes ` +
-      `${pct(Math.log(b.median / a.median) / lnTotal)}, data parallelism ${pct(Math.log(c.median / b.median) / lnTotal)}`,
+    `wasm kernel fixes (b÷a) ${(b.median / a.median).toFixed(2)}×, native GEMM (c÷b) ${(c.median / b.median).toFixed(2)}×, ` +
+      `data parallelism (d÷c) ${(d.median / c.median).toFixed(2)}×, together (d÷a) ${(d.median / a.median).toFixed(2)}×; ` +
+      `share of the total speed-up (log scale): kernel fixes ${share(a, b)}, native GEMM ${share(b, c)}, ` +
+      `data parallelism ${share(c, d)}`,
   );
 }
 for (const config of profileConfigs.filter((c) => configs.includes(c))) {
   const p = (kind) => runs.find((r) => r.config === config && r.kind === kind && r.profile)?.profile;
   const before = p('ours-nofix');
+  const middle = p('ours-xnnpack');
   const after = p('ours-fix');
-  if (!before && !after) continue;
+  if (!before && !middle && !after) continue;
   out();
   out(
     `## Where a ${config} step goes (tf.profile of one step, 1 process; leaf kernels by share of kernel time)`,
@@ -287,7 +298,8 @@ for (const config of profileConfigs.filter((c) => configs.includes(c))) {
   out();
   for (const [label, pr] of [
     ['without kernel fixes', before],
-    ['with kernel fixes', after],
+    ['with the wasm kernel fixes, XNNPACK GEMM', middle],
+    ['with the kernel fixes and the native GEMM (default)', after],
   ]) {
     if (!pr) continue;
     out(

@@ -3,13 +3,20 @@
 // `dp` the data-parallel worker pool). Prints one JSON line on stdout. Run by bench.mjs:
 //   node bench/run-variant.mjs --config mini --variant nofix|fix|dp [--workers 2]
 //        [--steps 4] [--warmup 1] [--profile]
-//   nofix: wasm, tfjs-backend-wasm's own kernels (the fixes unregistered), one process, batch B
-//   fix:   wasm with @selfevo/backend-wasm's kernel fixes, one process, batch B
-//   dp:    wasm with the fixes, `dataParallel: { workers }`, B/workers sequences per worker
+//   nofix:   wasm, tfjs-backend-wasm's own kernels (the fixes unregistered, XNNPACK GEMM), one process
+//   xnnpack: wasm with @selfevo/backend-wasm's kernel fixes but XNNPACK's GEMM (no native GEMM)
+//   fix:     wasm with the kernel fixes and the native GEMM (the default in Node), one process
+//   fix2t:   as fix, with 2 threads per native GEMM (`registerWasmBackend({ gemmThreads: 2 })`)
+//   dp:      as fix, `dataParallel: { workers }`, B/workers sequences per worker (1 GEMM thread each)
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { useBackend } from '@selfevo/backend';
-import { unregisterWasmKernelFixes, wasmKernelFixesActive } from '@selfevo/backend-wasm';
+import {
+  registerWasmBackend,
+  unregisterWasmKernelFixes,
+  wasmGemmInfo,
+  wasmKernelFixesActive,
+} from '@selfevo/backend-wasm';
 import { AdamW, clipByGlobalNorm, SeededRandom } from '@selfevo/encoder-model';
 import * as tf from '@tensorflow/tfjs-core';
 import { computeGradients, GradientWorkerPool, train } from '../dist/index.js';
@@ -29,8 +36,11 @@ process.env.SELFEVO_BENCH_CONFIG = configName; // read by the workers' createRep
 const c = configOf(configName);
 
 await useBackend('wasm');
+if (variant === 'nofix' || variant === 'xnnpack') await registerWasmBackend({ nativeGemm: false });
+if (variant === 'fix2t') await registerWasmBackend({ gemmThreads: 2 });
 if (variant === 'nofix') unregisterWasmKernelFixes();
 const fixes = wasmKernelFixesActive();
+const gemm = wasmGemmInfo();
 
 /** Busy and total jiffies of the whole machine (for the share of CPU used by other processes). */
 function machineJiffies() {
@@ -109,6 +119,7 @@ const result = {
   variant,
   workers,
   kernelFixes: fixes,
+  gemm: gemm.native ? `native ${gemm.isa} ×${gemm.threads}` : `XNNPACK (${gemm.reason})`,
   tokensPerStep: tokens,
   stepMs: times,
   msPerStepMedian: median,

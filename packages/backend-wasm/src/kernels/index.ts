@@ -7,6 +7,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { batchMatMulConfig, captureOriginalBatchMatMul, originalBatchMatMul } from './batch-mat-mul.js';
 import { captureOriginalFusedMatMul, fusedMatMulConfig, originalFusedMatMul } from './fused-mat-mul.js';
+import { captureOriginalIdentity, identityConfig, originalIdentity } from './identity.js';
 import { ensureSetUp } from './original.js';
 import { captureOriginalSlice, originalSlice, sliceConfig } from './slice.js';
 import {
@@ -21,6 +22,7 @@ import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
 export { batchMatMulConfig } from './batch-mat-mul.js';
 export { fusedMatMulConfig } from './fused-mat-mul.js';
+export { identityConfig } from './identity.js';
 export { type NativeGemmState, nativeGemm, setNativeGemm } from './native-gemm-state.js';
 export { sliceConfig } from './slice.js';
 export { splitVConfig, unpackConfig } from './unpack-split.js';
@@ -37,6 +39,7 @@ const overrides: {
 }[] = [
   { config: batchMatMulConfig, capture: captureOriginalBatchMatMul, original: originalBatchMatMul },
   { config: fusedMatMulConfig, capture: captureOriginalFusedMatMul, original: originalFusedMatMul },
+  { config: identityConfig, capture: captureOriginalIdentity, original: originalIdentity },
   { config: sliceConfig, capture: captureOriginalSlice, original: originalSlice },
   { config: unpackConfig, capture: captureOriginalUnpack, original: originalUnpackKernel },
   { config: splitVConfig, capture: captureOriginalSplitV, original: originalSplitVKernel },
@@ -50,7 +53,7 @@ function replace(config: KernelConfig): void {
 
 /**
  * Registers all of selfevo's wasm kernel fixes (idempotent): the missing `UnsortedSegmentSum`, and
- * fast `BatchMatMul`, `_FusedMatMul`, `Slice`, `Unpack` and `SplitV` in place of the backend's own. Call after
+ * fast `BatchMatMul`, `_FusedMatMul`, `Identity`, `Slice`, `Unpack` and `SplitV` in place of the backend's own. Call after
  * `@tensorflow/tfjs-backend-wasm` has been imported (it registers its kernels on import).
  */
 export function registerWasmKernelFixes(): void {
@@ -66,7 +69,7 @@ export function registerWasmKernelFixes(): void {
 }
 
 /**
- * Puts the backend's own `BatchMatMul`, `_FusedMatMul`, `Slice`, `Unpack` and `SplitV` back (for benchmarks and A/B checks).
+ * Puts the backend's own `BatchMatMul`, `_FusedMatMul`, `Identity`, `Slice`, `Unpack` and `SplitV` back (for benchmarks and A/B checks).
  * `UnsortedSegmentSum` stays: without it embedding gradients cannot run at all.
  */
 export function unregisterWasmKernelFixes(): void {
@@ -81,7 +84,7 @@ export function unregisterWasmKernelFixes(): void {
   }
 }
 
-/** Whether the fast `BatchMatMul`/`_FusedMatMul`/`Slice`/`Unpack`/`SplitV` kernels are the registered ones now. */
+/** Whether the fast `BatchMatMul`/`_FusedMatMul`/`Identity`/`Slice`/`Unpack`/`SplitV` kernels are the registered ones now. */
 export function wasmKernelFixesActive(): boolean {
   return overrides.every(
     (o) => getKernel(o.config.kernelName, o.config.backendName)?.kernelFunc === o.config.kernelFunc,

@@ -1,0 +1,37 @@
+import {
+  Identity,
+  type IdentityInputs,
+  type KernelConfig,
+  type KernelFunc,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+import { runOriginal } from './original.js';
+
+let originalKernel: KernelConfig | undefined;
+
+export function captureOriginalIdentity(config: KernelConfig | undefined): void {
+  if (config != null && config.kernelFunc !== (identity as unknown as KernelFunc)) originalKernel = config;
+}
+
+export function originalIdentity(): KernelConfig | undefined {
+  return originalKernel;
+}
+
+/**
+ * `Identity` for wasm without a copy: the output shares the input's heap buffer and bumps its
+ * reference count, as the backend's own `Reshape` does (tensors are immutable, so sharing is safe).
+ * tfjs-core runs Identity for every tensor a gradient saves (`engine.clone`), so the backend's
+ * copying kernel cost about 6% of an encoder training step. Strings go to the original kernel.
+ */
+function identity(args: { inputs: IdentityInputs; backend: unknown }): TensorInfo {
+  const { x } = args.inputs;
+  if (x.dtype === 'string') return runOriginal(originalKernel, 'Identity', args);
+  (args.backend as { incRef(dataId: object): void }).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
+
+export const identityConfig: KernelConfig = {
+  kernelName: Identity,
+  backendName: 'wasm',
+  kernelFunc: identity as unknown as KernelFunc,
+};
