@@ -24,7 +24,7 @@ export function originalIdentity(): KernelConfig | undefined {
  * copying kernel cost about 6% of an encoder training step. Strings go to the original kernel.
  */
 function identity(args: { inputs: IdentityInputs; backend: unknown }): TensorInfo {
-  const { x } = args.inputs;
+  const x = args.inputs.x as TensorInfo;
   if (x.dtype === 'string') return runOriginal(originalKernel, 'Identity', args);
   (args.backend as { incRef(dataId: object): void }).incRef(x.dataId);
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
