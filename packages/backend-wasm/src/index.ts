@@ -1,10 +1,13 @@
 export {
   batchMatMulConfig,
+  erfConfig,
+  expConfig,
   fusedMatMulConfig,
   identityConfig,
   registerWasmKernelFixes,
   sliceConfig,
   splitVConfig,
+  tanhConfig,
   unpackConfig,
   unregisterWasmKernelFixes,
   unsortedSegmentSumConfig,

@@ -60,18 +60,19 @@ async function configureNativeGemm(options: RegisterWasmOptions): Promise<void> 
     unavailable = mod.nativeGemmUnavailableReason();
     return;
   }
-  setNativeGemm({ raw: gemm.raw, isa: gemm.isa, threads });
+  setNativeGemm({ raw: gemm.raw, isa: gemm.isa, threads, unary: gemm.unary });
   unavailable = undefined;
 }
 
 /**
- * Which GEMM the wasm backend's matMuls use now: `{ native: true, isa, threads }`, or
+ * Which GEMM the wasm backend's matMuls use now: `{ native: true, isa, threads, unary }` (`unary`:
+ * Exp/Erf/Tanh run natively too), or
  * `{ native: false, reason }` (XNNPACK inside the wasm module).
  */
 export function wasmGemmInfo():
-  | { native: true; isa: string; threads: number }
+  | { native: true; isa: string; threads: number; unary: boolean }
   | { native: false; reason: string } {
   const g = nativeGemm();
-  if (g != null) return { native: true, isa: g.isa, threads: g.threads };
+  if (g != null) return { native: true, isa: g.isa, threads: g.threads, unary: g.unary != null };
   return { native: false, reason: unavailable ?? 'registerWasmBackend has not run' };
 }

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "sgemm.h"
+#include "unary.h"
 
 namespace {
 
@@ -139,6 +140,45 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// unary(buffer, op, inOffset, outOffset, n): out[i] = f(in[i]), op 0 exp, 1 erf, 2 tanh. Offsets
+// in bytes (multiples of 4). The ranges may be identical (in place) but must not partly overlap.
+napi_value Unary(napi_env env, napi_callback_info info) {
+  size_t argc = 5;
+  napi_value argv[5];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc != 5) return throw_range(env, "native-gemm: unary takes 5 arguments");
+  if (*selfevo::unary_unavailable_reason() != 0)
+    return throw_range(env, std::string("native-gemm: unary functions unavailable: ") + selfevo::unary_unavailable_reason());
+  void* data = nullptr;
+  size_t byteLength = 0;
+  bool isAb = false;
+  napi_is_arraybuffer(env, argv[0], &isAb);
+  if (!isAb) return throw_range(env, "native-gemm: unary needs an ArrayBuffer");
+  napi_get_arraybuffer_info(env, argv[0], &data, &byteLength);
+  static const char* names[5] = {"buffer", "op", "inOffset", "outOffset", "n"};
+  int64_t v[5] = {0};
+  std::string err;
+  for (int i = 1; i < 5; i++)
+    if (!get_i64(env, argv[i], names[i], &v[i], &err)) return throw_range(env, err);
+  if (v[1] > 2) return throw_range(env, "native-gemm: unary op must be 0 (exp), 1 (erf) or 2 (tanh)");
+  if (v[2] % 4 != 0 || v[3] % 4 != 0) return throw_range(env, "native-gemm: unary offsets must be multiples of 4");
+  const int64_t bytes = v[4] * 4;
+  if (v[2] + bytes > static_cast<int64_t>(byteLength) || v[3] + bytes > static_cast<int64_t>(byteLength))
+    return throw_range(env, "native-gemm: unary range reaches past the end of the buffer");
+  if (v[2] != v[3] && v[2] < v[3] + bytes && v[3] < v[2] + bytes)
+    return throw_range(env, "native-gemm: unary input and output partly overlap");
+  char* base = static_cast<char*>(data);
+  selfevo::unary(static_cast<selfevo::UnaryOp>(v[1]), reinterpret_cast<const float*>(base + v[2]),
+                 reinterpret_cast<float*>(base + v[3]), v[4]);
+  return nullptr;
+}
+
+napi_value UnaryReason(napi_env env, napi_callback_info) {
+  napi_value s;
+  napi_create_string_utf8(env, selfevo::unary_unavailable_reason(), NAPI_AUTO_LENGTH, &s);
+  return s;
+}
+
 napi_value Isa_(napi_env env, napi_callback_info) {
   napi_value s;
   napi_create_string_utf8(env, selfevo::isa_name(kIsa), NAPI_AUTO_LENGTH, &s);
@@ -151,6 +191,10 @@ NAPI_MODULE_INIT() {
   napi_value fn;
   napi_create_function(env, "gemm", NAPI_AUTO_LENGTH, Gemm, nullptr, &fn);
   napi_set_named_property(env, exports, "gemm", fn);
+  napi_create_function(env, "unary", NAPI_AUTO_LENGTH, Unary, nullptr, &fn);
+  napi_set_named_property(env, exports, "unary", fn);
+  napi_create_function(env, "unaryUnavailableReason", NAPI_AUTO_LENGTH, UnaryReason, nullptr, &fn);
+  napi_set_named_property(env, exports, "unaryUnavailableReason", fn);
   napi_create_function(env, "isa", NAPI_AUTO_LENGTH, Isa_, nullptr, &fn);
   napi_set_named_property(env, exports, "isa", fn);
   return exports;

@@ -214,10 +214,7 @@ void gemm_threads(const GemmArgs& g, int threads) {
   if (g.m == 0 || g.n == 0) return;
   if (g.k == 0) {
     for (int64_t i = 0; i < g.m; i++) std::fill(g.c + i * g.ldc, g.c + i * g.ldc + g.n, 0.f);
-    if (g.bias != nullptr || g.relu) {
-      GemmArgs z = g;
-      z.k = 0;
-      // bias/ReLU on the zero product
+    if (g.bias != nullptr || g.relu) {  // bias / ReLU on the zero product
       for (int64_t i = 0; i < g.m; i++)
         for (int64_t j = 0; j < g.n; j++) {
           float v = g.bias != nullptr ? g.bias[j] : 0.f;

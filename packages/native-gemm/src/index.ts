@@ -4,4 +4,6 @@ export {
   type NativeGemm,
   nativeGemmUnavailableReason,
   type RawGemm,
+  type RawUnary,
+  type UnaryOp,
 } from './native-gemm.js';

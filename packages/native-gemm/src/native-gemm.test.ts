@@ -202,3 +202,85 @@ describe.skipIf(gemm == null)('native GEMM equals a float64 reference', () => {
     expect(got).toEqual([1 * 3 + 2 * 5, 1 * 4 + 2 * 6]);
   });
 });
+
+describe.skipIf(gemm == null)('native exp / erf / tanh (libmvec)', () => {
+  it('is available where the GEMM is required (glibc ≥ 2.35 on the CI machine)', () => {
+    if (required) expect(gemm!.unary, gemm!.unaryUnavailableReason).toBeDefined();
+  });
+
+  /** erf to double precision (Abramowitz–Stegun 7.1.26 is too coarse to judge float32 with). */
+  function erf64(x: number): number {
+    // Series for |x| < 2.5, continued fraction (Lentz) beyond.
+    if (Number.isNaN(x)) return x;
+    const ax = Math.abs(x);
+    if (ax === Infinity) return Math.sign(x);
+    if (ax < 2.5) {
+      let sum = ax;
+      let term = ax;
+      for (let k = 1; k < 200; k++) {
+        term *= (-ax * ax) / k;
+        const add = term / (2 * k + 1);
+        sum += add;
+        if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
+      }
+      return Math.sign(x) * (2 / Math.sqrt(Math.PI)) * sum;
+    }
+    let f = ax;
+    let c = ax;
+    let d = 0;
+    for (let k = 1; k < 300; k++) {
+      const a = k / 2;
+      d = ax + a * d;
+      d = 1 / d;
+      c = ax + a / c;
+      const delta = c * d;
+      f *= delta;
+      if (Math.abs(delta - 1) < 1e-16) break;
+    }
+    return Math.sign(x) * (1 - Math.exp(-ax * ax) / (Math.sqrt(Math.PI) * f));
+  }
+
+  const refs = { exp: Math.exp, erf: erf64, tanh: Math.tanh } as const;
+  for (const op of ['exp', 'erf', 'tanh'] as const) {
+    it(`${op}: within 4 ulp of a double reference, tails and special values included`, () => {
+      const u = gemm!.unary;
+      if (!u) return;
+      const vals = [0, -0, 1e-30, -1e-8, 0.5, -3.25, 10, -10, 88.5, 89, -104, -200, Infinity, -Infinity, NaN];
+      const xs = new Float32Array(1003 + vals.length); // not a multiple of 16: exercises the tail
+      fill(xs, 99);
+      for (let i = 0; i < 1003; i++) xs[i] *= op === 'exp' ? 40 : 5;
+      xs.set(vals, 1003);
+      const heap = new Float32Array(xs.length * 2);
+      heap.set(xs);
+      u.apply(heap.buffer, op, 0, xs.length * 4, xs.length);
+      let worstUlp = 0;
+      for (let i = 0; i < xs.length; i++) {
+        const got = heap[xs.length + i];
+        const want = Math.fround(refs[op](xs[i]));
+        if (Number.isNaN(want)) {
+          expect(got).toBeNaN();
+          continue;
+        }
+        if (!Number.isFinite(want) || want === 0) {
+          expect(got).toBe(want);
+          continue;
+        }
+        const ulp = Math.abs(want) * 2 ** -23 + 1.4e-45;
+        worstUlp = Math.max(worstUlp, Math.abs(got - want) / ulp);
+      }
+      expect(worstUlp).toBeLessThanOrEqual(4);
+    });
+  }
+
+  it('works in place, and rejects bad offsets and partial overlaps', () => {
+    const u = gemm!.unary;
+    if (!u) return;
+    const h = new Float32Array([0, 1, 2, 3]);
+    u.apply(h.buffer, 'exp', 0, 0, 4);
+    [1, Math.E, Math.exp(2), Math.exp(3)].forEach((want, i) => expect(h[i]).toBeCloseTo(want, 5));
+    expect(() => u.apply(h.buffer, 'exp', 0, 4, 3)).toThrow(/partly overlap/);
+    expect(() => u.apply(h.buffer, 'exp', 0, 8, 4)).toThrow(/past the end/);
+    expect(() => u.apply(h.buffer, 'exp', 2, 0, 1)).toThrow(/multiples of 4/);
+    expect(() => u.raw(h.buffer, 7, 0, 0, 1)).toThrow(/op must be/);
+  });
+});

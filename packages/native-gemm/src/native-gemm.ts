@@ -60,6 +60,19 @@ export interface GemmParams {
   threads?: number;
 }
 
+/** Element-wise functions with a native vector implementation. */
+export type UnaryOp = 'exp' | 'erf' | 'tanh';
+const UNARY_CODES: Record<UnaryOp, number> = { exp: 0, erf: 1, tanh: 2 };
+
+/** The raw addon call: out[i] = f(in[i]) for n float32 at byte offsets (in place allowed). */
+export type RawUnary = (
+  buffer: ArrayBufferLike,
+  op: number,
+  inOffset: number,
+  outOffset: number,
+  n: number,
+) => void;
+
 export interface NativeGemm {
   /** The micro-kernel in use: 'avx512' or 'avx2+fma'. */
   readonly isa: string;
@@ -67,10 +80,22 @@ export interface NativeGemm {
   gemm(buffer: ArrayBufferLike | ArrayBufferView, p: GemmParams): void;
   /** The same call without the options object, for hot loops. */
   readonly raw: RawGemm;
+  /**
+   * Vectorized exp / erf / tanh (glibc's libmvec, a few ulp), or undefined when libmvec is
+   * missing (see `unaryUnavailableReason`).
+   */
+  readonly unary?: {
+    apply(buffer: ArrayBufferLike, op: UnaryOp, inOffset: number, outOffset: number, n: number): void;
+    readonly raw: RawUnary;
+    readonly codes: Readonly<Record<UnaryOp, number>>;
+  };
+  readonly unaryUnavailableReason?: string;
 }
 
 interface Addon {
   gemm: RawGemm;
+  unary: RawUnary;
+  unaryUnavailableReason(): string;
   isa(): string;
 }
 
@@ -106,10 +131,26 @@ function load(): { gemm?: NativeGemm; reason?: string } {
   const isa = addon.isa();
   if (isa === 'none') return { reason: 'this CPU has neither AVX-512 nor AVX2+FMA' };
   const raw = addon.gemm;
+  const unaryReason = addon.unaryUnavailableReason();
+  const rawUnary = addon.unary;
+  const unary =
+    unaryReason === ''
+      ? {
+          raw: rawUnary,
+          codes: UNARY_CODES,
+          apply(buffer: ArrayBufferLike, op: UnaryOp, inOffset: number, outOffset: number, n: number) {
+            const code = UNARY_CODES[op];
+            if (code === undefined) throw new RangeError(`native-gemm: unknown unary op '${op}'`);
+            rawUnary(buffer, code, inOffset, outOffset, n);
+          },
+        }
+      : undefined;
   return {
     gemm: {
       isa,
       raw,
+      unary,
+      unaryUnavailableReason: unary ? undefined : unaryReason,
       gemm(buffer, p) {
         const transA = p.transA ?? false;
         const transB = p.transB ?? false;

@@ -8,6 +8,7 @@ import {
 import { batchMatMulConfig, captureOriginalBatchMatMul, originalBatchMatMul } from './batch-mat-mul.js';
 import { captureOriginalFusedMatMul, fusedMatMulConfig, originalFusedMatMul } from './fused-mat-mul.js';
 import { captureOriginalIdentity, identityConfig, originalIdentity } from './identity.js';
+import { erfConfig, expConfig, tanhConfig, unaryOverride } from './native-unary.js';
 import { ensureSetUp } from './original.js';
 import { captureOriginalSlice, originalSlice, sliceConfig } from './slice.js';
 import {
@@ -24,6 +25,7 @@ export { batchMatMulConfig } from './batch-mat-mul.js';
 export { fusedMatMulConfig } from './fused-mat-mul.js';
 export { identityConfig } from './identity.js';
 export { type NativeGemmState, nativeGemm, setNativeGemm } from './native-gemm-state.js';
+export { erfConfig, expConfig, tanhConfig } from './native-unary.js';
 export { sliceConfig } from './slice.js';
 export { splitVConfig, unpackConfig } from './unpack-split.js';
 export { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
@@ -40,6 +42,9 @@ const overrides: {
   { config: batchMatMulConfig, capture: captureOriginalBatchMatMul, original: originalBatchMatMul },
   { config: fusedMatMulConfig, capture: captureOriginalFusedMatMul, original: originalFusedMatMul },
   { config: identityConfig, capture: captureOriginalIdentity, original: originalIdentity },
+  unaryOverride(expConfig),
+  unaryOverride(erfConfig),
+  unaryOverride(tanhConfig),
   { config: sliceConfig, capture: captureOriginalSlice, original: originalSlice },
   { config: unpackConfig, capture: captureOriginalUnpack, original: originalUnpackKernel },
   { config: splitVConfig, capture: captureOriginalSplitV, original: originalSplitVKernel },
@@ -53,7 +58,7 @@ function replace(config: KernelConfig): void {
 
 /**
  * Registers all of selfevo's wasm kernel fixes (idempotent): the missing `UnsortedSegmentSum`, and
- * fast `BatchMatMul`, `_FusedMatMul`, `Identity`, `Slice`, `Unpack` and `SplitV` in place of the backend's own. Call after
+ * fast `BatchMatMul`, `_FusedMatMul`, `Identity`, `Exp`/`Erf`/`Tanh`, `Slice`, `Unpack` and `SplitV` in place of the backend's own. Call after
  * `@tensorflow/tfjs-backend-wasm` has been imported (it registers its kernels on import).
  */
 export function registerWasmKernelFixes(): void {

@@ -1,10 +1,12 @@
-import type { RawGemm } from '@selfevo/native-gemm';
+import type { RawGemm, RawUnary, UnaryOp } from '@selfevo/native-gemm';
 
 /** The native GEMM the matMul kernels use, with its threads per product. */
 export interface NativeGemmState {
   raw: RawGemm;
   isa: string;
   threads: number;
+  /** Vectorized exp / erf / tanh (libmvec), when the machine has it. */
+  unary?: { raw: RawUnary; codes: Readonly<Record<UnaryOp, number>> };
 }
 
 /**
