@@ -277,7 +277,7 @@ describe.skipIf(gemm == null)('native exp / erf / tanh (libmvec)', () => {
     if (!u) return;
     const h = new Float32Array([0, 1, 2, 3]);
     u.apply(h.buffer, 'exp', 0, 0, 4);
-    [1, Math.E, Math.exp(2), Math.exp(3)].forEach((want, i) => expect(h[i]).toBeCloseTo(want, 5));
+    for (let i = 0; i < 4; i++) expect(h[i]).toBeCloseTo(Math.exp(i), 5);
     expect(() => u.apply(h.buffer, 'exp', 0, 4, 3)).toThrow(/partly overlap/);
     expect(() => u.apply(h.buffer, 'exp', 0, 8, 4)).toThrow(/past the end/);
     expect(() => u.apply(h.buffer, 'exp', 2, 0, 1)).toThrow(/multiples of 4/);

@@ -65,7 +65,8 @@ describe.each([
     await tf.setBackend('wasm');
     const y = tf.exp(tf.tensor1d([0, 1, 2], 'int32'));
     expect(y.dtype).toBe('float32');
-    expect(Array.from(y.dataSync()).map((v) => Number(v.toFixed(4)))).toEqual([1, 2.7183, 7.3891]);
+    const got = y.dataSync();
+    for (let i = 0; i < 3; i++) expect(got[i]).toBeCloseTo(Math.exp(i), 5);
     expect(tf.tanh(tf.tensor1d([])).shape).toEqual([0]);
   });
 });
