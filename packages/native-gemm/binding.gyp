@@ -2,8 +2,8 @@
   "targets": [
     {
       "target_name": "selfevo_gemm",
-      "sources": ["native/binding.cc", "native/sgemm.cc", "native/unary.cc"],
-      "cflags_cc": ["-O3", "-std=c++17", "-fno-exceptions"],
+      "sources": ["native/binding.cc", "native/sgemm.cc", "native/unary.cc", "native/adamw.cc"],
+      "cflags_cc": ["-O3", "-std=c++17", "-fno-exceptions", "-fno-math-errno"],
       "cflags_cc!": ["-fno-rtti"],
       "ldflags": ["-pthread"],
       "libraries": ["-ldl"],

@@ -1,4 +1,6 @@
 export {
+  ADAMW_KERNEL,
+  adamWConfig,
   batchMatMulConfig,
   erfConfig,
   expConfig,

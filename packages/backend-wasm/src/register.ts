@@ -60,7 +60,7 @@ async function configureNativeGemm(options: RegisterWasmOptions): Promise<void> 
     unavailable = mod.nativeGemmUnavailableReason();
     return;
   }
-  setNativeGemm({ raw: gemm.raw, isa: gemm.isa, threads, unary: gemm.unary });
+  setNativeGemm({ raw: gemm.raw, isa: gemm.isa, threads, unary: gemm.unary, adamw: gemm.adamw });
   unavailable = undefined;
 }
 

@@ -1,7 +1,7 @@
 import { describeEachBackend, expectAllClose } from '@selfevo/backend/test';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { AdamW } from './adamw.js';
+import { ADAMW_KERNEL_NAME, AdamW } from './adamw.js';
 import { clipByGlobalNorm, GradientAccumulator } from './grad-utils.js';
 import { learningRateAt } from './schedule.js';
 
@@ -28,49 +28,57 @@ function adamwRef(
 }
 
 describeEachBackend('AdamW', () => {
-  it('three steps equal the float64 textbook update within 1e-6 (decay on matrices only)', () => {
-    const w0 = [0.5, -1.2, 0.3, 2.0, -0.7, 0.1];
-    const b0 = [0.25, -0.5];
-    const gw = [
-      [0.1, -0.2, 0.3, 0.05, -0.4, 1.5],
-      [-0.3, 0.2, 0.01, 0.5, 0.2, -1.0],
-      [0.7, 0.0, -0.3, 0.2, 0.1, 0.3],
-    ];
-    const gb = [
-      [0.2, -0.1],
-      [0.4, 0.3],
-      [-0.5, 0.05],
-    ];
-    const w = tf.variable(tf.tensor2d(w0, [2, 3]));
-    const b = tf.variable(tf.tensor1d(b0));
-    const params = new Map<string, tf.Variable>([
-      ['w', w],
-      ['b', b],
-    ]);
-    const opt = new AdamW(params, { lr: 0.05, betas: [0.9, 0.99], eps: 1e-8, weightDecay: 0.1 });
-    const before = tf.memory().numTensors;
-    for (let s = 0; s < 3; s++) {
-      const g = { w: tf.tensor2d(gw[s], [2, 3]), b: tf.tensor1d(gb[s]) };
-      opt.step(g);
-      tf.dispose(Object.values(g));
-    }
-    expect(opt.stepCount).toBe(3);
-    const o = { lr: 0.05, b1: 0.9, b2: 0.99, eps: 1e-8, wd: 0.1 };
-    expectAllClose(w, adamwRef(w0, gw, { ...o, decay: true }), 1e-6);
-    expectAllClose(b, adamwRef(b0, gb, { ...o, decay: false }), 1e-6);
-    // moments (2 per parameter) are the only new tensors
-    expect(tf.memory().numTensors).toBe(before + 4);
-    const state = opt.getState();
-    expect(state.step).toBe(3);
-    const opt2 = new AdamW(params, { lr: 0.05, betas: [0.9, 0.99], weightDecay: 0.1 });
-    opt2.setState(state);
-    expectAllClose(opt2.getState().m.w, state.m.w, 0);
-    tf.dispose([...Object.values(state.m), ...Object.values(state.v)]);
-    opt.dispose();
-    opt2.dispose();
-    w.dispose();
-    b.dispose();
+  it('the wasm backend registers the fused AdamW kernel under the name AdamW looks for', () => {
+    const registered = tf.getKernel(ADAMW_KERNEL_NAME, tf.getBackend()) != null;
+    expect(registered).toBe(tf.getBackend() === 'wasm');
   });
+
+  it.each([true, false])(
+    'three steps equal the float64 textbook update within 1e-6 (decay on matrices only; fused %s)',
+    (fused) => {
+      const w0 = [0.5, -1.2, 0.3, 2.0, -0.7, 0.1];
+      const b0 = [0.25, -0.5];
+      const gw = [
+        [0.1, -0.2, 0.3, 0.05, -0.4, 1.5],
+        [-0.3, 0.2, 0.01, 0.5, 0.2, -1.0],
+        [0.7, 0.0, -0.3, 0.2, 0.1, 0.3],
+      ];
+      const gb = [
+        [0.2, -0.1],
+        [0.4, 0.3],
+        [-0.5, 0.05],
+      ];
+      const w = tf.variable(tf.tensor2d(w0, [2, 3]));
+      const b = tf.variable(tf.tensor1d(b0));
+      const params = new Map<string, tf.Variable>([
+        ['w', w],
+        ['b', b],
+      ]);
+      const opt = new AdamW(params, { lr: 0.05, betas: [0.9, 0.99], eps: 1e-8, weightDecay: 0.1, fused });
+      const before = tf.memory().numTensors;
+      for (let s = 0; s < 3; s++) {
+        const g = { w: tf.tensor2d(gw[s], [2, 3]), b: tf.tensor1d(gb[s]) };
+        opt.step(g);
+        tf.dispose(Object.values(g));
+      }
+      expect(opt.stepCount).toBe(3);
+      const o = { lr: 0.05, b1: 0.9, b2: 0.99, eps: 1e-8, wd: 0.1 };
+      expectAllClose(w, adamwRef(w0, gw, { ...o, decay: true }), 1e-6);
+      expectAllClose(b, adamwRef(b0, gb, { ...o, decay: false }), 1e-6);
+      // moments (2 per parameter) are the only new tensors
+      expect(tf.memory().numTensors).toBe(before + 4);
+      const state = opt.getState();
+      expect(state.step).toBe(3);
+      const opt2 = new AdamW(params, { lr: 0.05, betas: [0.9, 0.99], weightDecay: 0.1 });
+      opt2.setState(state);
+      expectAllClose(opt2.getState().m.w, state.m.w, 0);
+      tf.dispose([...Object.values(state.m), ...Object.values(state.v)]);
+      opt.dispose();
+      opt2.dispose();
+      w.dispose();
+      b.dispose();
+    },
+  );
 });
 
 describe('learningRateAt', () => {

@@ -19,7 +19,21 @@ export interface AdamWOptions {
   weightDecay?: number;
   /** Parameters that get no weight decay; default: tensors of rank < 2 (biases, LayerNorm). */
   noDecay?: (name: string, v: tf.Variable) => boolean;
+  /**
+   * Use the backend's fused `SelfevoAdamW` kernel when one is registered (default true): one pass
+   * over parameter, gradient and moments instead of 14 element-wise kernels. @selfevo/backend-wasm
+   * registers one; other backends run the same update as tfjs ops.
+   */
+  fused?: boolean;
 }
+
+/**
+ * Name of the optional fused AdamW kernel a backend may register (tfjs's kernel registry).
+ * Inputs `{ param, grad, m, v }` (float32, one shape); attrs `{ stepSize, beta1, beta2, bc2Sqrt,
+ * eps, decay }`; outputs `[param', m', v']` as new tensors:
+ * m' = β₁m + (1−β₁)g; v' = β₂v + (1−β₂)g²; param' = decay·param − stepSize·m' / (√v'/bc2Sqrt + eps).
+ */
+export const ADAMW_KERNEL_NAME = 'SelfevoAdamW';
 
 export interface AdamWState {
   step: number;
@@ -39,6 +53,7 @@ export class AdamW {
   readonly eps: number;
   readonly weightDecay: number;
   private readonly noDecay: (name: string, v: tf.Variable) => boolean;
+  private readonly fused: boolean;
   private m = new Map<string, tf.Variable>();
   private v = new Map<string, tf.Variable>();
   private t = 0;
@@ -52,6 +67,7 @@ export class AdamW {
     this.eps = opts.eps ?? 1e-8;
     this.weightDecay = opts.weightDecay ?? 0.01;
     this.noDecay = opts.noDecay ?? ((_n, v) => v.rank < 2);
+    this.fused = opts.fused ?? true;
   }
 
   /** Number of `step()` calls so far (the bias-correction exponent of the next step minus one). */
@@ -68,6 +84,7 @@ export class AdamW {
     const [b1, b2] = this.betas;
     const bc1 = 1 - b1 ** this.t;
     const bc2Sqrt = Math.sqrt(1 - b2 ** this.t);
+    const fusedKernel = this.fused && tf.getKernel(ADAMW_KERNEL_NAME, tf.getBackend()) != null;
     tf.tidy(() => {
       const b1s = tf.scalar(b1);
       const b1c = tf.scalar(1 - b1);
@@ -88,11 +105,33 @@ export class AdamW {
           this.m.set(name, m);
           this.v.set(name, v);
         }
+        const decays = this.weightDecay !== 0 && !this.noDecay(name, p);
+        if (fusedKernel && g.dtype === 'float32' && p.dtype === 'float32') {
+          const attrs = {
+            stepSize: lr / bc1,
+            beta1: b1,
+            beta2: b2,
+            bc2Sqrt,
+            eps: this.eps,
+            decay: decays ? 1 - lr * this.weightDecay : 1,
+          };
+          const [pNew, mNew, vNew] = tf
+            .engine()
+            .runKernel(
+              ADAMW_KERNEL_NAME,
+              { param: p, grad: g, m, v },
+              attrs as unknown as tf.NamedAttrMap,
+            ) as tf.Tensor[];
+          m.assign(mNew);
+          v.assign(vNew);
+          p.assign(pNew);
+          continue;
+        }
         const mNew = tf.add(tf.mul(m, b1s), tf.mul(g, b1c));
         const vNew = tf.add(tf.mul(v, b2s), tf.mul(tf.square(g), b2c));
         m.assign(mNew);
         v.assign(vNew);
-        const base = this.weightDecay !== 0 && !this.noDecay(name, p) ? tf.mul(p, decay) : p;
+        const base = decays ? tf.mul(p, decay) : p;
         const denom = tf.add(tf.div(tf.sqrt(vNew), bc2), eps);
         p.assign(tf.sub(base, tf.mul(stepSize, tf.div(mNew, denom))));
       }

@@ -1,4 +1,4 @@
-export { AdamW, type AdamWOptions, type AdamWState, type EncoderLike } from './adamw.js';
+export { ADAMW_KERNEL_NAME, AdamW, type AdamWOptions, type AdamWState, type EncoderLike } from './adamw.js';
 export { type CheckpointContents, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 export { type BertConfig, configFromHf, configToHf, type HiddenAct, makeConfig } from './config.js';
 export {

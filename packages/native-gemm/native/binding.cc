@@ -4,10 +4,12 @@
 // names the parameter.
 #include <node_api.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <string>
 
+#include "adamw.h"
 #include "sgemm.h"
 #include "unary.h"
 
@@ -173,6 +175,52 @@ napi_value Unary(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// adamw(buffer, pOff, gOff, mOff, vOff, pOut, mOut, vOut, n, stepSize, beta1, beta2, bc2Sqrt,
+// eps, decay): the fused AdamW update (adamw.h). Offsets in bytes; outputs must not overlap inputs.
+napi_value AdamW(napi_env env, napi_callback_info info) {
+  constexpr size_t kArgs = 15;
+  size_t argc = kArgs;
+  napi_value argv[kArgs];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc != kArgs) return throw_range(env, "native-gemm: adamw takes 15 arguments");
+  void* data = nullptr;
+  size_t byteLength = 0;
+  bool isAb = false;
+  napi_is_arraybuffer(env, argv[0], &isAb);
+  if (!isAb) return throw_range(env, "native-gemm: adamw needs an ArrayBuffer");
+  napi_get_arraybuffer_info(env, argv[0], &data, &byteLength);
+  static const char* names[9] = {"buffer", "pOffset", "gOffset", "mOffset", "vOffset",
+                                 "pOutOffset", "mOutOffset", "vOutOffset", "n"};
+  int64_t v[9] = {0};
+  std::string err;
+  for (int i = 1; i < 9; i++)
+    if (!get_i64(env, argv[i], names[i], &v[i], &err)) return throw_range(env, err);
+  const int64_t bytes = v[8] * 4;
+  for (int i = 1; i < 8; i++) {
+    if (v[i] % 4 != 0) return throw_range(env, std::string("native-gemm: ") + names[i] + " must be a multiple of 4");
+    if (v[i] + bytes > static_cast<int64_t>(byteLength))
+      return throw_range(env, std::string("native-gemm: adamw ") + names[i] + " range reaches past the end of the buffer");
+  }
+  for (int o = 5; o < 8; o++)
+    for (int i = 1; i < 8; i++)
+      if (i != o && v[i] < v[o] + bytes && v[o] < v[i] + bytes && bytes > 0)
+        return throw_range(env, std::string("native-gemm: adamw ") + names[o] + " overlaps " + names[i]);
+  double f[6];
+  static const char* fnames[6] = {"stepSize", "beta1", "beta2", "bc2Sqrt", "eps", "decay"};
+  for (int i = 0; i < 6; i++) {
+    double d;
+    if (napi_get_value_double(env, argv[9 + i], &d) != napi_ok || !std::isfinite(d))
+      return throw_range(env, std::string("native-gemm: adamw ") + fnames[i] + " must be a finite number");
+    f[i] = d;
+  }
+  char* base = static_cast<char*>(data);
+  auto at = [&](int i) { return reinterpret_cast<float*>(base + v[i]); };
+  auto fl = [](double d) { return static_cast<float>(d); };
+  selfevo::adamw({at(1), at(2), at(3), at(4), at(5), at(6), at(7), v[8], fl(f[0]), fl(f[1]), fl(f[2]), fl(f[3]),
+                  fl(f[4]), fl(f[5]), fl(1.0 - f[1]), fl(1.0 - f[2])});
+  return nullptr;
+}
+
 napi_value UnaryReason(napi_env env, napi_callback_info) {
   napi_value s;
   napi_create_string_utf8(env, selfevo::unary_unavailable_reason(), NAPI_AUTO_LENGTH, &s);
@@ -191,6 +239,8 @@ NAPI_MODULE_INIT() {
   napi_value fn;
   napi_create_function(env, "gemm", NAPI_AUTO_LENGTH, Gemm, nullptr, &fn);
   napi_set_named_property(env, exports, "gemm", fn);
+  napi_create_function(env, "adamw", NAPI_AUTO_LENGTH, AdamW, nullptr, &fn);
+  napi_set_named_property(env, exports, "adamw", fn);
   napi_create_function(env, "unary", NAPI_AUTO_LENGTH, Unary, nullptr, &fn);
   napi_set_named_property(env, exports, "unary", fn);
   napi_create_function(env, "unaryUnavailableReason", NAPI_AUTO_LENGTH, UnaryReason, nullptr, &fn);

@@ -3,6 +3,7 @@ export {
   loadNativeGemm,
   type NativeGemm,
   nativeGemmUnavailableReason,
+  type RawAdamW,
   type RawGemm,
   type RawUnary,
   type UnaryOp,

@@ -284,3 +284,61 @@ describe.skipIf(gemm == null)('native exp / erf / tanh (libmvec)', () => {
     expect(() => u.raw(h.buffer, 7, 0, 0, 1)).toThrow(/op must be/);
   });
 });
+
+describe.skipIf(gemm == null)('native fused AdamW', () => {
+  it('equals the float64 formula (relative 1e-6) over a length that is not a multiple of 16', () => {
+    const n = 1037;
+    const heap = new Float32Array(7 * n);
+    fill(heap.subarray(0, 4 * n), 5);
+    for (let i = 3 * n; i < 4 * n; i++) heap[i] = Math.abs(heap[i]) * 1e-3; // v ≥ 0
+    const [stepSize, b1, b2, bc2, eps, decay] = [
+      1e-3 / 0.1,
+      0.9,
+      0.999,
+      Math.sqrt(1 - 0.999),
+      1e-8,
+      1 - 1e-5,
+    ];
+    gemm!.adamw(
+      heap.buffer,
+      0,
+      4 * n,
+      8 * n,
+      12 * n,
+      16 * n,
+      20 * n,
+      24 * n,
+      n,
+      stepSize,
+      b1,
+      b2,
+      bc2,
+      eps,
+      decay,
+    );
+    for (let i = 0; i < n; i++) {
+      const [p, g, m, v] = [heap[i], heap[n + i], heap[2 * n + i], heap[3 * n + i]];
+      const m1 = b1 * m + (1 - b1) * g;
+      const v1 = b2 * v + (1 - b2) * g * g;
+      const p1 = decay * p - (stepSize * m1) / (Math.sqrt(v1) / bc2 + eps);
+      expect(heap[5 * n + i]).toBeCloseTo(m1, 6);
+      expect(Math.abs(heap[6 * n + i] - v1)).toBeLessThanOrEqual(1e-6 * v1 + 1e-12);
+      expect(Math.abs(heap[4 * n + i] - p1)).toBeLessThanOrEqual(1e-6 * Math.abs(p1) + 1e-7);
+    }
+  });
+
+  it('rejects overlapping outputs, bad offsets and non-finite hyper-parameters', () => {
+    const h = new Float32Array(70);
+    const ok = [0, 40, 80, 120, 160, 200, 240, 10, 0.1, 0.9, 0.99, 0.1, 1e-8, 1] as const;
+    const call = (...over: [number, number][]) => {
+      const a: number[] = [...ok];
+      for (const [i, x] of over) a[i] = x;
+      return () => (gemm!.adamw as (...x: unknown[]) => void)(h.buffer, ...a);
+    };
+    expect(call()).not.toThrow();
+    expect(call([4, 0])).toThrow(/pOutOffset overlaps pOffset/);
+    expect(call([6, 280])).toThrow(/vOutOffset range reaches past the end/);
+    expect(call([1, 2])).toThrow(/gOffset must be a multiple of 4/);
+    expect(call([9, Number.NaN])).toThrow(/beta1 must be a finite number/);
+  });
+});

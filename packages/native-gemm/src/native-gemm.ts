@@ -73,6 +73,28 @@ export type RawUnary = (
   n: number,
 ) => void;
 
+/**
+ * The fused AdamW update on float32 data at byte offsets: m' = β₁m + (1−β₁)g; v' = β₂v + (1−β₂)g²;
+ * p' = decay·p − stepSize·m' / (√v'/bc2Sqrt + eps). Outputs must not overlap any input.
+ */
+export type RawAdamW = (
+  buffer: ArrayBufferLike,
+  pOffset: number,
+  gOffset: number,
+  mOffset: number,
+  vOffset: number,
+  pOutOffset: number,
+  mOutOffset: number,
+  vOutOffset: number,
+  n: number,
+  stepSize: number,
+  beta1: number,
+  beta2: number,
+  bc2Sqrt: number,
+  eps: number,
+  decay: number,
+) => void;
+
 export interface NativeGemm {
   /** The micro-kernel in use: 'avx512' or 'avx2+fma'. */
   readonly isa: string;
@@ -90,10 +112,13 @@ export interface NativeGemm {
     readonly codes: Readonly<Record<UnaryOp, number>>;
   };
   readonly unaryUnavailableReason?: string;
+  /** One vectorized pass of the AdamW update (what `SelfevoAdamW` runs on the wasm backend). */
+  readonly adamw: RawAdamW;
 }
 
 interface Addon {
   gemm: RawGemm;
+  adamw: RawAdamW;
   unary: RawUnary;
   unaryUnavailableReason(): string;
   isa(): string;
@@ -151,6 +176,7 @@ function load(): { gemm?: NativeGemm; reason?: string } {
       raw,
       unary,
       unaryUnavailableReason: unary ? undefined : unaryReason,
+      adamw: addon.adamw,
       gemm(buffer, p) {
         const transA = p.transA ?? false;
         const transB = p.transB ?? false;

@@ -5,6 +5,7 @@ import {
   registerKernel,
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
+import { adamWConfig } from './adamw.js';
 import { batchMatMulConfig, captureOriginalBatchMatMul, originalBatchMatMul } from './batch-mat-mul.js';
 import { captureOriginalFusedMatMul, fusedMatMulConfig, originalFusedMatMul } from './fused-mat-mul.js';
 import { captureOriginalIdentity, identityConfig, originalIdentity } from './identity.js';
@@ -21,6 +22,7 @@ import {
 } from './unpack-split.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
+export { ADAMW_KERNEL, adamWConfig } from './adamw.js';
 export { batchMatMulConfig } from './batch-mat-mul.js';
 export { fusedMatMulConfig } from './fused-mat-mul.js';
 export { identityConfig } from './identity.js';
@@ -30,8 +32,11 @@ export { sliceConfig } from './slice.js';
 export { splitVConfig, unpackConfig } from './unpack-split.js';
 export { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
-/** Kernels tfjs-backend-wasm 4.22 lacks: registered once, never removed. */
-const missing: KernelConfig[] = [unsortedSegmentSumConfig];
+/**
+ * Kernels tfjs-backend-wasm 4.22 lacks: registered once, never removed. `SelfevoAdamW` is the
+ * optional fused optimizer kernel @selfevo/encoder-model's AdamW looks for.
+ */
+const missing: KernelConfig[] = [unsortedSegmentSumConfig, adamWConfig];
 
 /** Kernels that replace slow ones of tfjs-backend-wasm 4.22, with the way back to the original. */
 const overrides: {

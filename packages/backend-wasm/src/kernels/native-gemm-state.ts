@@ -1,4 +1,4 @@
-import type { RawGemm, RawUnary, UnaryOp } from '@selfevo/native-gemm';
+import type { RawAdamW, RawGemm, RawUnary, UnaryOp } from '@selfevo/native-gemm';
 
 /** The native GEMM the matMul kernels use, with its threads per product. */
 export interface NativeGemmState {
@@ -7,6 +7,8 @@ export interface NativeGemmState {
   threads: number;
   /** Vectorized exp / erf / tanh (libmvec), when the machine has it. */
   unary?: { raw: RawUnary; codes: Readonly<Record<UnaryOp, number>> };
+  /** The fused AdamW pass behind the `SelfevoAdamW` kernel. */
+  adamw?: RawAdamW;
 }
 
 /**
