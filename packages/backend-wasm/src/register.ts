@@ -9,7 +9,11 @@ export interface RegisterWasmOptions {
    * turned off by the environment variable SELFEVO_NATIVE_GEMM=0. In a browser this is ignored.
    */
   nativeGemm?: boolean;
-  /** Threads per native GEMM (default 1; more only helps when no other worker uses the cores). */
+  /**
+   * Threads per native GEMM. Default: on the main thread, the number of cores (at most 4); in a
+   * worker thread 1 (data-parallel workers already use one core each). Results are bit-identical
+   * for any count.
+   */
   gemmThreads?: number;
 }
 
@@ -35,10 +39,17 @@ export async function registerWasmBackend(options: RegisterWasmOptions = {}): Pr
 
 let unavailable: string | undefined;
 
+async function defaultGemmThreads(): Promise<number> {
+  const { isMainThread } = await import('node:worker_threads');
+  if (!isMainThread) return 1;
+  const { availableParallelism } = await import('node:os');
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
 async function configureNativeGemm(options: RegisterWasmOptions): Promise<void> {
-  const threads = options.gemmThreads ?? 1;
-  if (!Number.isInteger(threads) || threads < 1)
-    throw new RangeError(`registerWasmBackend: gemmThreads must be a positive integer, got ${threads}`);
+  const asked = options.gemmThreads;
+  if (asked !== undefined && (!Number.isInteger(asked) || asked < 1))
+    throw new RangeError(`registerWasmBackend: gemmThreads must be a positive integer, got ${asked}`);
   if (options.nativeGemm === false || typeof process === 'undefined' || process.versions?.node == null) {
     setNativeGemm(undefined);
     unavailable = options.nativeGemm === false ? 'turned off (nativeGemm: false)' : 'not running in Node.js';
@@ -60,6 +71,7 @@ async function configureNativeGemm(options: RegisterWasmOptions): Promise<void> 
     unavailable = mod.nativeGemmUnavailableReason();
     return;
   }
+  const threads = asked ?? (await defaultGemmThreads());
   setNativeGemm({ raw: gemm.raw, isa: gemm.isa, threads, unary: gemm.unary, adamw: gemm.adamw });
   unavailable = undefined;
 }

@@ -192,7 +192,7 @@ for (const config of configs) {
       record('pytorch-1t', torch(config, 1));
       record('ours-nofix', ours(config, 'nofix', prof));
       record('ours-xnnpack', ours(config, 'xnnpack', prof));
-      record('ours-fix2t', ours(config, 'fix2t'));
+      record('ours-fix1t', ours(config, 'fix1t'));
     }
   }
 }
@@ -253,11 +253,11 @@ for (const config of leverConfigs.filter((c) => configs.includes(c))) {
   const a = agg(config, 'ours-nofix');
   const b = agg(config, 'ours-xnnpack');
   const c = agg(config, 'ours-fix');
-  const c2 = agg(config, 'ours-fix2t');
+  const c1 = agg(config, 'ours-fix1t');
   const d = agg(config, `ours-dp${workers}`);
   const t2 = agg(config, 'pytorch-2t');
   const t1 = agg(config, 'pytorch-1t');
-  if (!a || !b || !c || !d) continue;
+  if (!a || !b || !c1 || !c || !d) continue;
   const lnTotal = Math.log(d.median / a.median);
   out();
   out(`## Levers on ${config} (round 1 runs for (a), (b), (c2) and PyTorch 1 thread; medians)`);
@@ -271,18 +271,19 @@ for (const config of leverConfigs.filter((c) => configs.includes(c))) {
     );
   row('(a) wasm without kernel fixes, 1 process', a);
   row('(b) wasm kernel fixes, XNNPACK GEMM, 1 process', b);
-  row('(c) (b) with the native GEMM (the default in Node), 1 process', c);
-  row('(c2) (c) with 2 threads per GEMM, 1 process', c2);
-  row(`(d) (c) + data parallel over ${workers} workers, same total batch`, d);
+  row('(c1) (b) with the native GEMM and fused kernels, 1 thread, 1 process', c1);
+  row('(c) (c1) with one GEMM thread per core: the default in Node, 1 process', c);
+  row(`(d) (c) + data parallel over ${workers} workers (1 GEMM thread each), same total batch`, d);
   if (t2) out(`| PyTorch, 2 threads | ${tok(t2.median)} | 1× | |`);
   if (t1) out(`| PyTorch, 1 thread | ${tok(t1.median)} | | 1× |`);
   out();
   const share = (x, y) => pct(Math.log(y.median / x.median) / lnTotal);
   out(
-    `wasm kernel fixes (b÷a) ${(b.median / a.median).toFixed(2)}×, native GEMM (c÷b) ${(c.median / b.median).toFixed(2)}×, ` +
+    `wasm kernel fixes (b÷a) ${(b.median / a.median).toFixed(2)}×, native GEMM + fused kernels (c1÷b) ` +
+      `${(c1.median / b.median).toFixed(2)}×, GEMM threads (c÷c1) ${(c.median / c1.median).toFixed(2)}×, ` +
       `data parallelism (d÷c) ${(d.median / c.median).toFixed(2)}×, together (d÷a) ${(d.median / a.median).toFixed(2)}×; ` +
-      `share of the total speed-up (log scale): kernel fixes ${share(a, b)}, native GEMM ${share(b, c)}, ` +
-      `data parallelism ${share(c, d)}`,
+      `share of the total speed-up (log scale): kernel fixes ${share(a, b)}, native GEMM ${share(b, c1)}, ` +
+      `GEMM threads ${share(c1, c)}, data parallelism ${share(c, d)}`,
   );
 }
 for (const config of profileConfigs.filter((c) => configs.includes(c))) {

@@ -5,9 +5,10 @@
 //        [--steps 4] [--warmup 1] [--profile]
 //   nofix:   wasm, tfjs-backend-wasm's own kernels (the fixes unregistered, XNNPACK GEMM), one process
 //   xnnpack: wasm with @selfevo/backend-wasm's kernel fixes but XNNPACK's GEMM (no native GEMM)
-//   fix:     wasm with the kernel fixes and the native GEMM (the default in Node), one process
-//   fix2t:   as fix, with 2 threads per native GEMM (`registerWasmBackend({ gemmThreads: 2 })`)
-//   dp:      as fix, `dataParallel: { workers }`, B/workers sequences per worker (1 GEMM thread each)
+//   fix1t:   wasm with the kernel fixes and the native GEMM on 1 thread, one process
+//   fix:     the default in Node: as fix1t with one GEMM thread per core (at most 4), one process
+//   dp:      the default + `dataParallel: { workers }`, B/workers sequences per worker (1 GEMM
+//            thread each, the default in a worker thread)
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { useBackend } from '@selfevo/backend';
@@ -37,7 +38,7 @@ const c = configOf(configName);
 
 await useBackend('wasm');
 if (variant === 'nofix' || variant === 'xnnpack') await registerWasmBackend({ nativeGemm: false });
-if (variant === 'fix2t') await registerWasmBackend({ gemmThreads: 2 });
+if (variant === 'fix1t') await registerWasmBackend({ gemmThreads: 1 });
 if (variant === 'nofix') unregisterWasmKernelFixes();
 const fixes = wasmKernelFixesActive();
 const gemm = wasmGemmInfo();
