@@ -6,7 +6,11 @@
 
 namespace selfevo {
 
-__attribute__((target_clones("avx512f", "avx2", "default"))) void adamw_loop(const AdamWArgs& a) {
+// target_clones needs ifunc support (ELF + glibc); elsewhere the baseline build is used.
+#if defined(__linux__) && defined(__GLIBC__)
+__attribute__((target_clones("avx512f", "avx2", "default")))
+#endif
+void adamw_loop(const AdamWArgs& a) {
   const float b1 = a.beta1, b2 = a.beta2, c1 = a.one_minus_beta1, c2 = a.one_minus_beta2;
   const float step = a.step_size, inv_bc2 = 1.f / a.bc2_sqrt, eps = a.eps, decay = a.decay;
   const float* __restrict p = a.p;

@@ -229,9 +229,10 @@ void gemm_threads(const GemmArgs& g, int threads) {
     gemm_block<K>(g, 0, g.m, 0, g.n);
     return;
   }
-  // Split the wider of the two output dims into `threads` parts aligned to the tile size; each
-  // thread writes a disjoint part of C, so results do not depend on timing.
-  const bool splitN = g.n >= g.m || g.n >= int64_t(K::NR) * threads * 4;
+  // Split the larger of the two output dims into `threads` parts aligned to the tile size (each
+  // thread then packs only its share of the other operand's panels); each thread writes a
+  // disjoint part of C with the same arithmetic, so results do not depend on timing or threads.
+  const bool splitN = g.n >= g.m;
   const int64_t extent = splitN ? g.n : g.m;
   const int64_t align = splitN ? K::NR : K::MR;
   const int64_t units = (extent + align - 1) / align;
