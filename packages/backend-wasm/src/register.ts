@@ -40,9 +40,12 @@ export async function registerWasmBackend(options: RegisterWasmOptions = {}): Pr
 let unavailable: string | undefined;
 
 async function defaultGemmThreads(): Promise<number> {
-  const { isMainThread } = await import('node:worker_threads');
+  // Variable specifiers, so that bundlers for the browser do not try to resolve Node builtins.
+  const workerThreads = 'node:worker_threads';
+  const os = 'node:os';
+  const { isMainThread } = (await import(workerThreads)) as typeof import('node:worker_threads');
   if (!isMainThread) return 1;
-  const { availableParallelism } = await import('node:os');
+  const { availableParallelism } = (await import(os)) as typeof import('node:os');
   return Math.max(1, Math.min(4, availableParallelism()));
 }
 

@@ -204,8 +204,11 @@ export function dropout(x: tf.Tensor, rate: number, rng: SeededRandom | undefine
   const gen = new SeededRandom(rng.nextUint32());
   const n = x.size;
   const mask = new Float32Array(n);
+  const bits = gen.fillInt32(new Int32Array(n));
   const keep = 1 / (1 - rate);
-  const threshold = Math.floor(rate * 4294967296); // keep when a uniform uint32 ≥ rate·2³²
-  for (let i = 0; i < n; i++) if (gen.nextUint32() >= threshold) mask[i] = keep;
+  // Keep when a uniform uint32 u ≥ rate·2³², compared as int32 with the sign bit flipped
+  // (u ≥ T ⟺ (u ^ 2³¹) ≥ (T ^ 2³¹) signed), which keeps the loop on small integers.
+  const threshold = (Math.floor(rate * 4294967296) ^ 0x80000000) | 0;
+  for (let i = 0; i < n; i++) mask[i] = (bits[i] ^ 0x80000000) >= threshold ? keep : 0;
   return maskMul(x, tf.tensor(mask, x.shape, 'float32'));
 }

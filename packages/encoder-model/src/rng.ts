@@ -36,6 +36,36 @@ export class SeededRandom {
     return result;
   }
 
+  /**
+   * Fill `out` with the next `out.length` values of the stream: the same 32 bits as that many
+   * `nextUint32()` calls, stored as signed int32 (`x | 0`). The state stays in locals and the
+   * values in V8's small-integer range, so this is several times faster for the millions of draws
+   * a dropout mask needs.
+   */
+  fillInt32(out: Int32Array): Int32Array {
+    const st = this.s;
+    let s0 = st[0] | 0;
+    let s1 = st[1] | 0;
+    let s2 = st[2] | 0;
+    let s3 = st[3] | 0;
+    for (let i = 0; i < out.length; i++) {
+      const x = Math.imul(s1, 5);
+      out[i] = Math.imul((x << 7) | (x >>> 25), 9);
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+    }
+    st[0] = s0;
+    st[1] = s1;
+    st[2] = s2;
+    st[3] = s3;
+    return out;
+  }
+
   /** Uniform float in [0, 1) with 32 bits of randomness. */
   next(): number {
     return this.nextUint32() / 4294967296;
