@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "selfevo_gemm",
-      "sources": ["native/binding.cc", "native/sgemm.cc", "native/unary.cc", "native/adamw.cc"],
+      "sources": ["native/binding.cc", "native/sgemm.cc", "native/unary.cc", "native/adamw.cc", "native/binary.cc"],
       "cflags_cc": ["-O3", "-std=c++17", "-fno-exceptions", "-fno-math-errno"],
       "cflags_cc!": ["-fno-rtti"],
       "ldflags": ["-pthread"],

@@ -75,7 +75,14 @@ async function configureNativeGemm(options: RegisterWasmOptions): Promise<void> 
     return;
   }
   const threads = asked ?? (await defaultGemmThreads());
-  setNativeGemm({ raw: gemm.raw, isa: gemm.isa, threads, unary: gemm.unary, adamw: gemm.adamw });
+  setNativeGemm({
+    raw: gemm.raw,
+    isa: gemm.isa,
+    threads,
+    unary: gemm.unary,
+    adamw: gemm.adamw,
+    binary: gemm.binary,
+  });
   unavailable = undefined;
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "adamw.h"
+#include "binary.h"
 #include "sgemm.h"
 #include "unary.h"
 
@@ -221,6 +222,56 @@ napi_value AdamW(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// binary(buffer, op, aOffset, aMode, aLen, bOffset, bMode, bLen, outOffset, n, threads):
+// out = a op b (op 0 add, 1 sub, 2 mul) with the broadcast modes of binary.h. Offsets in bytes.
+napi_value Binary(napi_env env, napi_callback_info info) {
+  constexpr size_t kArgs = 11;
+  size_t argc = kArgs;
+  napi_value argv[kArgs];
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc != kArgs) return throw_range(env, "native-gemm: binary takes 11 arguments");
+  void* data = nullptr;
+  size_t byteLength = 0;
+  bool isAb = false;
+  napi_is_arraybuffer(env, argv[0], &isAb);
+  if (!isAb) return throw_range(env, "native-gemm: binary needs an ArrayBuffer");
+  napi_get_arraybuffer_info(env, argv[0], &data, &byteLength);
+  static const char* names[kArgs] = {"buffer", "op", "aOffset", "aMode", "aLen", "bOffset",
+                                     "bMode", "bLen", "outOffset", "n", "threads"};
+  int64_t v[kArgs] = {0};
+  std::string err;
+  for (size_t i = 1; i < kArgs; i++)
+    if (!get_i64(env, argv[i], names[i], &v[i], &err)) return throw_range(env, err);
+  const int64_t n = v[9];
+  if (v[1] > 2) return throw_range(env, "native-gemm: binary op must be 0 (add), 1 (sub) or 2 (mul)");
+  for (int k : {3, 6}) {
+    const int64_t mode = v[k], len = v[k + 1];
+    const char* who = k == 3 ? "a" : "b";
+    bool ok = mode == 0 ? len == n : mode == 1 ? len == 1 : (mode == 2 || mode == 3) ? len > 0 && n % len == 0 : false;
+    if (!ok)
+      return throw_range(env, std::string("native-gemm: binary ") + who + " has mode " + std::to_string(mode) +
+                                  " and length " + std::to_string(len) + ", which do not fit n = " + std::to_string(n));
+  }
+  struct R { const char* name; int64_t off, bytes; } rs[3] = {
+      {"a", v[2], v[4] * 4}, {"b", v[5], v[7] * 4}, {"out", v[8], n * 4}};
+  for (auto& r : rs) {
+    if (r.off % 4 != 0) return throw_range(env, std::string("native-gemm: binary ") + r.name + " offset must be a multiple of 4");
+    if (r.off + r.bytes > static_cast<int64_t>(byteLength))
+      return throw_range(env, std::string("native-gemm: binary ") + r.name + " reaches past the end of the buffer");
+  }
+  for (int i = 0; i < 2; i++)
+    if (n > 0 && rs[i].off < rs[2].off + rs[2].bytes && rs[2].off < rs[i].off + rs[i].bytes)
+      return throw_range(env, std::string("native-gemm: binary out overlaps ") + rs[i].name);
+  if (n == 0) return nullptr;
+  char* base = static_cast<char*>(data);
+  selfevo::BinaryArgs a{static_cast<selfevo::BinaryOp>(v[1]),
+                        reinterpret_cast<const float*>(base + v[2]), static_cast<selfevo::Bcast>(v[3]), v[4],
+                        reinterpret_cast<const float*>(base + v[5]), static_cast<selfevo::Bcast>(v[6]), v[7],
+                        reinterpret_cast<float*>(base + v[8]), n};
+  selfevo::binary(a, static_cast<int>(v[10] < 1 ? 1 : (v[10] > 64 ? 64 : v[10])));
+  return nullptr;
+}
+
 napi_value UnaryReason(napi_env env, napi_callback_info) {
   napi_value s;
   napi_create_string_utf8(env, selfevo::unary_unavailable_reason(), NAPI_AUTO_LENGTH, &s);
@@ -239,6 +290,8 @@ NAPI_MODULE_INIT() {
   napi_value fn;
   napi_create_function(env, "gemm", NAPI_AUTO_LENGTH, Gemm, nullptr, &fn);
   napi_set_named_property(env, exports, "gemm", fn);
+  napi_create_function(env, "binary", NAPI_AUTO_LENGTH, Binary, nullptr, &fn);
+  napi_set_named_property(env, exports, "binary", fn);
   napi_create_function(env, "adamw", NAPI_AUTO_LENGTH, AdamW, nullptr, &fn);
   napi_set_named_property(env, exports, "adamw", fn);
   napi_create_function(env, "unary", NAPI_AUTO_LENGTH, Unary, nullptr, &fn);

@@ -4,6 +4,7 @@ export {
   type NativeGemm,
   nativeGemmUnavailableReason,
   type RawAdamW,
+  type RawBinary,
   type RawGemm,
   type RawUnary,
   type UnaryOp,

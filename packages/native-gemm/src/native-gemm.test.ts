@@ -342,3 +342,53 @@ describe.skipIf(gemm == null)('native fused AdamW', () => {
     expect(call([9, Number.NaN])).toThrow(/beta1 must be a finite number/);
   });
 });
+
+describe.skipIf(gemm == null)('native add / sub / mul with broadcasts', () => {
+  const R = 37;
+  const C = 41; // n = 1517: no multiple of any vector width
+  const n = R * C;
+  // [mode, length, index into the operand for output index i]
+  const modes: [number, number, (i: number) => number][] = [
+    [0, n, (i) => i],
+    [1, 1, () => 0],
+    [2, C, (i) => i % C],
+    [3, R, (i) => Math.floor(i / C)],
+  ];
+  const ops: [number, (x: number, y: number) => number][] = [
+    [0, (x, y) => x + y],
+    [1, (x, y) => x - y],
+    [2, (x, y) => x * y],
+  ];
+  for (const [op, f] of ops)
+    for (const [aMode, aLen, ai] of modes)
+      for (const [bMode, bLen, bi] of modes)
+        it(`op ${op}, a mode ${aMode}, b mode ${bMode}, 1 and 3 threads`, () => {
+          for (const threads of [1, 3]) {
+            const heap = new Float32Array(aLen + bLen + n);
+            fill(heap, op * 100 + aMode * 10 + bMode);
+            heap.fill(Number.NaN, aLen + bLen);
+            gemm!.binary(heap.buffer, op, 0, aMode, aLen, aLen * 4, bMode, bLen, (aLen + bLen) * 4, n, threads);
+            for (let i = 0; i < n; i++)
+              expect(heap[aLen + bLen + i]).toBe(Math.fround(f(heap[ai(i)], heap[aLen + bi(i)])));
+          }
+        });
+
+  it('splits a large output over threads with identical results', () => {
+    const big = 1 << 21;
+    const heap = new Float32Array(3 * big + 2 * big);
+    fill(heap, 77);
+    gemm!.binary(heap.buffer, 2, 0, 0, big, big * 4, 0, big, 3 * big * 4, big, 1);
+    const one = heap.slice(3 * big, 4 * big);
+    gemm!.binary(heap.buffer, 2, 0, 0, big, big * 4, 0, big, 4 * big * 4, big, 2);
+    expect(Buffer.from(heap.buffer, 4 * big * 4, big * 4).equals(Buffer.from(one.buffer))).toBe(true);
+  });
+
+  it('rejects modes that do not fit, overlaps and out-of-range offsets', () => {
+    const h = new Float32Array(64);
+    expect(() => gemm!.binary(h.buffer, 0, 0, 0, 10, 40, 0, 10, 80, 11, 1)).toThrow(/a has mode 0 and length 10/);
+    expect(() => gemm!.binary(h.buffer, 0, 0, 2, 3, 40, 1, 1, 80, 10, 1)).toThrow(/a has mode 2 and length 3/);
+    expect(() => gemm!.binary(h.buffer, 0, 0, 0, 10, 40, 0, 10, 20, 10, 1)).toThrow(/out overlaps a/);
+    expect(() => gemm!.binary(h.buffer, 0, 0, 0, 10, 40, 0, 10, 240, 10, 1)).toThrow(/out reaches past the end/);
+    expect(() => gemm!.binary(h.buffer, 5, 0, 0, 10, 40, 0, 10, 80, 10, 1)).toThrow(/op must be/);
+  });
+});

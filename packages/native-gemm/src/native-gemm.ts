@@ -95,6 +95,25 @@ export type RawAdamW = (
   decay: number,
 ) => void;
 
+/**
+ * out = a op b on float32 data at byte offsets; op 0 add, 1 sub, 2 mul. Each operand has a
+ * broadcast mode for output index i: 0 full (a[i], length n), 1 scalar (a[0]), 2 inner
+ * (a[i % len]: a suffix of the output shape), 3 outer (a[i / (n / len)]: a prefix followed by ones).
+ */
+export type RawBinary = (
+  buffer: ArrayBufferLike,
+  op: number,
+  aOffset: number,
+  aMode: number,
+  aLen: number,
+  bOffset: number,
+  bMode: number,
+  bLen: number,
+  outOffset: number,
+  n: number,
+  threads: number,
+) => void;
+
 export interface NativeGemm {
   /** The micro-kernel in use: 'avx512' or 'avx2+fma'. */
   readonly isa: string;
@@ -114,11 +133,14 @@ export interface NativeGemm {
   readonly unaryUnavailableReason?: string;
   /** One vectorized pass of the AdamW update (what `SelfevoAdamW` runs on the wasm backend). */
   readonly adamw: RawAdamW;
+  /** Vectorized add / sub / mul with scalar, suffix and prefix broadcasts. */
+  readonly binary: RawBinary;
 }
 
 interface Addon {
   gemm: RawGemm;
   adamw: RawAdamW;
+  binary: RawBinary;
   unary: RawUnary;
   unaryUnavailableReason(): string;
   isa(): string;
@@ -177,6 +199,7 @@ function load(): { gemm?: NativeGemm; reason?: string } {
       unary,
       unaryUnavailableReason: unary ? undefined : unaryReason,
       adamw: addon.adamw,
+      binary: addon.binary,
       gemm(buffer, p) {
         const transA = p.transA ?? false;
         const transB = p.transB ?? false;

@@ -9,6 +9,7 @@ import { adamWConfig } from './adamw.js';
 import { batchMatMulConfig, captureOriginalBatchMatMul, originalBatchMatMul } from './batch-mat-mul.js';
 import { captureOriginalFusedMatMul, fusedMatMulConfig, originalFusedMatMul } from './fused-mat-mul.js';
 import { captureOriginalIdentity, identityConfig, originalIdentity } from './identity.js';
+import { addConfig, binaryOverride, multiplyConfig, subConfig } from './native-binary.js';
 import { erfConfig, expConfig, tanhConfig, unaryOverride } from './native-unary.js';
 import { ensureSetUp } from './original.js';
 import { captureOriginalSlice, originalSlice, sliceConfig } from './slice.js';
@@ -26,6 +27,7 @@ export { ADAMW_KERNEL, adamWConfig } from './adamw.js';
 export { batchMatMulConfig } from './batch-mat-mul.js';
 export { fusedMatMulConfig } from './fused-mat-mul.js';
 export { identityConfig } from './identity.js';
+export { addConfig, multiplyConfig, subConfig } from './native-binary.js';
 export { type NativeGemmState, nativeGemm, setNativeGemm } from './native-gemm-state.js';
 export { erfConfig, expConfig, tanhConfig } from './native-unary.js';
 export { sliceConfig } from './slice.js';
@@ -50,6 +52,9 @@ const overrides: {
   unaryOverride(expConfig),
   unaryOverride(erfConfig),
   unaryOverride(tanhConfig),
+  binaryOverride(addConfig),
+  binaryOverride(subConfig),
+  binaryOverride(multiplyConfig),
   { config: sliceConfig, capture: captureOriginalSlice, original: originalSlice },
   { config: unpackConfig, capture: captureOriginalUnpack, original: originalUnpackKernel },
   { config: splitVConfig, capture: captureOriginalSplitV, original: originalSplitVKernel },
@@ -63,7 +68,7 @@ function replace(config: KernelConfig): void {
 
 /**
  * Registers all of selfevo's wasm kernel fixes (idempotent): the missing `UnsortedSegmentSum`, and
- * fast `BatchMatMul`, `_FusedMatMul`, `Identity`, `Exp`/`Erf`/`Tanh`, `Slice`, `Unpack` and `SplitV` in place of the backend's own. Call after
+ * fast `BatchMatMul`, `_FusedMatMul`, `Identity`, `Exp`/`Erf`/`Tanh`, `Add`/`Sub`/`Multiply`, `Slice`, `Unpack` and `SplitV` in place of the backend's own. Call after
  * `@tensorflow/tfjs-backend-wasm` has been imported (it registers its kernels on import).
  */
 export function registerWasmKernelFixes(): void {

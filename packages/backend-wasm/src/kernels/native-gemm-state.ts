@@ -1,4 +1,4 @@
-import type { RawAdamW, RawGemm, RawUnary, UnaryOp } from '@selfevo/native-gemm';
+import type { RawAdamW, RawBinary, RawGemm, RawUnary, UnaryOp } from '@selfevo/native-gemm';
 
 /** The native GEMM the matMul kernels use, with its threads per product. */
 export interface NativeGemmState {
@@ -9,6 +9,8 @@ export interface NativeGemmState {
   unary?: { raw: RawUnary; codes: Readonly<Record<UnaryOp, number>> };
   /** The fused AdamW pass behind the `SelfevoAdamW` kernel. */
   adamw?: RawAdamW;
+  /** Add / Sub / Multiply with scalar, suffix and prefix broadcasts. */
+  binary?: RawBinary;
 }
 
 /**
