@@ -37,6 +37,14 @@ bool get_i64(napi_env env, napi_value v, const char* name, int64_t* out, std::st
   return true;
 }
 
+/** The data and length of an ArrayBuffer argument; false when it is not one. */
+bool get_arraybuffer(napi_env env, napi_value v, void** data, size_t* byteLength) {
+  bool isAb = false;
+  napi_is_arraybuffer(env, v, &isAb);
+  if (!isAb) return false;
+  return napi_get_arraybuffer_info(env, v, data, byteLength) == napi_ok;
+}
+
 // gemm(buffer, m, n, k, aOffset, lda, transA, bOffset, ldb, transB, cOffset, ldc,
 //      batch, aStride, bStride, cStride, biasOffset, relu, threads)
 // Offsets and strides are in bytes (multiples of 4); strides step between the batch's matrices
@@ -154,10 +162,8 @@ napi_value Unary(napi_env env, napi_callback_info info) {
     return throw_range(env, std::string("native-gemm: unary functions unavailable: ") + selfevo::unary_unavailable_reason());
   void* data = nullptr;
   size_t byteLength = 0;
-  bool isAb = false;
-  napi_is_arraybuffer(env, argv[0], &isAb);
-  if (!isAb) return throw_range(env, "native-gemm: unary needs an ArrayBuffer");
-  napi_get_arraybuffer_info(env, argv[0], &data, &byteLength);
+  if (!get_arraybuffer(env, argv[0], &data, &byteLength))
+    return throw_range(env, "native-gemm: unary needs an ArrayBuffer");
   static const char* names[5] = {"buffer", "op", "inOffset", "outOffset", "n"};
   int64_t v[5] = {0};
   std::string err;
@@ -186,10 +192,8 @@ napi_value AdamW(napi_env env, napi_callback_info info) {
   if (argc != kArgs) return throw_range(env, "native-gemm: adamw takes 15 arguments");
   void* data = nullptr;
   size_t byteLength = 0;
-  bool isAb = false;
-  napi_is_arraybuffer(env, argv[0], &isAb);
-  if (!isAb) return throw_range(env, "native-gemm: adamw needs an ArrayBuffer");
-  napi_get_arraybuffer_info(env, argv[0], &data, &byteLength);
+  if (!get_arraybuffer(env, argv[0], &data, &byteLength))
+    return throw_range(env, "native-gemm: adamw needs an ArrayBuffer");
   static const char* names[9] = {"buffer", "pOffset", "gOffset", "mOffset", "vOffset",
                                  "pOutOffset", "mOutOffset", "vOutOffset", "n"};
   int64_t v[9] = {0};
@@ -232,10 +236,8 @@ napi_value Binary(napi_env env, napi_callback_info info) {
   if (argc != kArgs) return throw_range(env, "native-gemm: binary takes 11 arguments");
   void* data = nullptr;
   size_t byteLength = 0;
-  bool isAb = false;
-  napi_is_arraybuffer(env, argv[0], &isAb);
-  if (!isAb) return throw_range(env, "native-gemm: binary needs an ArrayBuffer");
-  napi_get_arraybuffer_info(env, argv[0], &data, &byteLength);
+  if (!get_arraybuffer(env, argv[0], &data, &byteLength))
+    return throw_range(env, "native-gemm: binary needs an ArrayBuffer");
   static const char* names[kArgs] = {"buffer", "op", "aOffset", "aMode", "aLen", "bOffset",
                                      "bMode", "bLen", "outOffset", "n", "threads"};
   int64_t v[kArgs] = {0};

@@ -4,18 +4,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmBackend, wasmGemmInfo } from '../register.js';
 import { registerWasmKernelFixes, unregisterWasmKernelFixes, wasmKernelFixesActive } from './index.js';
+import { values } from './lcg-values.test-helper.js';
 import type { WasmBackendLike } from './wasm-backend-like.js';
-
-/** Deterministic values in [-1, 1) from a seed (an LCG), so cpu and wasm see identical inputs. */
-function values(size: number, seed: number): Float32Array {
-  const out = new Float32Array(size);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < size; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 type Case = { a: number[]; b: number[]; tA: boolean; tB: boolean };
 

@@ -2,15 +2,13 @@ import {
   BatchMatMul,
   type BatchMatMulAttrs,
   type BatchMatMulInputs,
-  broadcast_util,
   getKernel,
   type KernelConfig,
   type KernelFunc,
   type TensorInfo,
   Transpose,
-  util,
 } from '@tensorflow/tfjs-core';
-import { broadcastIndex } from './broadcast-index.js';
+import { broadcastIndex, matMulDims } from './broadcast-index.js';
 import { nativeGemm } from './native-gemm-state.js';
 import { nativeMatMul } from './native-mat-mul.js';
 import { runOriginal } from './original.js';
@@ -106,25 +104,12 @@ function batchMatMul(args: KernelArgs): TensorInfo {
   }
   const native = nativeGemm();
   if (native != null) return nativeMatMul(backend, native, a, b, transposeA, transposeB, undefined, false);
-  const aRank = a.shape.length;
-  const bRank = b.shape.length;
-  const innerA = transposeA ? a.shape[aRank - 2] : a.shape[aRank - 1];
-  const innerB = transposeB ? b.shape[bRank - 1] : b.shape[bRank - 2];
-  const m = transposeA ? a.shape[aRank - 1] : a.shape[aRank - 2];
-  const n = transposeB ? b.shape[bRank - 2] : b.shape[bRank - 1];
-  util.assert(
-    innerA === innerB,
-    () =>
-      `Error in matMul: inner shapes (${innerA}) and (${innerB}) of Tensors with shapes ${a.shape} and ` +
-      `${b.shape} and transposeA=${transposeA} and transposeB=${transposeB} must match.`,
+  const { m, n, k, outerA, outerB, outerOut, batchA, batchB, batchOut } = matMulDims(
+    a,
+    b,
+    transposeA,
+    transposeB,
   );
-  const k = innerA;
-  const outerA = a.shape.slice(0, -2);
-  const outerB = b.shape.slice(0, -2);
-  const outerOut = broadcast_util.assertAndGetBroadcastShape(outerA, outerB);
-  const batchA = util.sizeFromShape(outerA);
-  const batchB = util.sizeFromShape(outerB);
-  const batchOut = util.sizeFromShape(outerOut);
 
   const out = backend.makeOutput([...outerOut, m, n], 'float32');
   if (batchOut * m * n === 0) return out;

@@ -1,4 +1,4 @@
-import { util } from '@tensorflow/tfjs-core';
+import { broadcast_util, type TensorInfo, util } from '@tensorflow/tfjs-core';
 
 /** Maps a flat index over the broadcast batch shape `outShape` to the flat index into `shape`. */
 export function broadcastIndex(shape: number[], outShape: number[]): (i: number) => number {
@@ -17,5 +17,35 @@ export function broadcastIndex(shape: number[], outShape: number[]): (i: number)
       if (padded[j] !== 1) idx += coord * (j === padded.length - 1 ? 1 : strides[j]);
     }
     return idx;
+  };
+}
+
+/** The dimensions of op(a)·op(b) for batched matMul, with tfjs's error for mismatched inner dims. */
+export function matMulDims(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean) {
+  const aRank = a.shape.length;
+  const bRank = b.shape.length;
+  const innerA = transposeA ? a.shape[aRank - 2] : a.shape[aRank - 1];
+  const innerB = transposeB ? b.shape[bRank - 1] : b.shape[bRank - 2];
+  const m = transposeA ? a.shape[aRank - 1] : a.shape[aRank - 2];
+  const n = transposeB ? b.shape[bRank - 2] : b.shape[bRank - 1];
+  util.assert(
+    innerA === innerB,
+    () =>
+      `Error in matMul: inner shapes (${innerA}) and (${innerB}) of Tensors with shapes ${a.shape} and ` +
+      `${b.shape} and transposeA=${transposeA} and transposeB=${transposeB} must match.`,
+  );
+  const outerA = a.shape.slice(0, -2);
+  const outerB = b.shape.slice(0, -2);
+  const outerOut = broadcast_util.assertAndGetBroadcastShape(outerA, outerB);
+  return {
+    m,
+    n,
+    k: innerA,
+    outerA,
+    outerB,
+    outerOut,
+    batchA: util.sizeFromShape(outerA),
+    batchB: util.sizeFromShape(outerB),
+    batchOut: util.sizeFromShape(outerOut),
   };
 }

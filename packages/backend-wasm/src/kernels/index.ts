@@ -9,9 +9,9 @@ import { adamWConfig } from './adamw.js';
 import { batchMatMulConfig, captureOriginalBatchMatMul, originalBatchMatMul } from './batch-mat-mul.js';
 import { captureOriginalFusedMatMul, fusedMatMulConfig, originalFusedMatMul } from './fused-mat-mul.js';
 import { captureOriginalIdentity, identityConfig, originalIdentity } from './identity.js';
-import { addConfig, binaryOverride, multiplyConfig, subConfig } from './native-binary.js';
-import { erfConfig, expConfig, tanhConfig, unaryOverride } from './native-unary.js';
-import { ensureSetUp } from './original.js';
+import { addConfig, multiplyConfig, subConfig } from './native-binary.js';
+import { erfConfig, expConfig, tanhConfig } from './native-unary.js';
+import { ensureSetUp, overrideEntry } from './original.js';
 import { captureOriginalSlice, originalSlice, sliceConfig } from './slice.js';
 import {
   captureOriginalSplitV,
@@ -49,12 +49,12 @@ const overrides: {
   { config: batchMatMulConfig, capture: captureOriginalBatchMatMul, original: originalBatchMatMul },
   { config: fusedMatMulConfig, capture: captureOriginalFusedMatMul, original: originalFusedMatMul },
   { config: identityConfig, capture: captureOriginalIdentity, original: originalIdentity },
-  unaryOverride(expConfig),
-  unaryOverride(erfConfig),
-  unaryOverride(tanhConfig),
-  binaryOverride(addConfig),
-  binaryOverride(subConfig),
-  binaryOverride(multiplyConfig),
+  overrideEntry(expConfig),
+  overrideEntry(erfConfig),
+  overrideEntry(tanhConfig),
+  overrideEntry(addConfig),
+  overrideEntry(subConfig),
+  overrideEntry(multiplyConfig),
   { config: sliceConfig, capture: captureOriginalSlice, original: originalSlice },
   { config: unpackConfig, capture: captureOriginalUnpack, original: originalUnpackKernel },
   { config: splitVConfig, capture: captureOriginalSplitV, original: originalSplitVKernel },

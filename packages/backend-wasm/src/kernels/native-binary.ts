@@ -10,7 +10,7 @@ import {
   util,
 } from '@tensorflow/tfjs-core';
 import { nativeGemm } from './native-gemm-state.js';
-import { runOriginal } from './original.js';
+import { displacedOriginal, runOriginal } from './original.js';
 import { tensorData, type WasmBackendLike } from './wasm-backend-like.js';
 
 /*
@@ -41,8 +41,6 @@ export function broadcastMode(shape: number[], out: number[]): number {
   return -1;
 }
 
-const originals = new Map<string, KernelConfig>();
-
 function make(kernelName: string, op: number): KernelConfig {
   return {
     kernelName,
@@ -53,11 +51,11 @@ function make(kernelName: string, op: number): KernelConfig {
       const b = args.inputs.b as TensorInfo;
       const binary = nativeGemm()?.binary;
       if (binary == null || a.dtype !== 'float32' || b.dtype !== 'float32')
-        return runOriginal(originals.get(kernelName), kernelName, args);
+        return runOriginal(displacedOriginal(kernelName), kernelName, args);
       const outShape = backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
       const aMode = broadcastMode(a.shape, outShape);
       const bMode = broadcastMode(b.shape, outShape);
-      if (aMode < 0 || bMode < 0) return runOriginal(originals.get(kernelName), kernelName, args);
+      if (aMode < 0 || bMode < 0) return runOriginal(displacedOriginal(kernelName), kernelName, args);
       const out = backend.makeOutput(outShape, 'float32');
       const n = util.sizeFromShape(outShape);
       if (n === 0) return out;
@@ -83,14 +81,3 @@ function make(kernelName: string, op: number): KernelConfig {
 export const addConfig = make(Add, 0);
 export const subConfig = make(Sub, 1);
 export const multiplyConfig = make(Multiply, 2);
-
-/** Capture/restore hooks for the override table in index.ts, one per kernel. */
-export function binaryOverride(config: KernelConfig) {
-  return {
-    config,
-    capture: (c: KernelConfig | undefined) => {
-      if (c != null && c.kernelFunc !== config.kernelFunc) originals.set(config.kernelName, c);
-    },
-    original: () => originals.get(config.kernelName),
-  };
-}

@@ -1,5 +1,5 @@
-import { broadcast_util, type TensorInfo, util } from '@tensorflow/tfjs-core';
-import { broadcastIndex } from './broadcast-index.js';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { broadcastIndex, matMulDims } from './broadcast-index.js';
 import type { NativeGemmState } from './native-gemm-state.js';
 import { tensorData, type WasmBackendLike } from './wasm-backend-like.js';
 
@@ -18,25 +18,12 @@ export function nativeMatMul(
   bias: TensorInfo | undefined,
   relu: boolean,
 ): TensorInfo {
-  const aRank = a.shape.length;
-  const bRank = b.shape.length;
-  const innerA = transposeA ? a.shape[aRank - 2] : a.shape[aRank - 1];
-  const innerB = transposeB ? b.shape[bRank - 1] : b.shape[bRank - 2];
-  const m = transposeA ? a.shape[aRank - 1] : a.shape[aRank - 2];
-  const n = transposeB ? b.shape[bRank - 2] : b.shape[bRank - 1];
-  util.assert(
-    innerA === innerB,
-    () =>
-      `Error in matMul: inner shapes (${innerA}) and (${innerB}) of Tensors with shapes ${a.shape} and ` +
-      `${b.shape} and transposeA=${transposeA} and transposeB=${transposeB} must match.`,
+  const { m, n, k, outerA, outerB, outerOut, batchA, batchB, batchOut } = matMulDims(
+    a,
+    b,
+    transposeA,
+    transposeB,
   );
-  const k = innerA;
-  const outerA = a.shape.slice(0, -2);
-  const outerB = b.shape.slice(0, -2);
-  const outerOut = broadcast_util.assertAndGetBroadcastShape(outerA, outerB);
-  const batchA = util.sizeFromShape(outerA);
-  const batchB = util.sizeFromShape(outerB);
-  const batchOut = util.sizeFromShape(outerOut);
 
   const out = backend.makeOutput([...outerOut, m, n], 'float32');
   if (batchOut * m * n === 0) return out;

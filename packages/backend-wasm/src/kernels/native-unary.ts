@@ -8,7 +8,7 @@ import {
   type UnaryInputs,
 } from '@tensorflow/tfjs-core';
 import { nativeGemm } from './native-gemm-state.js';
-import { runOriginal } from './original.js';
+import { displacedOriginal, runOriginal } from './original.js';
 import { tensorData, type WasmBackendLike } from './wasm-backend-like.js';
 
 /*
@@ -19,7 +19,6 @@ import { tensorData, type WasmBackendLike } from './wasm-backend-like.js';
  */
 
 type Op = 'exp' | 'erf' | 'tanh';
-const originals = new Map<string, KernelConfig>();
 
 function make(kernelName: string, op: Op): KernelConfig {
   const config: KernelConfig = {
@@ -30,7 +29,7 @@ function make(kernelName: string, op: Op): KernelConfig {
       const x = args.inputs.x as TensorInfo;
       const unary = nativeGemm()?.unary;
       if (unary == null || x.dtype !== 'float32')
-        return runOriginal(originals.get(kernelName), kernelName, args);
+        return runOriginal(displacedOriginal(kernelName), kernelName, args);
       const out = backend.makeOutput(x.shape, 'float32');
       const n = x.shape.reduce((a, b) => a * b, 1);
       if (n > 0) {
@@ -47,14 +46,3 @@ function make(kernelName: string, op: Op): KernelConfig {
 export const expConfig = make(Exp, 'exp');
 export const erfConfig = make(Erf, 'erf');
 export const tanhConfig = make(Tanh, 'tanh');
-
-/** Capture/restore hooks for the override table in index.ts, one per kernel. */
-export function unaryOverride(config: KernelConfig) {
-  return {
-    config,
-    capture: (c: KernelConfig | undefined) => {
-      if (c != null && c.kernelFunc !== config.kernelFunc) originals.set(config.kernelName, c);
-    },
-    original: () => originals.get(config.kernelName),
-  };
-}

@@ -22,3 +22,22 @@ export function ensureSetUp(config: KernelConfig, backend: object): void {
   config.setupFunc(backend as never);
   done.add(backend);
 }
+
+/** The backend's own kernels that a by-name override displaced (see `overrideEntry`). */
+const displaced = new Map<string, KernelConfig>();
+
+/** The backend's own kernel that `overrideEntry(config)` displaced, if any. */
+export function displacedOriginal(kernelName: string): KernelConfig | undefined {
+  return displaced.get(kernelName);
+}
+
+/** An entry of the override table in index.ts that keeps the displaced kernel by name. */
+export function overrideEntry(config: KernelConfig) {
+  return {
+    config,
+    capture: (c: KernelConfig | undefined) => {
+      if (c != null && c.kernelFunc !== config.kernelFunc) displaced.set(config.kernelName, c);
+    },
+    original: () => displaced.get(config.kernelName),
+  };
+}
