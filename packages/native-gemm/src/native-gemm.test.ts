@@ -367,7 +367,19 @@ describe.skipIf(gemm == null)('native add / sub / mul with broadcasts', () => {
             const heap = new Float32Array(aLen + bLen + n);
             fill(heap, op * 100 + aMode * 10 + bMode);
             heap.fill(Number.NaN, aLen + bLen);
-            gemm!.binary(heap.buffer, op, 0, aMode, aLen, aLen * 4, bMode, bLen, (aLen + bLen) * 4, n, threads);
+            gemm!.binary(
+              heap.buffer,
+              op,
+              0,
+              aMode,
+              aLen,
+              aLen * 4,
+              bMode,
+              bLen,
+              (aLen + bLen) * 4,
+              n,
+              threads,
+            );
             for (let i = 0; i < n; i++)
               expect(heap[aLen + bLen + i]).toBe(Math.fround(f(heap[ai(i)], heap[aLen + bi(i)])));
           }
@@ -385,10 +397,16 @@ describe.skipIf(gemm == null)('native add / sub / mul with broadcasts', () => {
 
   it('rejects modes that do not fit, overlaps and out-of-range offsets', () => {
     const h = new Float32Array(64);
-    expect(() => gemm!.binary(h.buffer, 0, 0, 0, 10, 40, 0, 10, 80, 11, 1)).toThrow(/a has mode 0 and length 10/);
-    expect(() => gemm!.binary(h.buffer, 0, 0, 2, 3, 40, 1, 1, 80, 10, 1)).toThrow(/a has mode 2 and length 3/);
+    expect(() => gemm!.binary(h.buffer, 0, 0, 0, 10, 40, 0, 10, 80, 11, 1)).toThrow(
+      /a has mode 0 and length 10/,
+    );
+    expect(() => gemm!.binary(h.buffer, 0, 0, 2, 3, 40, 1, 1, 80, 10, 1)).toThrow(
+      /a has mode 2 and length 3/,
+    );
     expect(() => gemm!.binary(h.buffer, 0, 0, 0, 10, 40, 0, 10, 20, 10, 1)).toThrow(/out overlaps a/);
-    expect(() => gemm!.binary(h.buffer, 0, 0, 0, 10, 40, 0, 10, 240, 10, 1)).toThrow(/out reaches past the end/);
+    expect(() => gemm!.binary(h.buffer, 0, 0, 0, 10, 40, 0, 10, 240, 10, 1)).toThrow(
+      /out reaches past the end/,
+    );
     expect(() => gemm!.binary(h.buffer, 5, 0, 0, 10, 40, 0, 10, 80, 10, 1)).toThrow(/op must be/);
   });
 });
