@@ -7,6 +7,7 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 #include <vector>
@@ -15,8 +16,12 @@ namespace selfevo {
 
 Isa detect_isa() {
   __builtin_cpu_init();
+  const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  // SELFEVO_GEMM_ISA=avx2 selects the AVX2 kernels on an AVX-512 CPU (to test them there).
+  const char* want = std::getenv("SELFEVO_GEMM_ISA");
+  if (want != nullptr && std::strcmp(want, "avx2") == 0 && avx2) return Isa::Avx2;
   if (__builtin_cpu_supports("avx512f")) return Isa::Avx512;
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return Isa::Avx2;
+  if (avx2) return Isa::Avx2;
   return Isa::None;
 }
 

@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { type GemmParams, loadNativeGemm, nativeGemmUnavailableReason } from './native-gemm.js';
@@ -7,6 +11,7 @@ const required = process.env.SELFEVO_REQUIRE_NATIVE_GEMM === '1';
 
 it('loads (required where SELFEVO_REQUIRE_NATIVE_GEMM=1, as in CI)', () => {
   if (required) expect(gemm, nativeGemmUnavailableReason()).toBeDefined();
+  console.log(`native-gemm isa ${gemm?.isa ?? 'none'}`);
   if (gemm) expect(['avx512', 'avx2+fma']).toContain(gemm.isa);
   else expect(nativeGemmUnavailableReason()).toMatch(/\w/);
 });
@@ -182,6 +187,36 @@ describe.skipIf(gemm == null)('native GEMM equals a float64 reference', () => {
     expect(() => gemm!.gemm({} as ArrayBuffer, p)).toThrow(/ArrayBuffer or a typed array/);
     expect(() => gemm!.gemm(heap, { ...p, biasOffset: bytes })).toThrow(/bias reaches past/);
   });
+
+  // On an AVX-512 machine the AVX2 micro-kernel would otherwise go untested: run the reference
+  // cases again in a child process that selects it.
+  it.skipIf(gemm?.isa !== 'avx512' || process.env.SELFEVO_GEMM_ISA != null)(
+    'the AVX2 kernels pass the same cases (child process with SELFEVO_GEMM_ISA=avx2)',
+    () => {
+      const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
+      const vitest = join(
+        dirname(createRequire(import.meta.url).resolve('vitest/package.json')),
+        'vitest.mjs',
+      );
+      const r = spawnSync(
+        process.execPath,
+        [vitest, 'run', 'src/native-gemm.test.ts', '-t', 'loads|native GEMM equals a float64 reference'],
+        {
+          cwd: pkg,
+          env: { ...process.env, SELFEVO_GEMM_ISA: 'avx2', NO_COLOR: '1', FORCE_COLOR: '0' },
+          encoding: 'utf8',
+        },
+      );
+      const out = r.stdout + r.stderr;
+      expect(r.status, out).toBe(0);
+      expect(out).toMatch(/native-gemm isa avx2\+fma/);
+      // the load check plus every GEMM reference case, none failed
+      const passed = Number(/Tests\s+(\d+) passed/.exec(out)?.[1] ?? 0);
+      expect(passed).toBeGreaterThanOrEqual(cases.length + 5);
+      expect(out).not.toMatch(/failed/);
+    },
+    120_000,
+  );
 
   it('loads and runs inside a worker thread (context-aware addon)', async () => {
     const url = new URL('../dist/native-gemm.js', import.meta.url).href;
