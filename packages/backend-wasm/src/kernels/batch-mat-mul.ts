@@ -11,7 +11,7 @@ import {
 import { broadcastIndex, matMulDims } from './broadcast-index.js';
 import { nativeGemm } from './native-gemm-state.js';
 import { nativeMatMul } from './native-mat-mul.js';
-import { runOriginal } from './original.js';
+import { runDisplaced } from './original.js';
 import { tensorData, type WasmBackendLike } from './wasm-backend-like.js';
 
 /**
@@ -65,17 +65,6 @@ function registerView(backend: WasmBackendLike, offset: number, size: number): n
 
 type KernelArgs = { inputs: BatchMatMulInputs; attrs: BatchMatMulAttrs; backend: unknown };
 
-let originalKernel: KernelConfig | undefined;
-
-/** Remember the backend's own BatchMatMul (for fallbacks and for `unregisterWasmKernelFixes`). */
-export function captureOriginalBatchMatMul(config: KernelConfig | undefined): void {
-  if (config != null && config.kernelFunc !== (batchMatMul as unknown as KernelFunc)) originalKernel = config;
-}
-
-export function originalBatchMatMul(): KernelConfig | undefined {
-  return originalKernel;
-}
-
 function swapLastTwo(backend: WasmBackendLike, x: TensorInfo): TensorInfo {
   const transpose = getKernel(Transpose, 'wasm');
   if (transpose == null)
@@ -100,7 +89,7 @@ function batchMatMul(args: KernelArgs): TensorInfo {
   const b = args.inputs.b as TensorInfo;
   const { transposeA, transposeB } = args.attrs;
   if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) {
-    return runOriginal(originalKernel, 'BatchMatMul', args);
+    return runDisplaced(BatchMatMul, args);
   }
   const native = nativeGemm();
   if (native != null) return nativeMatMul(backend, native, a, b, transposeA, transposeB, undefined, false);

@@ -19,20 +19,10 @@ import {
 } from '@tensorflow/tfjs-core';
 import { nativeGemm } from './native-gemm-state.js';
 import { nativeMatMul } from './native-mat-mul.js';
-import { runOriginal } from './original.js';
+import { runDisplaced } from './original.js';
 import type { WasmBackendLike } from './wasm-backend-like.js';
 
 type KernelArgs = { inputs: _FusedMatMulInputs; attrs: _FusedMatMulAttrs; backend: unknown };
-
-let originalKernel: KernelConfig | undefined;
-
-export function captureOriginalFusedMatMul(config: KernelConfig | undefined): void {
-  if (config != null && config.kernelFunc !== (fusedMatMul as unknown as KernelFunc)) originalKernel = config;
-}
-
-export function originalFusedMatMul(): KernelConfig | undefined {
-  return originalKernel;
-}
 
 /** A bias that adds one value per output column: shape [n] or [1, …, 1, n]. */
 function isColumnBias(bias: TensorInfo, n: number): boolean {
@@ -124,11 +114,11 @@ function fusedMatMul(args: KernelArgs): TensorInfo {
     (bias != null && (bias.dtype !== 'float32' || !isColumnBias(bias, n)))
   ) {
     if (!originalHandles(a, b, bias, args.attrs)) return composed(args);
-    if (!transposeB) return runOriginal(originalKernel, '_FusedMatMul', args);
+    if (!transposeB) return runDisplaced(_FusedMatMul, args);
     // x·Wᵀ + b (a linear layer in PyTorch layout): one transpose of W, then XNNPACK's fused GEMM.
     const bT = kernel(Transpose, { x: b }, backend, { perm: [1, 0] });
     try {
-      return runOriginal(originalKernel, '_FusedMatMul', {
+      return runDisplaced(_FusedMatMul, {
         ...args,
         inputs: { ...args.inputs, b: bT },
         attrs: { ...args.attrs, transposeB: false },

@@ -5,17 +5,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { runOriginal } from './original.js';
-
-let originalKernel: KernelConfig | undefined;
-
-export function captureOriginalIdentity(config: KernelConfig | undefined): void {
-  if (config != null && config.kernelFunc !== (identity as unknown as KernelFunc)) originalKernel = config;
-}
-
-export function originalIdentity(): KernelConfig | undefined {
-  return originalKernel;
-}
+import { runDisplaced } from './original.js';
 
 /**
  * `Identity` for wasm without a copy: the output shares the input's heap buffer and bumps its
@@ -25,7 +15,7 @@ export function originalIdentity(): KernelConfig | undefined {
  */
 function identity(args: { inputs: IdentityInputs; backend: unknown }): TensorInfo {
   const x = args.inputs.x as TensorInfo;
-  if (x.dtype === 'string') return runOriginal(originalKernel, 'Identity', args);
+  if (x.dtype === 'string') return runDisplaced(Identity, args);
   (args.backend as { incRef(dataId: object): void }).incRef(x.dataId);
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 }

@@ -6,21 +6,14 @@ import {
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
 import { adamWConfig } from './adamw.js';
-import { batchMatMulConfig, captureOriginalBatchMatMul, originalBatchMatMul } from './batch-mat-mul.js';
-import { captureOriginalFusedMatMul, fusedMatMulConfig, originalFusedMatMul } from './fused-mat-mul.js';
-import { captureOriginalIdentity, identityConfig, originalIdentity } from './identity.js';
+import { batchMatMulConfig } from './batch-mat-mul.js';
+import { fusedMatMulConfig } from './fused-mat-mul.js';
+import { identityConfig } from './identity.js';
 import { addConfig, multiplyConfig, subConfig } from './native-binary.js';
 import { erfConfig, expConfig, tanhConfig } from './native-unary.js';
 import { ensureSetUp, overrideEntry } from './original.js';
-import { captureOriginalSlice, originalSlice, sliceConfig } from './slice.js';
-import {
-  captureOriginalSplitV,
-  captureOriginalUnpack,
-  originalSplitVKernel,
-  originalUnpackKernel,
-  splitVConfig,
-  unpackConfig,
-} from './unpack-split.js';
+import { sliceConfig } from './slice.js';
+import { splitVConfig, unpackConfig } from './unpack-split.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
 export { ADAMW_KERNEL, adamWConfig } from './adamw.js';
@@ -41,23 +34,19 @@ export { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 const missing: KernelConfig[] = [unsortedSegmentSumConfig, adamWConfig];
 
 /** Kernels that replace slow ones of tfjs-backend-wasm 4.22, with the way back to the original. */
-const overrides: {
-  config: KernelConfig;
-  capture: (c: KernelConfig | undefined) => void;
-  original: () => KernelConfig | undefined;
-}[] = [
-  { config: batchMatMulConfig, capture: captureOriginalBatchMatMul, original: originalBatchMatMul },
-  { config: fusedMatMulConfig, capture: captureOriginalFusedMatMul, original: originalFusedMatMul },
-  { config: identityConfig, capture: captureOriginalIdentity, original: originalIdentity },
+const overrides = [
+  overrideEntry(batchMatMulConfig),
+  overrideEntry(fusedMatMulConfig),
+  overrideEntry(identityConfig),
   overrideEntry(expConfig),
   overrideEntry(erfConfig),
   overrideEntry(tanhConfig),
   overrideEntry(addConfig),
   overrideEntry(subConfig),
   overrideEntry(multiplyConfig),
-  { config: sliceConfig, capture: captureOriginalSlice, original: originalSlice },
-  { config: unpackConfig, capture: captureOriginalUnpack, original: originalUnpackKernel },
-  { config: splitVConfig, capture: captureOriginalSplitV, original: originalSplitVKernel },
+  overrideEntry(sliceConfig),
+  overrideEntry(unpackConfig),
+  overrideEntry(splitVConfig),
 ];
 
 function replace(config: KernelConfig): void {

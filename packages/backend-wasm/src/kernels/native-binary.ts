@@ -10,7 +10,7 @@ import {
   util,
 } from '@tensorflow/tfjs-core';
 import { nativeGemm } from './native-gemm-state.js';
-import { displacedOriginal, runOriginal } from './original.js';
+import { runDisplaced } from './original.js';
 import { tensorData, type WasmBackendLike } from './wasm-backend-like.js';
 
 /*
@@ -51,11 +51,11 @@ function make(kernelName: string, op: number): KernelConfig {
       const b = args.inputs.b as TensorInfo;
       const binary = nativeGemm()?.binary;
       if (binary == null || a.dtype !== 'float32' || b.dtype !== 'float32')
-        return runOriginal(displacedOriginal(kernelName), kernelName, args);
+        return runDisplaced(kernelName, args);
       const outShape = backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
       const aMode = broadcastMode(a.shape, outShape);
       const bMode = broadcastMode(b.shape, outShape);
-      if (aMode < 0 || bMode < 0) return runOriginal(displacedOriginal(kernelName), kernelName, args);
+      if (aMode < 0 || bMode < 0) return runDisplaced(kernelName, args);
       const out = backend.makeOutput(outShape, 'float32');
       const n = util.sizeFromShape(outShape);
       if (n === 0) return out;

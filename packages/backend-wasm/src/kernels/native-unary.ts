@@ -8,7 +8,7 @@ import {
   type UnaryInputs,
 } from '@tensorflow/tfjs-core';
 import { nativeGemm } from './native-gemm-state.js';
-import { displacedOriginal, runOriginal } from './original.js';
+import { runDisplaced } from './original.js';
 import { tensorData, type WasmBackendLike } from './wasm-backend-like.js';
 
 /*
@@ -28,8 +28,7 @@ function make(kernelName: string, op: Op): KernelConfig {
       const backend = args.backend as WasmBackendLike;
       const x = args.inputs.x as TensorInfo;
       const unary = nativeGemm()?.unary;
-      if (unary == null || x.dtype !== 'float32')
-        return runOriginal(displacedOriginal(kernelName), kernelName, args);
+      if (unary == null || x.dtype !== 'float32') return runDisplaced(kernelName, args);
       const out = backend.makeOutput(x.shape, 'float32');
       const n = x.shape.reduce((a, b) => a * b, 1);
       if (n > 0) {

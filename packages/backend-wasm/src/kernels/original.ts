@@ -7,7 +7,7 @@ const setUp = new WeakMap<KernelConfig, WeakSet<object>>();
  * the C++ function) runs only for kernels registered when the backend initialises, so it may never
  * have run for the original: run it once per backend instance here.
  */
-export function runOriginal(config: KernelConfig | undefined, name: string, args: unknown): TensorInfo {
+function runOriginal(config: KernelConfig | undefined, name: string, args: unknown): TensorInfo {
   if (config == null) throw new Error(`${name} (selfevo): the backend's own wasm kernel is unknown`);
   ensureSetUp(config, (args as { backend: object }).backend);
   return config.kernelFunc(args as never) as TensorInfo;
@@ -26,12 +26,12 @@ export function ensureSetUp(config: KernelConfig, backend: object): void {
 /** The backend's own kernels that a by-name override displaced (see `overrideEntry`). */
 const displaced = new Map<string, KernelConfig>();
 
-/** The backend's own kernel that `overrideEntry(config)` displaced, if any. */
-export function displacedOriginal(kernelName: string): KernelConfig | undefined {
-  return displaced.get(kernelName);
+/** Run the backend's own kernel that `overrideEntry` displaced for `kernelName`. */
+export function runDisplaced(kernelName: string, args: unknown): TensorInfo {
+  return runOriginal(displaced.get(kernelName), kernelName, args);
 }
 
-/** An entry of the override table in index.ts that keeps the displaced kernel by name. */
+/** An entry of the override table in index.ts: the override, and the backend's own kernel it displaced, kept by name. */
 export function overrideEntry(config: KernelConfig) {
   return {
     config,

@@ -8,20 +8,10 @@ import {
   type TensorInfo,
   util,
 } from '@tensorflow/tfjs-core';
-import { runOriginal } from './original.js';
+import { runDisplaced } from './original.js';
 import type { WasmBackendLike } from './wasm-backend-like.js';
 
 type KernelArgs = { inputs: SliceInputs; attrs: SliceAttrs; backend: unknown };
-
-let originalKernel: KernelConfig | undefined;
-
-export function captureOriginalSlice(config: KernelConfig | undefined): void {
-  if (config != null && config.kernelFunc !== (slice as unknown as KernelFunc)) originalKernel = config;
-}
-
-export function originalSlice(): KernelConfig | undefined {
-  return originalKernel;
-}
 
 /**
  * `Slice` for wasm that reads the input through a view of the heap. The backend's own kernel
@@ -31,7 +21,7 @@ export function originalSlice(): KernelConfig | undefined {
 function slice(args: KernelArgs): TensorInfo {
   const x = args.inputs.x as TensorInfo;
   if (x.dtype === 'string') {
-    return runOriginal(originalKernel, 'Slice', args);
+    return runDisplaced(Slice, args);
   }
   return sliceViaViews(args.backend as WasmBackendLike, x, args.attrs.begin, args.attrs.size);
 }

@@ -11,7 +11,7 @@ import {
   type UnpackInputs,
   util,
 } from '@tensorflow/tfjs-core';
-import { runOriginal } from './original.js';
+import { runDisplaced } from './original.js';
 import { sliceViaViews } from './slice.js';
 import type { WasmBackendLike } from './wasm-backend-like.js';
 
@@ -21,25 +21,9 @@ import type { WasmBackendLike } from './wasm-backend-like.js';
  * These do the same slices through `sliceViaViews`.
  */
 
-let originalUnpack: KernelConfig | undefined;
-let originalSplitV: KernelConfig | undefined;
-
-export function captureOriginalUnpack(config: KernelConfig | undefined): void {
-  if (config != null && config.kernelFunc !== (unpack as unknown as KernelFunc)) originalUnpack = config;
-}
-export function originalUnpackKernel(): KernelConfig | undefined {
-  return originalUnpack;
-}
-export function captureOriginalSplitV(config: KernelConfig | undefined): void {
-  if (config != null && config.kernelFunc !== (splitV as unknown as KernelFunc)) originalSplitV = config;
-}
-export function originalSplitVKernel(): KernelConfig | undefined {
-  return originalSplitV;
-}
-
 function unpack(args: { inputs: UnpackInputs; attrs: UnpackAttrs; backend: unknown }): TensorInfo[] {
   const value = args.inputs.value as TensorInfo;
-  if (value.dtype === 'string') return runOriginal(originalUnpack, 'Unpack', args) as unknown as TensorInfo[];
+  if (value.dtype === 'string') return runDisplaced(Unpack, args) as unknown as TensorInfo[];
   const backend = args.backend as WasmBackendLike;
   const rank = value.shape.length;
   const axis = args.attrs.axis < 0 ? args.attrs.axis + rank : args.attrs.axis;
@@ -58,7 +42,7 @@ function unpack(args: { inputs: UnpackInputs; attrs: UnpackAttrs; backend: unkno
 
 function splitV(args: { inputs: SplitVInputs; attrs: SplitVAttrs; backend: unknown }): TensorInfo[] {
   const x = args.inputs.x as TensorInfo;
-  if (x.dtype === 'string') return runOriginal(originalSplitV, 'SplitV', args) as unknown as TensorInfo[];
+  if (x.dtype === 'string') return runDisplaced(SplitV, args) as unknown as TensorInfo[];
   const backend = args.backend as WasmBackendLike;
   const axis = util.parseAxisParam(args.attrs.axis, x.shape)[0];
   const sizes = backend_util.prepareSplitSize(x as never, args.attrs.numOrSizeSplits, axis);
