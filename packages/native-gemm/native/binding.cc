@@ -151,24 +151,35 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+/**
+ * The common prologue of unary, adamw and binary: exactly `total` arguments, argument 0 an
+ * ArrayBuffer, arguments 1 … ints−1 non-negative integers (named by `names` in errors). Returns ""
+ * or the error message.
+ */
+std::string read_args(napi_env env, napi_callback_info info, const char* fn, size_t total, napi_value* argv,
+                      const char* const* names, size_t ints, int64_t* v, void** data, size_t* byteLength) {
+  size_t argc = total;
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc != total) return std::string("native-gemm: ") + fn + " takes " + std::to_string(total) + " arguments";
+  if (!get_arraybuffer(env, argv[0], data, byteLength)) return std::string("native-gemm: ") + fn + " needs an ArrayBuffer";
+  std::string err;
+  for (size_t i = 1; i < ints; i++)
+    if (!get_i64(env, argv[i], names[i], &v[i], &err)) return err;
+  return "";
+}
+
 // unary(buffer, op, inOffset, outOffset, n): out[i] = f(in[i]), op 0 exp, 1 erf, 2 tanh. Offsets
 // in bytes (multiples of 4). The ranges may be identical (in place) but must not partly overlap.
 napi_value Unary(napi_env env, napi_callback_info info) {
-  size_t argc = 5;
-  napi_value argv[5];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc != 5) return throw_range(env, "native-gemm: unary takes 5 arguments");
   if (*selfevo::unary_unavailable_reason() != 0)
     return throw_range(env, std::string("native-gemm: unary functions unavailable: ") + selfevo::unary_unavailable_reason());
+  static const char* names[5] = {"buffer", "op", "inOffset", "outOffset", "n"};
+  napi_value argv[5];
+  int64_t v[5] = {0};
   void* data = nullptr;
   size_t byteLength = 0;
-  if (!get_arraybuffer(env, argv[0], &data, &byteLength))
-    return throw_range(env, "native-gemm: unary needs an ArrayBuffer");
-  static const char* names[5] = {"buffer", "op", "inOffset", "outOffset", "n"};
-  int64_t v[5] = {0};
-  std::string err;
-  for (int i = 1; i < 5; i++)
-    if (!get_i64(env, argv[i], names[i], &v[i], &err)) return throw_range(env, err);
+  const std::string err = read_args(env, info, "unary", 5, argv, names, 5, v, &data, &byteLength);
+  if (!err.empty()) return throw_range(env, err);
   if (v[1] > 2) return throw_range(env, "native-gemm: unary op must be 0 (exp), 1 (erf) or 2 (tanh)");
   if (v[2] % 4 != 0 || v[3] % 4 != 0) return throw_range(env, "native-gemm: unary offsets must be multiples of 4");
   const int64_t bytes = v[4] * 4;
@@ -185,21 +196,14 @@ napi_value Unary(napi_env env, napi_callback_info info) {
 // adamw(buffer, pOff, gOff, mOff, vOff, pOut, mOut, vOut, n, stepSize, beta1, beta2, bc2Sqrt,
 // eps, decay): the fused AdamW update (adamw.h). Offsets in bytes; outputs must not overlap inputs.
 napi_value AdamW(napi_env env, napi_callback_info info) {
-  constexpr size_t kArgs = 15;
-  size_t argc = kArgs;
-  napi_value argv[kArgs];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc != kArgs) return throw_range(env, "native-gemm: adamw takes 15 arguments");
-  void* data = nullptr;
-  size_t byteLength = 0;
-  if (!get_arraybuffer(env, argv[0], &data, &byteLength))
-    return throw_range(env, "native-gemm: adamw needs an ArrayBuffer");
   static const char* names[9] = {"buffer", "pOffset", "gOffset", "mOffset", "vOffset",
                                  "pOutOffset", "mOutOffset", "vOutOffset", "n"};
+  napi_value argv[15];
   int64_t v[9] = {0};
-  std::string err;
-  for (int i = 1; i < 9; i++)
-    if (!get_i64(env, argv[i], names[i], &v[i], &err)) return throw_range(env, err);
+  void* data = nullptr;
+  size_t byteLength = 0;
+  const std::string err = read_args(env, info, "adamw", 15, argv, names, 9, v, &data, &byteLength);
+  if (!err.empty()) return throw_range(env, err);
   const int64_t bytes = v[8] * 4;
   for (int i = 1; i < 8; i++) {
     if (v[i] % 4 != 0) return throw_range(env, std::string("native-gemm: ") + names[i] + " must be a multiple of 4");
@@ -229,21 +233,14 @@ napi_value AdamW(napi_env env, napi_callback_info info) {
 // binary(buffer, op, aOffset, aMode, aLen, bOffset, bMode, bLen, outOffset, n, threads):
 // out = a op b (op 0 add, 1 sub, 2 mul) with the broadcast modes of binary.h. Offsets in bytes.
 napi_value Binary(napi_env env, napi_callback_info info) {
-  constexpr size_t kArgs = 11;
-  size_t argc = kArgs;
-  napi_value argv[kArgs];
-  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
-  if (argc != kArgs) return throw_range(env, "native-gemm: binary takes 11 arguments");
+  static const char* names[11] = {"buffer", "op", "aOffset", "aMode", "aLen", "bOffset",
+                                  "bMode", "bLen", "outOffset", "n", "threads"};
+  napi_value argv[11];
+  int64_t v[11] = {0};
   void* data = nullptr;
   size_t byteLength = 0;
-  if (!get_arraybuffer(env, argv[0], &data, &byteLength))
-    return throw_range(env, "native-gemm: binary needs an ArrayBuffer");
-  static const char* names[kArgs] = {"buffer", "op", "aOffset", "aMode", "aLen", "bOffset",
-                                     "bMode", "bLen", "outOffset", "n", "threads"};
-  int64_t v[kArgs] = {0};
-  std::string err;
-  for (size_t i = 1; i < kArgs; i++)
-    if (!get_i64(env, argv[i], names[i], &v[i], &err)) return throw_range(env, err);
+  const std::string err = read_args(env, info, "binary", 11, argv, names, 11, v, &data, &byteLength);
+  if (!err.empty()) return throw_range(env, err);
   const int64_t n = v[9];
   if (v[1] > 2) return throw_range(env, "native-gemm: binary op must be 0 (add), 1 (sub) or 2 (mul)");
   for (int k : {3, 6}) {
