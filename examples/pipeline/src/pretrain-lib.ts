@@ -20,6 +20,21 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const dataDir = process.env.SELFEVO_DATA ?? resolve(here, '../../../../shared/data');
 export const corpusFile = (name: string) => join(dataDir, 'corpus', name);
 
+/**
+ * The vocabulary and encoder-shape flags (with the pipeline's tiny-encoder defaults) that
+ * pretrain.ts and se-experiment.ts share, for `parseArgs` options.
+ */
+export const modelShapeFlags = {
+  'vocab-size': { type: 'string', default: '8000' },
+  'vocab-bytes': { type: 'string', default: '8000000' },
+  'seq-length': { type: 'string', default: '128' },
+  'batch-size': { type: 'string', default: '16' },
+  hidden: { type: 'string', default: '128' },
+  layers: { type: 'string', default: '2' },
+  heads: { type: 'string', default: '2' },
+  ffn: { type: 'string', default: '512' },
+} as const;
+
 export async function prepareTokenizer(o: {
   vocabPath: string;
   baseVocabPath?: string;
