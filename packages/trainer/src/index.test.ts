@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as api from './index.js';
 
 describe('public API', () => {
-  it('exports the trainer, data sources, plots, logs, errors and the data-parallel pieces', () => {
+  it('exports the trainer, data sources, logs, errors and the data-parallel pieces', () => {
     for (const name of [
       'train',
       'computeGradients',
@@ -15,9 +15,6 @@ describe('public API', () => {
       'readJsonlLog',
       'parseJsonlLog',
       'JsonlLogWriter',
-      'plotTrainingLog',
-      'renderTrainingCurves',
-      'trainingCurvesSpec',
       'createProgressReporter',
       'GradientWorkerPool',
       'liveDataParallelWorkers',

@@ -28,14 +28,6 @@ export {
 export { JsonlLogWriter, parseJsonlLog, readJsonlLog } from './jsonl-log.js';
 export { microBatchRng } from './micro-batch-rng.js';
 export {
-  type CurvePoint,
-  type CurvesOptions,
-  curvePoints,
-  plotTrainingLog,
-  renderTrainingCurves,
-  trainingCurvesSpec,
-} from './plot.js';
-export {
   createProgressReporter,
   formatLogLine,
   type ProgressMode,

@@ -1,13 +1,7 @@
 // Plain-Node use of the BUILT package (no TypeScript loader): train on 2 data-parallel workers,
-// then plot the log. Prints one JSON line with the results.
+// then read the log back. Prints one JSON line with the results.
 import { useBackend } from '@selfevo/backend';
-import {
-  arrayBatchSource,
-  liveDataParallelWorkers,
-  plotTrainingLog,
-  readJsonlLog,
-  train,
-} from '@selfevo/trainer';
+import { arrayBatchSource, liveDataParallelWorkers, readJsonlLog, train } from '@selfevo/trainer';
 import { examples, lossFn, makeModel } from './plain-model.mjs';
 
 const outDir = process.argv[2];
@@ -27,13 +21,12 @@ const result = await train({
   dataParallel: { workers: 2, workerModule: new URL('./plain-replica.mjs', import.meta.url) },
 });
 const log = await readJsonlLog(result.logPath);
-const plot = await plotTrainingLog(log, outDir);
 console.log(
   JSON.stringify({
     step: result.step,
     firstLoss: log[0].loss,
     lastLoss: log.at(-1).loss,
     liveWorkers: liveDataParallelWorkers(),
-    plot,
+    logLines: log.length,
   }),
 );

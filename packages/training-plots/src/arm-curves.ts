@@ -1,9 +1,6 @@
-import { join } from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
-import { writeFileAtomic } from '@selfevo/encoder-model';
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
-import { PretrainingConfigError } from './errors.js';
+import type { TopLevelSpec } from 'vega-lite';
+import { PlotDataError } from './errors.js';
+import { type PlotFiles, renderVegaLite, writePlotFiles } from './render.js';
 
 /** One value of one run: `arm` (e.g. "SE mask + rectified"), `seed`, `step`, the panel `metric`. */
 export interface ArmPoint {
@@ -23,7 +20,7 @@ export function armCurvesSpec(
   opts: { title?: string; width?: number; height?: number } = {},
 ): TopLevelSpec {
   const values = points.filter((p) => Number.isFinite(p.value));
-  if (values.length === 0) throw new PretrainingConfigError('points', 'nothing to plot');
+  if (values.length === 0) throw new PlotDataError('points', 'nothing to plot');
   const metrics = [...new Set(values.map((p) => p.metric))];
   const arms = [...new Set(values.map((p) => p.arm))];
   const color = {
@@ -76,31 +73,11 @@ export function armCurvesSpec(
 export async function plotArmCurves(
   points: readonly ArmPoint[],
   outDir: string,
-  opts: { name?: string; title?: string; width?: number; height?: number } = {},
-): Promise<{ svgPath: string; pngPath: string; specPath: string }> {
-  const spec = armCurvesSpec(points, opts);
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
-  let svg: string;
-  try {
-    svg = await view.toSVG();
-  } finally {
-    view.finalize();
-  }
-  const png = new Resvg(svg, {
-    font: { loadSystemFonts: true },
-    fitTo: { mode: 'zoom', value: 2 },
-    background: 'white',
-  })
-    .render()
-    .asPng();
-  const name = opts.name ?? 'arm-curves';
-  const out = {
-    svgPath: join(outDir, `${name}.svg`),
-    pngPath: join(outDir, `${name}.png`),
-    specPath: join(outDir, `${name}.vl.json`),
-  };
-  await writeFileAtomic(out.svgPath, svg);
-  await writeFileAtomic(out.pngPath, new Uint8Array(png));
-  await writeFileAtomic(out.specPath, `${JSON.stringify(spec, null, 2)}\n`);
-  return out;
+  opts: { name?: string; title?: string; width?: number; height?: number; pngScale?: number } = {},
+): Promise<PlotFiles> {
+  return writePlotFiles(
+    outDir,
+    opts.name ?? 'arm-curves',
+    await renderVegaLite(armCurvesSpec(points, opts), opts.pngScale),
+  );
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type ArmPoint, armCurvesSpec, plotArmCurves } from './arm-curves.js';
-import { PretrainingConfigError } from './errors.js';
+import { PlotDataError } from './errors.js';
 
 describe('arm curves', () => {
   it('draws every arm (mean line + seed points) per metric into SVG and PNG', async () => {
@@ -29,6 +29,6 @@ describe('arm curves', () => {
   });
 
   it('refuses to plot nothing', () => {
-    expect(() => armCurvesSpec([])).toThrow(PretrainingConfigError);
+    expect(() => armCurvesSpec([])).toThrow(PlotDataError);
   });
 });

@@ -2,13 +2,11 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useBackend } from '@selfevo/backend';
+import { type LogRecord, readJsonlLog, train } from '@selfevo/trainer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TrainingLogError } from './errors.js';
-import { readJsonlLog } from './jsonl-log.js';
-import { curvePoints, plotTrainingLog, renderTrainingCurves } from './plot.js';
-import { evalLoss, makeExamples, makeSource, mseLoss, TinyMlp } from './test-fixtures/tiny-mlp.js';
-import { train } from './train.js';
-import type { LogRecord } from './types.js';
+import { PlotDataError } from './errors.js';
+import { evalLoss, makeBatch, makeSource, mseLoss, TinyLinear } from './test-fixtures/tiny-regression.js';
+import { curvePoints, plotTrainingLog, renderTrainingCurves } from './training-curves.js';
 
 let out: string;
 let logPath: string;
@@ -16,8 +14,8 @@ let logPath: string;
 beforeAll(async () => {
   await useBackend('cpu');
   out = await mkdtemp(join(tmpdir(), 'selfevo-plot-'));
-  const model = new TinyMlp(1);
-  const heldOut = makeExamples(32, 8);
+  const model = new TinyLinear();
+  const heldOut = makeBatch(32, 8);
   const result = await train({
     model,
     lossFn: mseLoss,
@@ -118,6 +116,6 @@ describe('plots', () => {
 
   it('rejects a log with nothing to plot', async () => {
     const empty: LogRecord[] = [{ type: 'train', step: 1, epoch: 0, elapsed_ms: 0, loss: null }];
-    await expect(renderTrainingCurves(empty)).rejects.toThrow(TrainingLogError);
+    await expect(renderTrainingCurves(empty)).rejects.toThrow(PlotDataError);
   });
 });

@@ -1,11 +1,7 @@
-import { join } from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
-import { writeFileAtomic } from '@selfevo/encoder-model';
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
-import { TrainingLogError } from './errors.js';
-import { readJsonlLog } from './jsonl-log.js';
-import type { LogRecord } from './types.js';
+import { type LogRecord, readJsonlLog } from '@selfevo/trainer';
+import type { TopLevelSpec } from 'vega-lite';
+import { PlotDataError } from './errors.js';
+import { type PlotFiles, type RenderedPlot, renderVegaLite, writePlotFiles } from './render.js';
 
 export interface CurvePoint {
   step: number;
@@ -58,7 +54,7 @@ export function curvePoints(records: readonly LogRecord[], opts: CurvesOptions =
 export function trainingCurvesSpec(records: readonly LogRecord[], opts: CurvesOptions = {}): TopLevelSpec {
   const values = curvePoints(records, opts);
   if (values.length === 0)
-    throw new TrainingLogError('nothing to plot: the log has no finite loss or metric values');
+    throw new PlotDataError('records', 'nothing to plot: the log has no finite loss or metric values');
   // loss first, then the eval metrics, then the extra train curves (learning rate, grad norm)
   const rank = (p: CurvePoint) => (p.panel === 'loss' ? 0 : p.series === 'eval' ? 1 : 2);
   const panels = [...new Set([...values].sort((a, b) => rank(a) - rank(b)).map((p) => p.panel))];
@@ -87,22 +83,8 @@ export function trainingCurvesSpec(records: readonly LogRecord[], opts: CurvesOp
 export async function renderTrainingCurves(
   records: readonly LogRecord[],
   opts: CurvesOptions & { pngScale?: number } = {},
-): Promise<{ spec: TopLevelSpec; svg: string; png: Uint8Array }> {
-  const spec = trainingCurvesSpec(records, opts);
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
-  try {
-    const svg = await view.toSVG();
-    const png = new Resvg(svg, {
-      font: { loadSystemFonts: true },
-      fitTo: { mode: 'zoom', value: opts.pngScale ?? 2 },
-      background: 'white',
-    })
-      .render()
-      .asPng();
-    return { spec, svg, png: new Uint8Array(png) };
-  } finally {
-    view.finalize();
-  }
+): Promise<RenderedPlot> {
+  return renderVegaLite(trainingCurvesSpec(records, opts), opts.pngScale);
 }
 
 /**
@@ -113,15 +95,7 @@ export async function plotTrainingLog(
   log: string | readonly LogRecord[],
   outDir: string,
   opts: CurvesOptions & { name?: string; pngScale?: number } = {},
-): Promise<{ svgPath: string; pngPath: string; specPath: string }> {
+): Promise<PlotFiles> {
   const records = typeof log === 'string' ? await readJsonlLog(log) : log;
-  const { spec, svg, png } = await renderTrainingCurves(records, opts);
-  const name = opts.name ?? 'training-curves';
-  const svgPath = join(outDir, `${name}.svg`);
-  const pngPath = join(outDir, `${name}.png`);
-  const specPath = join(outDir, `${name}.vl.json`);
-  await writeFileAtomic(svgPath, svg);
-  await writeFileAtomic(pngPath, png);
-  await writeFileAtomic(specPath, `${JSON.stringify(spec, null, 2)}\n`);
-  return { svgPath, pngPath, specPath };
+  return writePlotFiles(outDir, opts.name ?? 'training-curves', await renderTrainingCurves(records, opts));
 }
