@@ -1,0 +1,46 @@
+import { UnknownSplitError } from './errors.js';
+import { isDiagnostic, type TaskName } from './tasks.js';
+
+export const SPLITS = ['train', 'val', 'test'] as const;
+/** `train`/`val`/`test` for the main tasks; the diagnostics have the single split `test`. */
+export type Split = (typeof SPLITS)[number];
+
+/** The splits a task has: the diagnostics only `test` (their single file). */
+export function splitsOf(task: TaskName): readonly Split[] {
+  return isDiagnostic(task) ? ['test'] : SPLITS;
+}
+
+/** Whether a split carries labels: train and val do; test does not, nor do the diagnostics. */
+export function isLabelledSplit(task: TaskName, split: Split): boolean {
+  return !isDiagnostic(task) && split !== 'test';
+}
+
+/**
+ * A split's file name inside the task's folder, as in the official zips: `train.jsonl`,
+ * `val.jsonl`, `test.jsonl`; for the diagnostics `AX-b.jsonl` / `AX-g.jsonl` (split `test`).
+ * Throws `UnknownSplitError` for a split the task does not have.
+ */
+export function splitFile(task: TaskName, split: Split): string {
+  if (!(SPLITS as readonly string[]).includes(split))
+    throw new UnknownSplitError(
+      task,
+      split,
+      `unknown split ${JSON.stringify(split)} (expected ${SPLITS.join(', ')})`,
+    );
+  if (isDiagnostic(task)) {
+    if (split !== 'test')
+      throw new UnknownSplitError(task, split, `${task} has a single file; use split "test", not "${split}"`);
+    return `${task}.jsonl`;
+  }
+  return `${split}.jsonl`;
+}
+
+/** A split's path relative to the SuperGLUE folder, with `/`: `CB/train.jsonl`, `AX-b/AX-b.jsonl`. */
+export function splitPathInData(task: TaskName, split: Split): string {
+  return `${task}/${splitFile(task, split)}`;
+}
+
+/** A task's file name in a leaderboard submission (`BoolQ.jsonl`, …, `AX-b.jsonl`, `AX-g.jsonl`). */
+export function submissionFileName(task: TaskName): string {
+  return `${task}.jsonl`;
+}

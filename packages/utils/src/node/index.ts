@@ -1,0 +1,10 @@
+export { fsyncDir, fsyncTree } from './fsync.js';
+export {
+  createProgress,
+  type Progress,
+  type ProgressMode,
+  type ProgressOptions,
+  resolveProgressMode,
+} from './progress.js';
+export { resolveAtomicDir, writeDirAtomic } from './write-dir-atomic.js';
+export { type AtomicFileData, tempSibling, writeFileAtomic } from './write-file-atomic.js';
