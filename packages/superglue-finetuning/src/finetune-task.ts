@@ -23,9 +23,8 @@ import {
   type TaskMetricsResult,
   writeFileAtomic,
 } from '@selfevo/superglue-eval';
-import { plotTrainingLog } from '../plot.js';
-import type { ProgressMode } from '../progress.js';
-import { train } from '../train.js';
+import { type ProgressMode, train } from '@selfevo/trainer';
+import { plotTrainingLog } from '@selfevo/training-plots';
 import { capExamples, taskBatchSource } from './task-batches.js';
 import { taskLoss } from './task-forward.js';
 import { createTaskModel, type EncoderSource, type TaskModel } from './task-model.js';

@@ -6,8 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const DATA_DIR =
-  process.env.SELFEVO_DATA ??
-  resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../../shared/data');
+  process.env.SELFEVO_DATA ?? resolve(dirname(fileURLToPath(import.meta.url)), '../../../../../shared/data');
 export const SUPERGLUE = join(DATA_DIR, 'superglue');
 export const VOCAB = join(DATA_DIR, 'vocab', 'bert-base-uncased', 'vocab.txt');
 

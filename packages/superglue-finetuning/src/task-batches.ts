@@ -7,7 +7,7 @@ import {
   planBatches,
   shuffled,
 } from '@selfevo/superglue-datasets';
-import type { BatchSource } from '../batch-source.js';
+import type { BatchSource } from '@selfevo/trainer';
 
 /**
  * Key of the group an example belongs to: the candidates of one COPA question, the answer options of

@@ -21,7 +21,7 @@ import {
   writeFileAtomic,
   writeSubmission,
 } from '@selfevo/superglue-eval';
-import type { ProgressMode } from '../progress.js';
+import type { ProgressMode } from '@selfevo/trainer';
 import { type FinetuneTaskResult, finetuneTask } from './finetune-task.js';
 import { formatSuperGlueReport, type SuperGlueReport, type TaskReport } from './superglue-report.js';
 import type { EncoderSource } from './task-model.js';
