@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { ConfigError, ShapeMismatchError } from './errors.js';
+import type { SeededRandom } from './rng.js';
 
 /** What the optimizer and trainer need from a model. */
 export interface EncoderLike {
@@ -6,6 +8,21 @@ export interface EncoderLike {
   namedParameters(): Map<string, tf.Variable>;
   /** Training mode enables dropout. */
   setTraining(training: boolean): void;
+  /** The generator dropout draws from, if any (the trainer re-seeds it per micro-batch). */
+  readonly rng?: SeededRandom;
+}
+
+/**
+ * Parameters that share a learning rate and weight decay (PyTorch `param_groups`): `params` names
+ * them (a list of names, a pattern, or a predicate over the name). `lr` is the group's rate at the
+ * optimizer's base `lr`: a schedule that sets the base rate to `x` sets the group's to
+ * `lr · x / base` (every group scaled by the same factor). `weightDecay`, when set, applies to
+ * every parameter of the group (`noDecay` is not consulted for it).
+ */
+export interface AdamWParameterGroup {
+  params: readonly string[] | RegExp | ((name: string) => boolean);
+  lr?: number;
+  weightDecay?: number;
 }
 
 export interface AdamWOptions {
@@ -25,6 +42,19 @@ export interface AdamWOptions {
    * registers one; other backends run the same update as tfjs ops.
    */
   fused?: boolean;
+  /**
+   * Per-group learning rate and weight decay; a parameter belongs to the FIRST group whose
+   * `params` matches it, parameters no group matches use `lr` / `weightDecay` / `noDecay`.
+   */
+  parameterGroups?: readonly AdamWParameterGroup[];
+}
+
+/** The update hyper-parameters of one parameter, resolved from the groups. */
+interface ParameterHyper {
+  /** Learning rate relative to the base rate (`group.lr / lr`; 1 outside groups). */
+  lrScale: number;
+  /** Weight decay coefficient applied to this parameter (0: no decay). */
+  weightDecay: number;
 }
 
 /**
@@ -41,10 +71,41 @@ export interface AdamWState {
   v: Record<string, tf.Tensor>;
 }
 
+function groupMatcher(group: AdamWParameterGroup, index: number): (name: string) => boolean {
+  const p = group.params;
+  if (typeof p === 'function') return p;
+  if (p instanceof RegExp) return (name) => p.test(name);
+  if (Array.isArray(p)) {
+    const names = new Set<string>(p);
+    return (name) => names.has(name);
+  }
+  throw new ConfigError(
+    `AdamW: parameterGroups[${index}].params must be a list of names, a RegExp or a function, got ${String(p)}`,
+  );
+}
+
+function checkGroup(group: AdamWParameterGroup, index: number, params: Map<string, tf.Variable>): void {
+  if (group.lr !== undefined && !(Number.isFinite(group.lr) && group.lr >= 0))
+    throw new ConfigError(
+      `AdamW: parameterGroups[${index}].lr must be a finite number >= 0, got ${group.lr}`,
+    );
+  if (group.weightDecay !== undefined && !(Number.isFinite(group.weightDecay) && group.weightDecay >= 0))
+    throw new ConfigError(
+      `AdamW: parameterGroups[${index}].weightDecay must be a finite number >= 0, got ${group.weightDecay}`,
+    );
+  if (Array.isArray(group.params))
+    for (const name of group.params as readonly string[])
+      if (!params.has(name))
+        throw new ConfigError(
+          `AdamW: parameterGroups[${index}].params names "${name}", which is not one of the optimizer's parameters`,
+        );
+}
+
 /**
  * AdamW (Loshchilov & Hutter), exactly PyTorch's `torch.optim.AdamW` update:
  * p ← p − lr·wd·p; m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²;
  * p ← p − (lr / (1−β₁ᵗ)) · m / (√v / √(1−β₂ᵗ) + ε).
+ * `lr` and `wd` are per parameter group (see {@link AdamWParameterGroup}).
  * Parameters without a gradient in a step are left alone (frozen).
  */
 export class AdamW {
@@ -52,8 +113,8 @@ export class AdamW {
   readonly betas: [number, number];
   readonly eps: number;
   readonly weightDecay: number;
-  private readonly noDecay: (name: string, v: tf.Variable) => boolean;
   private readonly fused: boolean;
+  private readonly hyper = new Map<string, ParameterHyper>();
   private m = new Map<string, tf.Variable>();
   private v = new Map<string, tf.Variable>();
   private t = 0;
@@ -66,8 +127,21 @@ export class AdamW {
     this.betas = opts.betas ?? [0.9, 0.999];
     this.eps = opts.eps ?? 1e-8;
     this.weightDecay = opts.weightDecay ?? 0.01;
-    this.noDecay = opts.noDecay ?? ((_n, v) => v.rank < 2);
     this.fused = opts.fused ?? true;
+    const noDecay = opts.noDecay ?? ((_n, v) => v.rank < 2);
+    const groups = opts.parameterGroups ?? [];
+    for (const [i, g] of groups.entries()) checkGroup(g, i, params);
+    if (groups.some((g) => g.lr !== undefined) && !(this.lr > 0))
+      throw new ConfigError(`AdamW: parameterGroups with their own lr need a base lr > 0, got ${this.lr}`);
+    const matchers = groups.map(groupMatcher);
+    for (const [name, p] of params) {
+      const group = groups[matchers.findIndex((matches) => matches(name))];
+      const defaultDecay = noDecay(name, p) ? 0 : this.weightDecay;
+      this.hyper.set(name, {
+        lrScale: group?.lr === undefined ? 1 : group.lr / this.lr,
+        weightDecay: group?.weightDecay ?? defaultDecay,
+      });
+    }
   }
 
   /** Number of `step()` calls so far (the bias-correction exponent of the next step minus one). */
@@ -75,10 +149,20 @@ export class AdamW {
     return this.t;
   }
 
-  /** Apply one update. `grads` is keyed by parameter name; the caller still owns (disposes) it. */
+  /** The learning rate and weight decay `name` is updated with when the base rate is `lr`. */
+  hyperParameters(name: string, lr: number = this.lr): { lr: number; weightDecay: number } {
+    const h = this.hyper.get(name);
+    if (!h) throw new ConfigError(`AdamW: no parameter named ${name}`);
+    return { lr: lr * h.lrScale, weightDecay: h.weightDecay };
+  }
+
+  /**
+   * Apply one update with base learning rate `lr` (each group's rate scaled by `lr / this.lr`).
+   * `grads` is keyed by parameter name; the caller still owns (disposes) it.
+   */
   step(grads: Record<string, tf.Tensor>, lr: number = this.lr): void {
     for (const name of Object.keys(grads)) {
-      if (!this.params.has(name)) throw new Error(`AdamW.step: no parameter named ${name}`);
+      if (!this.params.has(name)) throw new ConfigError(`AdamW.step: no parameter named ${name}`);
     }
     this.t += 1;
     const [b1, b2] = this.betas;
@@ -90,31 +174,17 @@ export class AdamW {
       const b1c = tf.scalar(1 - b1);
       const b2s = tf.scalar(b2);
       const b2c = tf.scalar(1 - b2);
-      const stepSize = tf.scalar(lr / bc1);
       const bc2 = tf.scalar(bc2Sqrt);
       const eps = tf.scalar(this.eps);
-      const decay = tf.scalar(1 - lr * this.weightDecay);
       for (const [name, p] of this.params) {
         const g = grads[name];
         if (g === undefined) continue;
-        let m = this.m.get(name);
-        let v = this.v.get(name);
-        if (!m || !v) {
-          m = tf.variable(tf.zerosLike(p), false);
-          v = tf.variable(tf.zerosLike(p), false);
-          this.m.set(name, m);
-          this.v.set(name, v);
-        }
-        const decays = this.weightDecay !== 0 && !this.noDecay(name, p);
+        const [m, v] = this.moments(name, p);
+        const h = this.hyperParameters(name, lr);
+        const stepSize = h.lr / bc1;
+        const decay = 1 - h.lr * h.weightDecay; // 1: no decay
         if (fusedKernel && g.dtype === 'float32' && p.dtype === 'float32') {
-          const attrs = {
-            stepSize: lr / bc1,
-            beta1: b1,
-            beta2: b2,
-            bc2Sqrt,
-            eps: this.eps,
-            decay: decays ? 1 - lr * this.weightDecay : 1,
-          };
+          const attrs = { stepSize, beta1: b1, beta2: b2, bc2Sqrt, eps: this.eps, decay };
           const [pNew, mNew, vNew] = tf
             .engine()
             .runKernel(
@@ -131,11 +201,24 @@ export class AdamW {
         const vNew = tf.add(tf.mul(v, b2s), tf.mul(tf.square(g), b2c));
         m.assign(mNew);
         v.assign(vNew);
-        const base = decays ? tf.mul(p, decay) : p;
+        const base = h.weightDecay !== 0 ? tf.mul(p, tf.scalar(decay)) : p;
         const denom = tf.add(tf.div(tf.sqrt(vNew), bc2), eps);
-        p.assign(tf.sub(base, tf.mul(stepSize, tf.div(mNew, denom))));
+        p.assign(tf.sub(base, tf.mul(tf.scalar(stepSize), tf.div(mNew, denom))));
       }
     });
+  }
+
+  /** The moment estimates of `name`, created as zeros at its first update. */
+  private moments(name: string, p: tf.Variable): [tf.Variable, tf.Variable] {
+    let m = this.m.get(name);
+    let v = this.v.get(name);
+    if (!m || !v) {
+      m = tf.variable(tf.zerosLike(p), false);
+      v = tf.variable(tf.zerosLike(p), false);
+      this.m.set(name, m);
+      this.v.set(name, v);
+    }
+    return [m, v];
   }
 
   /** Copies of the moment estimates (caller disposes) and the step count. */
@@ -151,10 +234,12 @@ export class AdamW {
   setState(s: AdamWState): void {
     for (const name of [...Object.keys(s.m), ...Object.keys(s.v)]) {
       const p = this.params.get(name);
-      if (!p) throw new Error(`AdamW.setState: state for unknown parameter ${name}`);
+      if (!p) throw new ConfigError(`AdamW.setState: state for unknown parameter ${name}`);
       const t = s.m[name] ?? s.v[name];
       if (t.shape.join(',') !== p.shape.join(','))
-        throw new Error(`AdamW.setState: ${name} has shape [${t.shape}], parameter is [${p.shape}]`);
+        throw new ShapeMismatchError(
+          `AdamW.setState: ${name} has shape [${t.shape}], parameter is [${p.shape}]`,
+        );
     }
     this.disposeMoments();
     tf.tidy(() => {
