@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Tokenizer as HfJsTokenizer } from '@huggingface/tokenizers';
 import { Tokenizer as RustTokenizer } from 'tokenizers';
-import { dataDir } from '../src/data-path.js';
+import { dataDir } from '../src/test-fixtures/data-path.js';
 import { Tokenizer } from '../src/index.js';
 
 const N = Number(process.env.BENCH_LINES ?? 20_000);

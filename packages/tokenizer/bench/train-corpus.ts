@@ -14,7 +14,7 @@ import {
   Tokenizer as HfTokenizer,
   WordPiece as HfWordPiece,
 } from 'tokenizers';
-import { dataDir } from '../src/data-path.js';
+import { dataDir } from '../src/test-fixtures/data-path.js';
 import { Tokenizer, trainWordPiece } from '../src/index.js';
 
 const corpus = dataDir('corpus');

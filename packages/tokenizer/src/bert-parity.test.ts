@@ -7,7 +7,7 @@ import {
   wordPieceDecoder,
 } from 'tokenizers';
 import { describe, expect, it } from 'vitest';
-import { dataDir } from './data-path.js';
+import { dataDir } from './test-fixtures/data-path.js';
 import { diffPlain } from './test-fixtures/compare.js';
 import { toPlain } from './test-fixtures/oracle.js';
 import { runParity, standardVariants } from './test-fixtures/parity.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Tokenizer as HfTokenizer } from 'tokenizers';
 import { describe, expect, it } from 'vitest';
-import { dataDir } from './data-path.js';
+import { dataDir } from './test-fixtures/data-path.js';
 import { runParity } from './test-fixtures/parity.js';
 import { HARD_STRINGS, superglueStrings } from './test-fixtures/strings.js';
 import { Tokenizer } from './tokenizer.js';

@@ -5,7 +5,7 @@ import {
   Tokenizer as HfTokenizer,
 } from 'tokenizers';
 import { describe, expect, it } from 'vitest';
-import { dataDir } from './data-path.js';
+import { dataDir } from './test-fixtures/data-path.js';
 import { runParity, standardVariants } from './test-fixtures/parity.js';
 import { HARD_STRINGS, superglueStrings } from './test-fixtures/strings.js';
 import { Tokenizer } from './tokenizer.js';

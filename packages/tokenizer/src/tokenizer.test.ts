@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Tokenizer as HfTokenizer } from 'tokenizers';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dataDir } from './data-path.js';
+import { dataDir } from './test-fixtures/data-path.js';
 import { PaddingError, TokenizerConfigError, TruncationError, VocabFormatError } from './errors.js';
 import { diffPlain } from './test-fixtures/compare.js';
 import { fromHf, toPlain } from './test-fixtures/oracle.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Tokenizer as HfTokenizer } from 'tokenizers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataDir } from '../data-path.js';
+import { dataDir } from '../test-fixtures/data-path.js';
 import { runParity } from '../test-fixtures/parity.js';
 import { HARD_STRINGS, superglueStrings } from '../test-fixtures/strings.js';
 import { Tokenizer } from '../tokenizer.js';

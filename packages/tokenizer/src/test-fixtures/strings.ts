@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { dataDir } from '../data-path.js';
+import { dataDir } from './data-path.js';
 
 /** Every string value (deduplicated, in file order) of every SuperGLUE .jsonl file. */
 export function superglueStrings(): string[] {

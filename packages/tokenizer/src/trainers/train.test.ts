@@ -10,7 +10,7 @@ import {
   WordPiece as HfWordPiece,
 } from 'tokenizers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataDir } from '../data-path.js';
+import { dataDir } from '../test-fixtures/data-path.js';
 import { TrainerError } from '../errors.js';
 import { Tokenizer } from '../tokenizer.js';
 import { trainBpe, trainWordPiece } from './train.js';
