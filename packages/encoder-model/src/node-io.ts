@@ -1,9 +1,17 @@
 // Node file-system access, loaded lazily so that browser bundles of this package never pull in
-// `node:fs` (the specifier is a variable, so bundlers leave it alone).
+// `node:fs` or `@selfevo/utils/node` (the specifiers are variables, so bundlers leave them alone).
 type Fs = typeof import('node:fs/promises');
 type Path = typeof import('node:path');
+type UtilsNode = typeof import('@selfevo/utils/node');
 
 let cached: { fs: Fs; path: Path } | undefined;
+let cachedUtils: UtilsNode | undefined;
+
+function needsNode(e: unknown): Error {
+  return new Error('file-system functions (checkpoints, fromPretrained paths, saved prompts) need Node', {
+    cause: e,
+  });
+}
 
 export async function nodeIo(): Promise<{ fs: Fs; path: Path }> {
   if (cached) return cached;
@@ -17,32 +25,39 @@ export async function nodeIo(): Promise<{ fs: Fs; path: Path }> {
     cached = { fs, path };
     return cached;
   } catch (e) {
-    throw new Error('file-system functions (checkpoints, fromPretrained paths, saved prompts) need Node', {
-      cause: e,
-    });
+    throw needsNode(e);
+  }
+}
+
+async function utilsNode(): Promise<UtilsNode> {
+  if (cachedUtils) return cachedUtils;
+  const name = '@selfevo/utils/node';
+  try {
+    cachedUtils = (await import(/* @vite-ignore */ name)) as UtilsNode;
+    return cachedUtils;
+  } catch (e) {
+    throw needsNode(e);
   }
 }
 
 /**
- * Write a file atomically: the data goes to a temp file in the same folder (created if missing),
- * is fsynced, then renamed over the target, so a reader (or a process killed mid-write) never
- * sees a partial file. The temp file is removed if anything fails.
+ * Write a file atomically (`@selfevo/utils/node`): the data goes to a temp file in the same folder
+ * (created if missing), is fsynced, renamed over the target, and the folder fsynced, so a reader
+ * (or a process killed mid-write) never sees a partial file. The temp file is removed on failure.
  */
 export async function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
-  const { fs, path } = await nodeIo();
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
-  try {
-    const fh = await fs.open(tmp, 'w');
-    try {
-      await fh.writeFile(data);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await fs.rename(tmp, file);
-  } catch (err) {
-    await fs.rm(tmp, { force: true });
-    throw err;
-  }
+  return (await utilsNode()).writeFileAtomic(file, data);
+}
+
+/**
+ * Write a folder atomically (`@selfevo/utils/node`): `build(tmpDir)` fills a sibling temp folder,
+ * whose files are fsynced before it replaces `dir`. See `resolveAtomicDir` for reading after a crash.
+ */
+export async function writeDirAtomic<T>(dir: string, build: (tmpDir: string) => Promise<T> | T): Promise<T> {
+  return (await utilsNode()).writeDirAtomic(dir, build);
+}
+
+/** `dir` when complete (holds `marker`), else the newest `dir.old-*` a killed `writeDirAtomic` left. */
+export async function resolveAtomicDir(dir: string, marker?: string): Promise<string | undefined> {
+  return (await utilsNode()).resolveAtomicDir(dir, marker);
 }
