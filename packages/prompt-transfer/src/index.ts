@@ -17,22 +17,29 @@ export {
   activationSimilarity,
   type FfnActivationOptions,
   ffnActivations,
-  PandaDistiller,
+} from './ffn-activations.js';
+export {
+  type PandaDistillation,
   type PandaLossOptions,
   type PandaTeacher,
+  pandaDistillation,
   pandaKdWeight,
   pandaLambda,
   pandaLoss,
-} from './panda.js';
+} from './panda-loss.js';
 export {
+  createPromptTuning,
   crossEntropyLoss,
   type PromptableModel,
   type PromptBatch,
   type PromptLoss,
-  PromptTrainer,
-  type PromptTrainerOptions,
+  type PromptLossFn,
+  type PromptTuning,
+  PromptTuningModel,
+  type PromptTuningOptions,
   promptedInputs,
-} from './prompt-trainer.js';
+  promptTuningLoss,
+} from './prompt-tuning.js';
 export {
   fitTokenIds,
   frequentWordPieceIds,

@@ -1,5 +1,6 @@
 // Runs under plain `node` (no vitest, no tsx) against the built package: the published ESM must
-// import, register gradients (through @selfevo/backend) and train a prompt on cpu and wasm.
+// import, register gradients (through @selfevo/backend) and train a prompt through @selfevo/trainer's
+// train() on cpu and wasm.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,13 +9,14 @@ import { BertForSequenceClassification, makeConfig } from '@selfevo/encoder-mode
 import {
   activationSimilarity,
   backboneFingerprint,
+  createPromptTuning,
   loadPrompt,
-  PandaDistiller,
-  PromptTrainer,
+  pandaDistillation,
   SoftPrompt,
   savePrompt,
   spotInit,
 } from '@selfevo/prompt-transfer';
+import { train } from '@selfevo/trainer';
 import * as tf from '@tensorflow/tfjs-core';
 
 const cfg = makeConfig({
@@ -35,6 +37,27 @@ const batch = {
   ],
   labels: [0, 1, 1, 0],
 };
+const trainData = {
+  batchesPerEpoch: 1,
+  *epochBatches() {
+    yield batch;
+  },
+};
+/** `steps` AdamW steps (no decay, no clipping) through train(); the loss of every step. */
+async function run(tuning, steps, lr) {
+  const losses = [];
+  await train({
+    ...tuning,
+    trainData,
+    optimizer: { lr, weightDecay: 0 },
+    maxSteps: steps,
+    maxGradNorm: 0,
+    progress: 'none',
+    rng: tuning.model.rng,
+    callbacks: [{ onStepEnd: ({ loss }) => void losses.push(loss) }],
+  });
+  return losses;
+}
 const out = {};
 const dir = mkdtempSync(join(tmpdir(), 'prompt-plain-node-'));
 try {
@@ -46,17 +69,14 @@ try {
       promptTuningInit: 'TEXT',
       promptTuningInitIds: [9, 12],
     });
-    const trainer = new PromptTrainer(model, prompt, { dropout: false, promptLr: 0.05, headLr: 0.05 });
-    const losses = [];
-    for (let i = 0; i < 8; i++) losses.push(trainer.step(batch));
+    const losses = await run(createPromptTuning({ model, prompt, dropout: false }), 8, 0.05);
     const fp = await backboneFingerprint(model.encoder, 'plain');
     await savePrompt(join(dir, backend), prompt, { backbone: fp, task: 'toy', steps: 8 });
     const loaded = await loadPrompt(join(dir, backend), { backbone: fp });
     const student = new BertForSequenceClassification(cfg, { encoder: model.encoder });
     const sp = SoftPrompt.create(model.encoder, { numVirtualTokens: 3, seed: 1 });
-    const st = new PromptTrainer(student, sp, { dropout: false });
-    const kd = new PandaDistiller(st, { model, prompt });
-    const kdLoss = kd.step(batch);
+    const st = createPromptTuning({ model: student, prompt: sp, dropout: false });
+    const [kdLoss] = await run(pandaDistillation(st, { model, prompt }), 1, 0.01);
     const sim = activationSimilarity(model.encoder, prompt, sp, batch).similarity;
     const mix = spotInit(prompt, [
       { name: 'a', prompt: loaded.prompt },
@@ -70,8 +90,6 @@ try {
       sim,
       best: mix.weights[0].name,
     };
-    st.dispose();
-    trainer.dispose();
     sp.dispose();
     prompt.dispose();
     model.dispose();

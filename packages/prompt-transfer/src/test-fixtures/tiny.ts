@@ -6,7 +6,7 @@ import {
   SeededRandom,
 } from '@selfevo/encoder-model';
 import type * as tf from '@tensorflow/tfjs-core';
-import type { PromptBatch } from '../prompt-trainer.js';
+import type { PromptBatch } from '../prompt-tuning.js';
 
 export const tinyConfig: BertConfig = makeConfig({
   vocabSize: 60,

@@ -1,0 +1,140 @@
+// PANDA (Zhong et al., arXiv 2208.10160): prompt transfer by knowledge distillation. The student
+// (a fresh prompt + head) trains on `CE + λ·KD` against a frozen teacher (the source prompt tuned
+// on the target task); `pandaDistillation` turns a student `PromptTuning` into that `train()` loss.
+import { crossEntropyAtPositions, klDistillation, logitMseDistillation } from '@selfevo/smooth-label-loss';
+import * as tf from '@tensorflow/tfjs-core';
+import { PromptConfigError } from './errors.js';
+import {
+  type PromptableModel,
+  type PromptBatch,
+  type PromptLossFn,
+  type PromptTuning,
+  promptedInputs,
+} from './prompt-tuning.js';
+import type { SoftPrompt } from './soft-prompt.js';
+
+export interface PandaLossOptions {
+  /** `mse`: logit MSE as PANDA's released code (mean over batch × classes, / batch); `kl`: KL with temperature. */
+  kd?: 'mse' | 'kl';
+  /** KD weight λ. Default `0.1 · beta`. Give `lambda` or `beta`, not both. */
+  lambda?: number;
+  /** PANDA's β (default 0.1 → λ = 0.01, as released). */
+  beta?: number;
+  /** `kl` only: softmax temperature (default 1); the KL is scaled by T². */
+  temperature?: number;
+}
+
+/** The KD weight λ these options give (validated). */
+export function pandaLambda(options: PandaLossOptions = {}): number {
+  if (options.lambda !== undefined && options.beta !== undefined)
+    throw new PromptConfigError('lambda', 'give lambda or beta (λ = 0.1·β), not both');
+  const lambda = options.lambda ?? 0.1 * (options.beta ?? 0.1);
+  if (!(lambda >= 0 && Number.isFinite(lambda)))
+    throw new PromptConfigError(
+      options.lambda !== undefined ? 'lambda' : 'beta',
+      `gives λ = ${lambda}; need ≥ 0`,
+    );
+  return lambda;
+}
+
+/**
+ * λ from transferability, as the paper sets it: `λ = c · sim(source, target)`. A negative
+ * similarity gives λ = 0 (a negative weight would push the student away from the teacher).
+ */
+export function pandaKdWeight(c: number, similarity: number): number {
+  if (!(c >= 0 && Number.isFinite(c)))
+    throw new PromptConfigError('c', `must be a finite number ≥ 0, got ${c}`);
+  if (!Number.isFinite(similarity))
+    throw new PromptConfigError('similarity', `must be a finite number, got ${similarity}`);
+  return Math.max(0, c * similarity);
+}
+
+/** The validated options: λ, the KD kind and the temperature. */
+function resolve(options: PandaLossOptions): { lambda: number; kd: 'mse' | 'kl'; temperature: number } {
+  const lambda = pandaLambda(options);
+  const kd = options.kd ?? 'mse';
+  if (kd !== 'mse' && kd !== 'kl') throw new PromptConfigError('kd', `must be mse or kl, got ${kd}`);
+  if (kd === 'mse' && options.temperature !== undefined)
+    throw new PromptConfigError('temperature', 'applies to kd: "kl" only');
+  return { lambda, kd, temperature: options.temperature ?? 1 };
+}
+
+/** `base + λ · KD(student, teacher)` with the KD these options name. */
+function withDistillation(
+  base: tf.Scalar,
+  studentLogits: tf.Tensor2D,
+  teacherLogits: tf.Tensor2D,
+  o: ReturnType<typeof resolve>,
+): tf.Scalar {
+  return tf.tidy(() => {
+    const k =
+      o.kd === 'mse'
+        ? logitMseDistillation(studentLogits, teacherLogits)
+        : klDistillation(studentLogits, teacherLogits, { temperature: o.temperature });
+    return tf.add(base, tf.mul(k, tf.scalar(o.lambda))) as tf.Scalar;
+  });
+}
+
+/**
+ * Student loss `CE(y, student) + λ · KD(student logits, teacher logits)`. The teacher logits are
+ * constants here (they come from variables that are not trained).
+ */
+export function pandaLoss(
+  studentLogits: tf.Tensor2D,
+  labels: Int32Array | number[],
+  teacherLogits: tf.Tensor2D,
+  options: PandaLossOptions = {},
+): tf.Scalar {
+  const o = resolve(options);
+  return tf.tidy(() => {
+    const ce = crossEntropyAtPositions(studentLogits, labels) as tf.Scalar;
+    return withDistillation(ce, studentLogits, teacherLogits, o);
+  });
+}
+
+/** The teacher of PANDA: the source prompt tuned on the target task, with its head; frozen. */
+export interface PandaTeacher {
+  model: PromptableModel;
+  prompt: SoftPrompt;
+}
+
+/** A student `PromptTuning` whose loss is PANDA's, plus the teacher's logits for evaluation. */
+export interface PandaDistillation extends PromptTuning {
+  /** Teacher logits `[B, C]` (eval mode, no dropout). The caller disposes them. */
+  teacherLogits(batch: PromptBatch): tf.Tensor2D;
+}
+
+/**
+ * PANDA student training through `train()`: the student's own objective (cross-entropy by
+ * default, so `CE + λ·KD` as `pandaLoss`) plus `λ · KD` against the frozen teacher's eval-mode
+ * logits on the same batch. The teacher's prompt and head must be separate from the student's
+ * trained parameters (checked); it shares the frozen encoder. Use it as `train({ ...distill, … })`.
+ */
+export function pandaDistillation(
+  student: PromptTuning,
+  teacher: PandaTeacher,
+  options: PandaLossOptions = {},
+): PandaDistillation {
+  const o = resolve(options);
+  const trained = new Set(student.model.namedParameters().values());
+  if (trained.has(teacher.prompt.variable))
+    throw new PromptConfigError(
+      'teacher.prompt',
+      'is the student prompt; the teacher must be a separate prompt',
+    );
+  for (const [k, v] of teacher.model.head?.params ?? [])
+    if (trained.has(v))
+      throw new PromptConfigError(
+        'teacher.model',
+        `head parameter ${k} is trained by the student; give the teacher its own head`,
+      );
+  const teacherLogits = (batch: PromptBatch): tf.Tensor2D =>
+    tf.tidy(() => teacher.model.forward(promptedInputs(teacher.prompt, batch, false)).logits as tf.Tensor2D);
+  const lossFn: PromptLossFn = (model, batch, training) =>
+    tf.tidy(() => {
+      const t = teacherLogits(batch); // [B, C], no trained variable on its path: a constant
+      const s = model.logits(batch, training); // [B, C]
+      return withDistillation(model.loss(s, batch), s, t, o);
+    });
+  return { model: student.model, lossFn, parameters: student.parameters, teacherLogits };
+}

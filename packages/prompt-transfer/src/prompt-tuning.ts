@@ -1,0 +1,187 @@
+// Prompt tuning as a model + loss for `@selfevo/trainer`'s `train()`: the trainable parameters are
+// the prompt and (optionally) the task head; the encoder is frozen. This package has no loop of its
+// own and no runtime dependency on the trainer: `createPromptTuning` returns exactly what `train()`
+// takes (`model`, `lossFn`, `parameters`), and `train()` does gradients, optimizer steps,
+// checkpoints, exact resume, logs, evaluation and early stopping.
+import type { BertModel, EncoderInputs, IntInput, SeededRandom } from '@selfevo/encoder-model';
+import { crossEntropyAtPositions } from '@selfevo/smooth-label-loss';
+import * as tf from '@tensorflow/tfjs-core';
+import { PromptConfigError, PromptMismatchError } from './errors.js';
+import type { SoftPrompt } from './soft-prompt.js';
+
+/**
+ * A classifier over a `BertModel` that takes `EncoderInputs` (prompts included) and returns
+ * logits `[B, C]` — e.g. `BertForSequenceClassification`. `head.params` are its own parameters.
+ */
+export interface PromptableModel {
+  readonly encoder: BertModel;
+  readonly head?: { readonly params: Map<string, tf.Variable> };
+  forward(inp: EncoderInputs): { logits: tf.Tensor };
+  setTraining(training: boolean): void;
+}
+
+/** One batch: encoder inputs without the prompt, plus integer labels for the loss. */
+export interface PromptBatch {
+  inputIds: IntInput;
+  attentionMask?: IntInput;
+  tokenTypeIds?: IntInput;
+  labels?: Int32Array | number[];
+}
+
+/**
+ * The objective on the student's logits `[B, C]` (called inside the gradient tape). Targets that
+ * must not get gradients (e.g. teacher logits) come from variables that are not trained.
+ */
+export type PromptLoss = (logits: tf.Tensor2D, batch: PromptBatch) => tf.Scalar;
+
+/** Mean cross-entropy of `[B, C]` logits against `batch.labels`. */
+export const crossEntropyLoss: PromptLoss = (logits, batch) => {
+  if (!batch.labels) throw new PromptConfigError('batch.labels', 'the cross-entropy loss needs labels');
+  return crossEntropyAtPositions(logits, batch.labels) as tf.Scalar;
+};
+
+/** Encoder inputs for a batch with the prompt attached. */
+export function promptedInputs(prompt: SoftPrompt, batch: PromptBatch, training: boolean): EncoderInputs {
+  return {
+    inputIds: batch.inputIds,
+    attentionMask: batch.attentionMask,
+    tokenTypeIds: batch.tokenTypeIds,
+    training,
+    ...prompt.encoderInputs(),
+  };
+}
+
+export interface PromptTuningOptions {
+  /** The classifier over the frozen encoder (e.g. `BertForSequenceClassification`). */
+  model: PromptableModel;
+  /** The prompt to train: input-level `[L, H]` or deep prompts (prefixes) `[N, 2, L, H]`. */
+  prompt: SoftPrompt;
+  /** Train the task head too (default true). */
+  trainHead?: boolean;
+  /** The objective on the logits (default `crossEntropyLoss`). */
+  loss?: PromptLoss;
+  /** Dropout in the frozen encoder and head while training (default true, as PEFT's train mode). */
+  dropout?: boolean;
+}
+
+/**
+ * The model `train()` sees: `namedParameters()` is exactly the trained set (the prompt, then the
+ * head unless `trainHead: false`), so the optimizer and the checkpoints hold only those; the
+ * encoder's variables are never in a gradient list. `rng` is the encoder's dropout generator (pass
+ * `rng: model.rng` to `train()` so dropout is re-seeded per micro-batch and a resume is exact).
+ */
+export class PromptTuningModel {
+  readonly model: PromptableModel;
+  readonly prompt: SoftPrompt;
+  readonly loss: PromptLoss;
+  readonly dropout: boolean;
+  /** The encoder's (and head's) dropout generator. */
+  readonly rng: SeededRandom;
+  private readonly trainable: Map<string, tf.Variable>;
+
+  constructor(options: PromptTuningOptions) {
+    const { model, prompt } = options;
+    const c = model.encoder.config;
+    if (prompt.hiddenSize !== c.hiddenSize)
+      throw new PromptMismatchError(
+        'prompt',
+        `hidden size ${prompt.hiddenSize} differs from the encoder's ${c.hiddenSize}`,
+      );
+    if (prompt.mode === 'prefix' && prompt.numLayers !== c.numHiddenLayers)
+      throw new PromptMismatchError(
+        'prompt',
+        `prefix is for ${prompt.numLayers} layers, the encoder has ${c.numHiddenLayers}`,
+      );
+    if (options.loss !== undefined && typeof options.loss !== 'function')
+      throw new PromptConfigError('loss', 'must be a function (logits, batch) => scalar');
+    this.model = model;
+    this.prompt = prompt;
+    this.loss = options.loss ?? crossEntropyLoss;
+    this.dropout = options.dropout ?? true;
+    this.rng = model.encoder.rng;
+    this.trainable = new Map(prompt.namedParameters());
+    if (options.trainHead ?? true) {
+      if (!model.head || model.head.params.size === 0)
+        throw new PromptConfigError('trainHead', 'the model has no head parameters (pass trainHead: false)');
+      const encoderVars = new Set(model.encoder.namedParameters().values());
+      for (const [k, v] of model.head.params) {
+        if (encoderVars.has(v))
+          throw new PromptConfigError('model.head', `head parameter ${k} is an encoder variable`);
+        if (this.trainable.has(k))
+          throw new PromptConfigError('model.head', `head parameter ${k} clashes with the prompt's name`);
+        this.trainable.set(k, v);
+      }
+    }
+  }
+
+  /** The trained parameters by name: the prompt, then the head (when trained). */
+  namedParameters(): Map<string, tf.Variable> {
+    return new Map(this.trainable);
+  }
+
+  /** Their names, in the same order (`train({ parameters })`). */
+  get parameterNames(): string[] {
+    return [...this.trainable.keys()];
+  }
+
+  /** Train/eval mode of the wrapped model; dropout stays off when created with `dropout: false`. */
+  setTraining(training: boolean): void {
+    this.model.setTraining(training && this.dropout);
+  }
+
+  /** Logits `[B, C]` with the prompt attached (dropout only if `training` and `dropout`). The caller disposes them. */
+  logits(batch: PromptBatch, training = false): tf.Tensor2D {
+    return tf.tidy(
+      () =>
+        this.model.forward(promptedInputs(this.prompt, batch, training && this.dropout))
+          .logits as tf.Tensor2D,
+    );
+  }
+
+  /** The training objective on `batch` (what `train()` differentiates). */
+  lossOn(batch: PromptBatch, training: boolean): tf.Scalar {
+    return tf.tidy(() => this.loss(this.logits(batch, training), batch));
+  }
+
+  /** Predicted class per example (argmax of the eval-mode logits). */
+  predict(batch: PromptBatch): Int32Array {
+    return tf.tidy(() => Int32Array.from(tf.argMax(this.logits(batch, false), 1).dataSync()));
+  }
+
+  /** Share of `batch.labels` predicted right (e.g. an `evalFn` metric, or the dev score saved with the prompt). */
+  accuracy(batch: PromptBatch): number {
+    if (!batch.labels) throw new PromptConfigError('batch.labels', 'accuracy needs labels');
+    const pred = this.predict(batch);
+    if (pred.length !== batch.labels.length)
+      throw new PromptMismatchError(
+        'batch.labels',
+        `${batch.labels.length} labels for ${pred.length} examples`,
+      );
+    let right = 0;
+    for (let i = 0; i < pred.length; i++) if (pred[i] === batch.labels[i]) right += 1;
+    return right / pred.length;
+  }
+}
+
+/** A `train()` loss: `(model, batch, training, ctx) => scalar` (the context is not needed here). */
+export type PromptLossFn = (model: PromptTuningModel, batch: PromptBatch, training: boolean) => tf.Scalar;
+
+/** What `train()` takes: spread it into the options, `train({ ...tuning, trainData, optimizer })`. */
+export interface PromptTuning {
+  readonly model: PromptTuningModel;
+  readonly lossFn: PromptLossFn;
+  /** The trained parameter names (all of `model.namedParameters()`). */
+  readonly parameters: readonly string[];
+}
+
+/** The objective of a `PromptTuningModel` as a `train()` loss. */
+export const promptTuningLoss: PromptLossFn = (model, batch, training) => model.lossOn(batch, training);
+
+/**
+ * Prompt tuning (or deep prompt tuning, with a prefix `SoftPrompt`) of `options.model` for
+ * `train()`: only the prompt and (optionally) the head are trained, the encoder stays bit-identical.
+ */
+export function createPromptTuning(options: PromptTuningOptions): PromptTuning {
+  const model = new PromptTuningModel(options);
+  return { model, lossFn: promptTuningLoss, parameters: model.parameterNames };
+}
