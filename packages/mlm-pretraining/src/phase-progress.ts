@@ -1,5 +1,5 @@
+import type { ProgressMode } from '@selfevo/trainer';
 import cliProgress from 'cli-progress';
-import type { ProgressMode } from '../progress.js';
 
 /** Progress of one phase (tokenizing, scoring…): a bar on a TTY, plain lines otherwise. */
 export interface PhaseProgress {

@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { useBackend } from '@selfevo/backend';
 import { BertForMaskedLM, makeConfig } from '@selfevo/encoder-model';
 import { loadSelectionMap } from '@selfevo/self-evolution-masking';
+import { readJsonlLog } from '@selfevo/trainer';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readJsonlLog } from '../jsonl-log.js';
 import { loadPacked, packCorpus, savePacked, specialIds } from './corpus.js';
 import { buildHeldOutSet, evaluateHeldOut, type HeldOutSet, type MaskingIds } from './held-out.js';
 import { type PackedSequences, sliceSequences } from './packing.js';
@@ -17,7 +17,7 @@ import { scoreSelections } from './stage1.js';
 import { loadOrBuildTokenizer } from './vocab.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const dataDir = process.env.SELFEVO_DATA ?? resolve(here, '../../../../../shared/data');
+const dataDir = process.env.SELFEVO_DATA ?? resolve(here, '../../../../shared/data');
 const corpus = join(dataDir, 'corpus', 'gutenberg.valid.txt');
 const baseVocab = join(dataDir, 'vocab', 'bert-base-uncased', 'vocab.txt');
 

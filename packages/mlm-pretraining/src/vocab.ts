@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '@selfevo/encoder-model';
 import { parseVocabTxt, Tokenizer } from '@selfevo/tokenizer';
-import type { ProgressMode } from '../progress.js';
+import type { ProgressMode } from '@selfevo/trainer';
 import { readCorpusLines } from './corpus.js';
 import { PretrainingConfigError } from './errors.js';
 import { phaseProgress } from './phase-progress.js';

@@ -6,11 +6,16 @@ import {
   writeFileAtomic,
 } from '@selfevo/encoder-model';
 import { crossEntropyAtPositions, rectifiedSmoothLabelLoss } from '@selfevo/smooth-label-loss';
+import {
+  epochRng,
+  type LogRecord,
+  type ProgressMode,
+  type ScheduleOptions,
+  type TrainerCallback,
+  type TrainResult,
+  train,
+} from '@selfevo/trainer';
 import * as tf from '@tensorflow/tfjs-core';
-import { epochRng } from '../batch-source.js';
-import type { ProgressMode } from '../progress.js';
-import { type TrainerCallback, type TrainResult, train } from '../train.js';
-import type { LogRecord, ScheduleOptions } from '../types.js';
 import { countMaskedTokens, type PretrainingBatch, pretrainingBatchSource } from './batches.js';
 import { PretrainingConfigError } from './errors.js';
 import { evaluateHeldOut, type HeldOutSet, type MaskingIds } from './held-out.js';

@@ -1,4 +1,3 @@
-export { type ArmPoint, armCurvesSpec, plotArmCurves } from './arm-curves.js';
 export {
   batchMaskSeed,
   countMaskedTokens,

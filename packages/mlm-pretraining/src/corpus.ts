@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { writeFileAtomic } from '@selfevo/encoder-model';
-import type { ProgressMode } from '../progress.js';
+import type { ProgressMode } from '@selfevo/trainer';
 import { PretrainingConfigError } from './errors.js';
 import { type PackedSequences, type PackingOptions, type PackingReport, SequencePacker } from './packing.js';
 import { phaseProgress } from './phase-progress.js';

@@ -7,7 +7,7 @@ import {
   scoreInformativeTokens,
   writeSelection,
 } from '@selfevo/self-evolution-masking';
-import type { ProgressMode } from '../progress.js';
+import type { ProgressMode } from '@selfevo/trainer';
 import { PretrainingConfigError } from './errors.js';
 import { attentionMaskOf, type PackedSequences } from './packing.js';
 import { phaseProgress } from './phase-progress.js';
