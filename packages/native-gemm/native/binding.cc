@@ -37,6 +37,12 @@ bool get_i64(napi_env env, napi_value v, const char* name, int64_t* out, std::st
   return true;
 }
 
+/** *out = a·b + c, false when that does not fit in int64 (instead of wrapping). */
+bool checked_mul_add(int64_t a, int64_t b, int64_t c, int64_t* out) {
+  int64_t p;
+  return !__builtin_mul_overflow(a, b, &p) && !__builtin_add_overflow(p, c, out);
+}
+
 /** The data and length of an ArrayBuffer argument; false when it is not one. */
 bool get_arraybuffer(napi_env env, napi_value v, void** data, size_t* byteLength) {
   bool isAb = false;
@@ -109,21 +115,33 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
     if (v[i] > 0 && v[i] % 4 != 0)
       return throw_range(env, std::string("native-gemm: ") + names[i] + " must be a multiple of 4 bytes");
 
-  // Bytes spanned by one matrix (rows × ld, last row only to its end), then by the batch.
-  auto span = [](int64_t rows, int64_t cols, int64_t ld) -> int64_t {
-    return rows == 0 || cols == 0 ? 0 : ((rows - 1) * ld + cols) * 4;
+  // Bytes spanned by one matrix (rows × ld, last row only to its end), then by the batch. Every
+  // argument is below 2^53, but their products are not: the arithmetic is checked, and an extent
+  // that does not fit in int64 is refused instead of wrapping to a small number that would pass
+  // the bounds check.
+  bool overflow = false;
+  auto span = [&overflow](int64_t rows, int64_t cols, int64_t ld) -> int64_t {
+    if (rows == 0 || cols == 0) return 0;
+    int64_t r = 0;
+    if (!checked_mul_add(rows - 1, ld, cols, &r) || !checked_mul_add(r, 4, 0, &r)) overflow = true;
+    return r;
   };
   struct Range { const char* name; int64_t off, one, stride; } ranges[] = {
       {"A", v[4], transA ? span(k, m, lda) : span(m, k, lda), v[13]},
       {"B", v[7], transB ? span(n, k, ldb) : span(k, n, ldb), v[14]},
       {"C", v[10], span(m, n, ldc), v[15]},
   };
-  if (batch > 1 && v[15] < span(m, n, ldc) && m * n > 0)
+  if (overflow) return throw_range(env, "native-gemm: a matrix extent (rows × ld) overflows 64-bit arithmetic");
+  if (batch > 1 && v[15] < ranges[2].one && m > 0 && n > 0)
     return throw_range(env, "native-gemm: cStride is smaller than one output matrix (outputs would overlap)");
   int64_t lo[3], hi[3];
   for (int r = 0; r < 3; r++) {
     if (batch == 0 || ranges[r].one == 0) { lo[r] = hi[r] = ranges[r].off; continue; }
-    const int64_t end = ranges[r].off + (batch - 1) * ranges[r].stride + ranges[r].one;
+    int64_t end = 0;
+    if (!checked_mul_add(batch - 1, ranges[r].stride, ranges[r].off, &end) ||
+        !checked_mul_add(end, 1, ranges[r].one, &end))
+      return throw_range(env, std::string("native-gemm: ") + ranges[r].name +
+                                  " extent (batch × stride) overflows 64-bit arithmetic");
     if (end > static_cast<int64_t>(byteLength))
       return throw_range(env, std::string("native-gemm: ") + ranges[r].name + " (offset " +
                                   std::to_string(ranges[r].off) + ", " + std::to_string(end - ranges[r].off) +

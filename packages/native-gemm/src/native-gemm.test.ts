@@ -188,6 +188,19 @@ describe.skipIf(gemm == null)('native GEMM equals a float64 reference', () => {
     expect(() => gemm!.gemm(heap, { ...p, biasOffset: bytes })).toThrow(/bias reaches past/);
   });
 
+  it('rejects extents that overflow 64-bit arithmetic instead of wrapping past the bounds check', () => {
+    const { heap, p } = layout({ m: 8, n: 8, k: 8 });
+    const big = 2 ** 32; // (big + 1 − 1) · big = 2^64 wraps to 0 in int64
+    // A, B and C extents all wrap to a few bytes: without checked arithmetic this passes the
+    // bounds check and the kernel walks 2^32 rows off the heap.
+    const huge = { ...p, m: big + 1, n: 1, k: 1, lda: big, ldb: 1, ldc: big, threads: 1 };
+    expect(() => gemm!.gemm(heap, huge)).toThrow(/extent \(rows × ld\) overflows 64-bit/);
+    const batched = { ...p, batch: big + 1, aStride: big, bStride: 0, cStride: big };
+    expect(() => gemm!.gemm(heap, batched)).toThrow(/A extent \(batch × stride\) overflows 64-bit/);
+    const tallC = { ...p, m: 2 ** 40, n: 1, k: 1, lda: 1, ldb: 1, ldc: 2 ** 40 };
+    expect(() => gemm!.gemm(heap, tallC)).toThrow(/overflows 64-bit/);
+  });
+
   // On an AVX-512 machine the AVX2 micro-kernel would otherwise go untested: run the reference
   // cases again in a child process that selects it.
   it.skipIf(gemm?.isa !== 'avx512' || process.env.SELFEVO_GEMM_ISA != null)(
