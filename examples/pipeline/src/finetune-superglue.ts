@@ -11,7 +11,6 @@ import { parseArgs } from 'node:util';
 import { useBackend } from '@selfevo/backend';
 import { makeConfig } from '@selfevo/encoder-model';
 import { SCORED_TASKS, type ScoredTaskName } from '@selfevo/superglue-datasets';
-import { Tokenizer } from '@selfevo/tokenizer';
 import {
   type EncoderSource,
   loadEncoderSource,
@@ -19,7 +18,8 @@ import {
   runSuperGlue,
   TASK_RECIPES,
   type TaskRecipe,
-} from '@selfevo/trainer/superglue';
+} from '@selfevo/superglue-finetuning';
+import { Tokenizer } from '@selfevo/tokenizer';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const SHARED_DATA = process.env.SELFEVO_DATA ?? resolve(REPO_ROOT, '../shared/data');

@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BertForMaskedLM, makeConfig, writeFileAtomic } from '@selfevo/encoder-model';
-import type { ProgressMode } from '@selfevo/trainer';
 import {
   loadOrBuildTokenizer,
   loadPacked,
@@ -12,7 +11,8 @@ import {
   packCorpus,
   savePacked,
   specialIds,
-} from '@selfevo/trainer/pretraining';
+} from '@selfevo/mlm-pretraining';
+import type { ProgressMode } from '@selfevo/trainer';
 import * as tf from '@tensorflow/tfjs-core';
 
 const here = dirname(fileURLToPath(import.meta.url));

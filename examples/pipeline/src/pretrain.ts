@@ -14,9 +14,9 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { useBackend } from '@selfevo/backend';
+import { buildHeldOutSet, runPretraining, scoreSelections } from '@selfevo/mlm-pretraining';
 import { loadSelectionMap } from '@selfevo/self-evolution-masking';
 import type { ProgressMode } from '@selfevo/trainer';
-import { buildHeldOutSet, runPretraining, scoreSelections } from '@selfevo/trainer/pretraining';
 import {
   corpusFile,
   dataDir,

@@ -18,14 +18,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { useBackend } from '@selfevo/backend';
 import { AdamW, SeededRandom } from '@selfevo/encoder-model';
-import { loadSelectionMap } from '@selfevo/self-evolution-masking';
-import { computeGradients } from '@selfevo/trainer';
 import {
   pretrainingBatchSource,
   pretrainingLoss,
   scoreSelections,
   sliceSequences,
-} from '@selfevo/trainer/pretraining';
+} from '@selfevo/mlm-pretraining';
+import { loadSelectionMap } from '@selfevo/self-evolution-masking';
+import { computeGradients } from '@selfevo/trainer';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   corpusFile,

@@ -23,8 +23,6 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { useBackend } from '@selfevo/backend';
-import { loadSelectionMap } from '@selfevo/self-evolution-masking';
-import { type ProgressMode, plotTrainingLog } from '@selfevo/trainer';
 import {
   buildHeldOutSet,
   evaluateHeldOut,
@@ -32,7 +30,10 @@ import {
   runPretraining,
   scoreSelections,
   sliceSequences,
-} from '@selfevo/trainer/pretraining';
+} from '@selfevo/mlm-pretraining';
+import { loadSelectionMap } from '@selfevo/self-evolution-masking';
+import type { ProgressMode } from '@selfevo/trainer';
+import { plotTrainingLog } from '@selfevo/training-plots';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   corpusFile,
@@ -63,7 +64,7 @@ const flags = {
   'held-out-sequences': { type: 'string', default: '64' },
   'held-out-seed': { type: 'string', default: '1234' },
   'finetune-tasks': { type: 'string', default: 'RTE,CB,COPA,WiC' },
-  /** `plain` (se-finetune.ts), `recipes` (@selfevo/trainer/superglue) or `both`. */
+  /** `plain` (se-finetune.ts), `recipes` (@selfevo/superglue-finetuning) or `both`. */
   'finetune-impl': { type: 'string', default: 'both' },
   backend: { type: 'string', default: 'auto' },
   progress: { type: 'string', default: 'auto' },

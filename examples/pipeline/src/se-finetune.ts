@@ -255,7 +255,7 @@ export async function finetuneAll(o: {
 }
 
 /**
- * The same jobs through the shared SuperGLUE recipes (`finetuneTask` of `@selfevo/trainer/superglue`),
+ * The same jobs through the shared SuperGLUE recipes (`finetuneTask` of `@selfevo/superglue-finetuning`),
  * with this grid's sizes as recipe overrides. Differences from `finetuneAll`: the training cap is on
  * model inputs (COPA: 2 per question) and its sample is seeded per seed; `finetuneTask` evaluates
  * after every epoch and keeps the best epoch on dev (so ≤ 2 epochs of dev selection). Results:
@@ -270,7 +270,7 @@ export async function finetuneAllWithRecipes(o: {
   includeBase?: boolean;
   log: (s: string) => void;
 }): Promise<void> {
-  const { finetuneTask, loadEncoderSource, resolveRecipe } = await import('@selfevo/trainer/superglue');
+  const { finetuneTask, loadEncoderSource, resolveRecipe } = await import('@selfevo/superglue-finetuning');
   const tokenizer = await Tokenizer.fromBertVocab(o.vocabPath);
   const tasks = o.tasks as Task[];
   const jobs: { key: string; seed: number }[] = [];

@@ -3,9 +3,10 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@selfevo/encoder-model';
+import { loadPacked } from '@selfevo/mlm-pretraining';
 import { loadSelectionMap } from '@selfevo/self-evolution-masking';
 import { readJsonlLog } from '@selfevo/trainer';
-import { type ArmPoint, loadPacked, plotArmCurves } from '@selfevo/trainer/pretraining';
+import { type ArmPoint, plotArmCurves } from '@selfevo/training-plots';
 
 export async function writeJson(path: string, value: unknown): Promise<void> {
   await writeFileAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
@@ -275,7 +276,7 @@ export async function writeReport(o: {
   recLines.push(
     `| train-majority class, on val | ${tasks.map((t) => (recMajority[t] === undefined ? '—' : (100 * recMajority[t]).toFixed(1))).join(' | ')} | |`,
   );
-  const table = `${lines.join('\n')}\n\nDownstream through the shared recipes (\`@selfevo/trainer/superglue\` \`finetuneTask\`, same sizes, best of ≤ 2 epochs on dev):\n\n${recLines.join('\n')}`;
+  const table = `${lines.join('\n')}\n\nDownstream through the shared recipes (\`@selfevo/superglue-finetuning\` \`finetuneTask\`, same sizes, best of ≤ 2 epochs on dev):\n\n${recLines.join('\n')}`;
   await writeFileAtomic(join(o.results, 'table.md'), `${table}\n`);
   await writeJson(join(o.results, 'results.json'), {
     heldOutFingerprints: [...fingerprints],
