@@ -34,6 +34,7 @@ export {
   type PromptBatch,
   type PromptLoss,
   type PromptLossFn,
+  type PromptOptimizerOptions,
   type PromptTuning,
   PromptTuningModel,
   type PromptTuningOptions,

@@ -1,6 +1,7 @@
 // PANDA (Zhong et al., arXiv 2208.10160): prompt transfer by knowledge distillation. The student
 // (a fresh prompt + head) trains on `CE + λ·KD` against a frozen teacher (the source prompt tuned
 // on the target task); `pandaDistillation` turns a student `PromptTuning` into that `train()` loss.
+import { noGrad } from '@selfevo/encoder-model';
 import { crossEntropyAtPositions, klDistillation, logitMseDistillation } from '@selfevo/smooth-label-loss';
 import * as tf from '@tensorflow/tfjs-core';
 import { PromptConfigError } from './errors.js';
@@ -132,7 +133,7 @@ export function pandaDistillation(
     tf.tidy(() => teacher.model.forward(promptedInputs(teacher.prompt, batch, false)).logits as tf.Tensor2D);
   const lossFn: PromptLossFn = (model, batch, training) =>
     tf.tidy(() => {
-      const t = teacherLogits(batch); // [B, C], no trained variable on its path: a constant
+      const t = noGrad(() => teacherLogits(batch)); // [B, C], a constant: not on the gradient tape
       const s = model.logits(batch, training); // [B, C]
       return withDistillation(model.loss(s, batch), s, t, o);
     });

@@ -227,6 +227,48 @@ describeEachBackend('prompt tuning through train() (frozen encoder)', () => {
     }
   });
 
+  it('optimizerOptions: the prompt and the head take their first AdamW step at their own learning rates', async () => {
+    const model = tinyClassifier(6);
+    const prompt = SoftPrompt.create(model.encoder, { numVirtualTokens: 3, seed: 2 });
+    const tuning = createPromptTuning({ model, prompt, dropout: false });
+    const opts = tuning.model.optimizerOptions({ promptLr: 1e-2, headLr: 1e-3, weightDecay: 0.5 });
+    expect(opts).toEqual({
+      lr: 1e-2,
+      weightDecay: 0.5,
+      parameterGroups: [
+        { params: ['prompt_embeddings'], lr: 1e-2, weightDecay: 0 },
+        { params: ['classifier.weight', 'classifier.bias'], lr: 1e-3 },
+      ],
+    });
+    const before = snapshot(tuning.model.namedParameters());
+    await trainOnBatch(tuning, tinyBatch(4, 4, 5), 1, { ...opts, weightDecay: 0 });
+    // AdamW's first step moves every element by lr · g / (|g| + ε) ≈ ±lr
+    const steps = (name: string) => {
+      const now = tuning.model.namedParameters().get(name)!.dataSync();
+      return Array.from(before.get(name)!, (x, i) => Math.abs(now[i] - x));
+    };
+    for (const [name, lr] of [
+      ['prompt_embeddings', 1e-2],
+      ['classifier.weight', 1e-3],
+      ['classifier.bias', 1e-3],
+    ] as const) {
+      const d = steps(name);
+      expect(Math.max(...d), name).toBeLessThan(lr * 1.001);
+      expect(d.reduce((a, b) => a + b, 0) / d.length, name).toBeGreaterThan(lr * 0.9);
+    }
+    expect(tuning.model.optimizerOptions().parameterGroups![0].lr).toBe(1e-2); // the defaults
+    expect(tuning.model.optimizerOptions().parameterGroups![1].lr).toBe(1e-3);
+    expect(() => tuning.model.optimizerOptions({ promptLr: 0 })).toThrow(PromptConfigError);
+    expect(() => tuning.model.optimizerOptions({ headLr: Number.NaN })).toThrow(/^headLr/);
+    expect(() => tuning.model.optimizerOptions({ weightDecay: -1 })).toThrow(/^weightDecay/);
+    const promptOnly = createPromptTuning({ model, prompt, trainHead: false });
+    expect(promptOnly.model.optimizerOptions().parameterGroups).toEqual([
+      { params: ['prompt_embeddings'], lr: 1e-2, weightDecay: 0 },
+    ]);
+    prompt.dispose();
+    model.dispose();
+  });
+
   it('rejects a prompt for another width or depth, a model without a head, a bad loss and missing labels', () => {
     const model = tinyClassifier(3);
     const wide = new SoftPrompt(

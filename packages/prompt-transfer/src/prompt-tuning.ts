@@ -3,7 +3,7 @@
 // own and no runtime dependency on the trainer: `createPromptTuning` returns exactly what `train()`
 // takes (`model`, `lossFn`, `parameters`), and `train()` does gradients, optimizer steps,
 // checkpoints, exact resume, logs, evaluation and early stopping.
-import type { BertModel, EncoderInputs, IntInput, SeededRandom } from '@selfevo/encoder-model';
+import type { AdamWOptions, BertModel, EncoderInputs, IntInput, SeededRandom } from '@selfevo/encoder-model';
 import { crossEntropyAtPositions } from '@selfevo/smooth-label-loss';
 import * as tf from '@tensorflow/tfjs-core';
 import { PromptConfigError, PromptMismatchError } from './errors.js';
@@ -49,6 +49,23 @@ export function promptedInputs(prompt: SoftPrompt, batch: PromptBatch, training:
     training,
     ...prompt.encoderInputs(),
   };
+}
+
+/** Learning rates and weight decay of the prompt and the head (`PromptTuningModel.optimizerOptions`). */
+export interface PromptOptimizerOptions {
+  /** AdamW learning rate of the prompt (default 1e-2, the PANDA / P-tuning v2 setting). */
+  promptLr?: number;
+  /** AdamW learning rate of the head (default 1e-3). */
+  headLr?: number;
+  /** Decoupled weight decay of the head's matrices (default 0); the prompt and biases never decay. */
+  weightDecay?: number;
+}
+
+function positiveLr(v: number | undefined, d: number, name: string): number {
+  const x = v ?? d;
+  if (!(x > 0 && Number.isFinite(x)))
+    throw new PromptConfigError(name, `must be a positive finite number, got ${x}`);
+  return x;
 }
 
 export interface PromptTuningOptions {
@@ -122,6 +139,29 @@ export class PromptTuningModel {
   /** Their names, in the same order (`train({ parameters })`). */
   get parameterNames(): string[] {
     return [...this.trainable.keys()];
+  }
+
+  /**
+   * AdamW options for `train({ optimizer })` with the prompt and the head at their own learning
+   * rates (AdamW `parameterGroups`; a schedule scales both). The base `lr` is the prompt's.
+   */
+  optimizerOptions(options: PromptOptimizerOptions = {}): AdamWOptions {
+    const promptLr = positiveLr(options.promptLr, 1e-2, 'promptLr');
+    const headLr = positiveLr(options.headLr, 1e-3, 'headLr');
+    const weightDecay = options.weightDecay ?? 0;
+    if (!(weightDecay >= 0 && Number.isFinite(weightDecay)))
+      throw new PromptConfigError('weightDecay', `must be a finite number ≥ 0, got ${weightDecay}`);
+    const promptNames = [...this.prompt.namedParameters().keys()];
+    const headNames = this.parameterNames.filter((n) => !promptNames.includes(n));
+    return {
+      lr: promptLr,
+      weightDecay,
+      parameterGroups: [
+        { params: promptNames, lr: promptLr, weightDecay: 0 },
+        // the head decays by the base weightDecay, its biases (rank < 2) not (AdamW's default noDecay)
+        ...(headNames.length > 0 ? [{ params: headNames, lr: headLr }] : []),
+      ],
+    };
   }
 
   /** Train/eval mode of the wrapped model; dropout stays off when created with `dropout: false`. */
