@@ -13,9 +13,11 @@ export {
   scoreInformativeTokens,
 } from './informative-tokens.js';
 export type { GradientStepper, IntBatchInput, MaskedLmInputs, MaskedLmModel } from './masked-lm-model.js';
+export { type MlmLossOptions, mlmLoss } from './mlm-loss.js';
 export { evaluateMlmLoss, type MlmStepOptions, mlmTrainingStep } from './mlm-training-step.js';
 export { type RandomMaskOptions, randomMask } from './random-mask.js';
 export type { ReplacementOptions } from './replacement.js';
+export { type SeLossOptions, seLoss } from './se-loss.js';
 export { type SeMaskedBatch, type SeMaskOptions, seMask } from './se-mask.js';
 export { type SeStepOptions, seTrainingStep } from './se-training-step.js';
 export type { Seeded } from './seeded.js';

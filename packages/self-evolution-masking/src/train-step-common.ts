@@ -1,4 +1,4 @@
-import { clipByGlobalNorm } from '@selfevo/encoder-model';
+import { clipByGlobalNorm, valueAndGrads } from '@selfevo/encoder-model';
 import * as tf from '@tensorflow/tfjs-core';
 import { MaskingConfigError, ShapeMismatchError } from './errors.js';
 import type { GradientStepper, MaskedLmInputs, MaskedLmModel } from './masked-lm-model.js';
@@ -42,6 +42,7 @@ export function maskedLogits(
   return tf.tidy(() => model.forward(inputsOf(batch, ids, training), batch.maskedPositions).logits);
 }
 
+/** The gold token ids `[N]` at the masked positions (checks the batch's array lengths and positions). */
 export function goldAt(batch: MaskedBatch): Int32Array {
   const n = batch.batchSize * batch.seqLength;
   for (const key of ['inputIds', 'labels', 'originalInputIds'] as const)
@@ -60,24 +61,29 @@ export function goldAt(batch: MaskedBatch): Int32Array {
   return gold;
 }
 
+/** `goldAt`, for a loss: a batch without any masked token has no loss (a data error). */
+export function goldForLoss(batch: MaskedBatch): Int32Array {
+  const gold = goldAt(batch);
+  if (gold.length === 0)
+    throw new MaskingConfigError('maskedPositions', 'the batch has no masked token, so no MLM loss');
+  return gold;
+}
+
+/**
+ * One optimizer step on `loss()` (built with `seLoss` / `mlmLoss`): gradients of every model
+ * parameter (`valueAndGrads`), optional global-norm clipping, `optimizer.step(grads, lr)`.
+ */
 export function applyStep(
   model: MaskedLmModel,
   optimizer: GradientStepper,
-  lossFn: () => tf.Scalar,
+  loss: () => tf.Scalar,
   numMasked: number,
   o: StepOptions,
 ): StepResult {
   if (o.maxGradNorm !== undefined && !(o.maxGradNorm > 0))
     throw new MaskingConfigError('maxGradNorm', `must be > 0, got ${o.maxGradNorm}`);
-  const params = model.namedParameters();
-  const vars = [...params.values()];
-  const nameOf = new Map<string, string>();
-  for (const [name, v] of params) nameOf.set(v.name, name);
-  const { value, grads: byVar } = tf.variableGrads(lossFn, vars);
-  let grads: Record<string, tf.Tensor> = {};
-  for (const [vn, g] of Object.entries(byVar)) grads[nameOf.get(vn) ?? vn] = g;
-  const loss = value.dataSync()[0];
-  value.dispose();
+  const result = valueAndGrads(model.namedParameters(), loss);
+  let grads = result.grads;
   let gradNorm: number | undefined;
   if (o.maxGradNorm !== undefined) {
     const clipped = clipByGlobalNorm(grads, o.maxGradNorm);
@@ -90,5 +96,5 @@ export function applyStep(
   } finally {
     tf.dispose(Object.values(grads));
   }
-  return { loss, numMasked, gradNorm, skipped: false };
+  return { loss: result.loss, numMasked, gradNorm, skipped: false };
 }

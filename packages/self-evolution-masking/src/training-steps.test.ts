@@ -1,14 +1,18 @@
 import { describeEachBackend, expectAllClose } from '@selfevo/backend/test';
-import { AdamW } from '@selfevo/encoder-model';
+import { AdamW as AdamWOptimizer, valueAndGrads } from '@selfevo/encoder-model';
 import { labelSmoothedCrossEntropy, rectifiedSmoothLabelLoss } from '@selfevo/smooth-label-loss';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import {
   evaluateMlmLoss,
   type MaskedBatch,
+  type MaskedLmInputs,
+  type MaskedLmModel,
   MaskingConfigError,
+  mlmLoss,
   mlmTrainingStep,
   randomMask,
+  seLoss,
   seMask,
   seTrainingStep,
 } from './index.js';
@@ -159,7 +163,7 @@ describeEachBackend('seTrainingStep / mlmTrainingStep', (backend) => {
 
     const frozen = new RecordingModel(tinyModel(5, 0));
     const before = frozen.inner.namedParameters().get('cls.predictions.bias')!.dataSync().slice();
-    const opt = new AdamW(model.namedParameters(), { lr: 1e-2 });
+    const opt = new AdamWOptimizer(model.namedParameters(), { lr: 1e-2 });
     seTrainingStep(model, opt, b, { reference: { model: frozen } });
     expect(frozen.calls.map((c) => c.training)).toEqual([false]);
     expect(frozen.calls[0].ids).toEqual(b.originalInputIds);
@@ -172,7 +176,7 @@ describeEachBackend('seTrainingStep / mlmTrainingStep', (backend) => {
   it('both steps learn on a fixed batch, clip gradients, skip empty batches, and keep tf.memory flat', () => {
     for (const kind of ['se', 'mlm'] as const) {
       const model = tinyModel(6, 0.1);
-      const opt = new AdamW(model.namedParameters(), { lr: 1e-2 });
+      const opt = new AdamWOptimizer(model.namedParameters(), { lr: 1e-2 });
       const batch = tinyBatch(4, T, 9);
       const sel = Array.from({ length: 4 }, (_, r) => [1 + (r % 3), 4, 6]);
       const b = seMask(batch, sel, { ...maskOpts, seed: 1 });
@@ -212,6 +216,127 @@ describeEachBackend('seTrainingStep / mlmTrainingStep', (backend) => {
     expect(() => mlmTrainingStep(model, opt, b, { labelSmoothing: -1 })).toThrow(/labelSmoothing/);
     expect(() => mlmTrainingStep(model, opt, b, { maxGradNorm: 0 })).toThrow(/maxGradNorm/);
     expect(() => mlmTrainingStep(model, opt, { ...b, labels: new Int32Array(3) })).toThrow(/labels/);
+    model.dispose();
+  });
+});
+
+/**
+ * A hand-checkable MLM double: the logits at flat position b·T + t are `table[id] + position[t]`
+ * (V = 5), so every logit is a known float and the loss can be recomputed in float64 by hand.
+ */
+class TableModel implements MaskedLmModel {
+  static readonly V = 5;
+  readonly table = tf.variable(
+    tf.tensor2d([
+      [0.2, -0.5, 1.0, 0.3, -1.2],
+      [1.5, 0.1, -0.3, 0.0, 0.4],
+      [-0.7, 0.9, 0.2, -0.1, 0.6],
+      [0.0, 0.0, 0.5, -0.5, 0.25], // id 3 = [MASK]
+      [0.8, -0.2, -0.9, 1.1, 0.05],
+    ]),
+  );
+  readonly position = tf.variable(
+    tf.tensor2d([
+      [0.1, 0.0, -0.1, 0.2, 0.0],
+      [-0.3, 0.2, 0.0, 0.1, 0.1],
+      [0.0, -0.2, 0.3, 0.0, -0.1],
+    ]),
+  );
+  forward(inputs: MaskedLmInputs, maskedPositions: Int32Array) {
+    const T = inputs.inputIds.shape[1];
+    const ids = Int32Array.from(maskedPositions, (i) => inputs.inputIds.data[i]);
+    const ts = Int32Array.from(maskedPositions, (i) => i % T);
+    const logits = tf.add(tf.gather(this.table, ids), tf.gather(this.position, ts)) as tf.Tensor2D;
+    return { lastHiddenState: tf.zeros([1]), logits };
+  }
+  mlmLogits(): tf.Tensor2D {
+    throw new Error('unused');
+  }
+  namedParameters(): Map<string, tf.Variable> {
+    return new Map([
+      ['table', this.table],
+      ['position', this.position],
+    ]);
+  }
+  /** The float64 logits row of (id, t), from the float32 weights. */
+  row(id: number, t: number): number[] {
+    const tab = this.table.dataSync();
+    const pos = this.position.dataSync();
+    return Array.from(
+      { length: TableModel.V },
+      (_, v) => tab[id * TableModel.V + v] + pos[t * TableModel.V + v],
+    );
+  }
+  dispose(): void {
+    tf.dispose([this.table, this.position]);
+  }
+}
+
+/** Two rows of T = 3; masked at (0,1) [MASK], (1,0) kept, (1,2) [MASK]. */
+function tableBatch(): MaskedBatch {
+  const originalInputIds = Int32Array.from([1, 2, 4, 0, 2, 1]);
+  const inputIds = Int32Array.from([1, 3, 4, 0, 2, 3]);
+  const maskedPositions = Int32Array.from([1, 3, 5]);
+  const labels = new Int32Array(6).fill(-100);
+  for (const i of maskedPositions) labels[i] = originalInputIds[i];
+  return { inputIds, labels, maskedPositions, originalInputIds, batchSize: 2, seqLength: 3 };
+}
+
+function logSoftmax64(z: number[]): number[] {
+  const m = Math.max(...z);
+  const lse = m + Math.log(z.reduce((s, x) => s + Math.exp(x - m), 0));
+  return z.map((x) => x - lse);
+}
+
+describeEachBackend('seLoss / mlmLoss (the losses train() runs)', () => {
+  it('seLoss equals the rectified smooth-label formula computed by hand in float64', () => {
+    const model = new TableModel();
+    const b = tableBatch();
+    const alpha = 0.3;
+    let hand = 0;
+    let handCe = 0;
+    for (const i of b.maskedPositions) {
+      const t = i % b.seqLength;
+      const logp = logSoftmax64(model.row(b.inputIds[i], t)); // masked stream
+      const r = logSoftmax64(model.row(b.originalInputIds[i], t)).map(Math.exp); // reference stream
+      const y = b.labels[i];
+      const refTerm = -r.reduce((s, rv, v) => s + rv * logp[v], 0);
+      hand += (1 - alpha) * -logp[y] + alpha * refTerm;
+      handCe += -logp[y];
+    }
+    hand /= b.maskedPositions.length;
+    handCe /= b.maskedPositions.length;
+    const value = (l: tf.Scalar) => {
+      const v = l.dataSync()[0];
+      l.dispose();
+      return v;
+    };
+    const before = tf.memory().numTensors;
+    expect(value(seLoss(model, b, { alpha }))).toBeCloseTo(hand, 5);
+    expect(value(mlmLoss(model, b))).toBeCloseTo(handCe, 5);
+    expect(value(seLoss(model, b, { alpha: 0 }))).toBeCloseTo(handCe, 5);
+    expect(tf.memory().numTensors).toBe(before);
+    // pinned: a change of the formula, the masking streams or the reference changes this number
+    expect(hand).toBeCloseTo(1.578033, 5);
+    model.dispose();
+  });
+
+  it('as a loss under valueAndGrads: the reference is a constant, and the SE step is a thin wrapper', () => {
+    const model = new TableModel();
+    const b = tableBatch();
+    const { loss, grads } = valueAndGrads(model.namedParameters(), () => seLoss(model, b, { alpha: 0.5 }));
+    // the masked pass reads table rows 3 ([MASK]) and 0 (the token kept at (1,0)); rows 2 and 1
+    // are read only by the reference (original input): no gradient flows through r into them
+    const g = grads.table.dataSync();
+    for (const id of [1, 2, 4])
+      expect(Array.from(g.slice(id * 5, id * 5 + 5)).every((x) => x === 0)).toBe(true);
+    const opt = new CapturingOptimizer();
+    const step = seTrainingStep(model, opt, b, { alpha: 0.5 });
+    expect(step.loss).toBeCloseTo(loss, 6);
+    expectAllClose(opt.grads.table, g, 1e-7);
+    tf.dispose(Object.values(grads));
+    expect(() => seLoss(model, { ...b, maskedPositions: new Int32Array(0) })).toThrow(MaskingConfigError);
+    expect(() => mlmLoss(model, { ...b, maskedPositions: new Int32Array(0) })).toThrow(/no masked token/);
     model.dispose();
   });
 });
