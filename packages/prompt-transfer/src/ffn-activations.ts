@@ -1,6 +1,6 @@
 // PANDA's activation-based task similarity (Zhong et al., arXiv 2208.10160): the frozen encoder's
 // mean feed-forward activations with one prompt vs another, on the same probe inputs.
-import { activation, type BertModel, layerNorm, linear } from '@selfevo/encoder-model';
+import type { BertModel } from '@selfevo/encoder-model';
 import * as tf from '@tensorflow/tfjs-core';
 import { PromptConfigError, PromptMismatchError } from './errors.js';
 import type { PromptBatch } from './prompt-tuning.js';
@@ -30,12 +30,9 @@ function maskData(batch: PromptBatch, B: number, T: number): Float32Array {
 
 /**
  * Mean FFN activations of the frozen encoder with `prompt` on `probe`: per layer, the
- * feed-forward inner activation `act(intermediate.dense(·))` ([F] values), averaged over the
- * probe examples (and positions, see `position`). `BertModel` does not expose these, so each
- * layer's attention and FFN are recomputed here from its input hidden state with the model's own
- * parameters and ops, and the recomputed layer output is checked against the model's
- * (`PromptMismatchError` if they disagree, i.e. if the encoder's layer changed). Returns one
- * Float32Array per layer. `probe` may be a list of batches: the mean is over all of them.
+ * feed-forward inner activation `act(intermediate.dense(·))` ([F] values, the encoder's own
+ * `outputIntermediates`), averaged over the probe examples (and positions, see `position`).
+ * Returns one Float32Array per layer. `probe` may be a list of batches: the mean is over all of them.
  */
 export function ffnActivations(
   encoder: BertModel,
@@ -62,6 +59,32 @@ export function ffnActivations(
   return sums.map((s) => Float32Array.from(s, (x) => x / total));
 }
 
+/**
+ * Pooling weights over the B·S rows of one batch (S = P prompt positions + T input positions):
+ * 1 at the first input token of every row (`first-input`, position P) or at every non-padding
+ * input token (`mean`); prompt positions are never pooled.
+ */
+function poolingWeights(
+  inputMask: Float32Array,
+  B: number,
+  P: number,
+  T: number,
+  position: 'first-input' | 'mean',
+): { weights: Float32Array; count: number } {
+  const S = P + T;
+  const weights = new Float32Array(B * S);
+  let count = 0;
+  for (let b = 0; b < B; b++)
+    for (let t = 0; t < T; t++) {
+      const on = position === 'first-input' ? t === 0 : inputMask[b * T + t] > 0;
+      if (on) {
+        weights[b * S + P + t] = 1;
+        count += 1;
+      }
+    }
+  return { weights, count };
+}
+
 /** Per layer, the sum of the FFN activations at the pooled positions of one batch, and their count. */
 function ffnActivationSums(
   encoder: BertModel,
@@ -69,97 +92,23 @@ function ffnActivationSums(
   probe: PromptBatch,
   position: 'first-input' | 'mean',
 ): { sum: Float32Array[]; count: number } {
-  const c = encoder.config;
   return tf.tidy(() => {
-    const extra = prompt ? prompt.encoderInputs() : {};
     const out = encoder.forward({
       inputIds: probe.inputIds,
       attentionMask: probe.attentionMask,
       tokenTypeIds: probe.tokenTypeIds,
       training: false,
-      outputHiddenStates: true,
-      ...extra,
+      outputIntermediates: true,
+      ...(prompt ? prompt.encoderInputs() : {}),
     });
-    const hs = out.hiddenStates!;
-    const [B, S, H] = hs[0].shape;
+    const inner = out.intermediates!; // N × [B, S, F]
+    const [B, S, F] = inner[0].shape;
     const P = out.promptLength;
     const T = S - P;
-    const A = c.numAttentionHeads;
-    const d = H / A;
-    const prefixes = extra.pastKeyValuePrefixes;
-    const Pk = prefixes ? prefixes[0].key.shape[0] : 0;
-    const inputMask = maskData(probe, B, T);
-    const full = new Float32Array(B * (Pk + S)).fill(1); // prefix + prompt positions always attended
-    for (let b = 0; b < B; b++)
-      for (let t = 0; t < T; t++) full[b * (Pk + S) + Pk + P + t] = inputMask[b * T + t];
-    const bias = tf.mul(tf.sub(tf.scalar(1), tf.tensor(full, [B, 1, 1, Pk + S])), tf.scalar(-1e9));
-    // pooling weights over the B·S rows: which positions are averaged, normalised over everything
-    const w = new Float32Array(B * S);
-    let count = 0;
-    for (let b = 0; b < B; b++)
-      for (let t = 0; t < T; t++) {
-        const on = position === 'first-input' ? t === 0 : inputMask[b * T + t] > 0;
-        if (on) {
-          w[b * S + P + t] = 1;
-          count += 1;
-        }
-      }
-    const pool = tf.tensor2d(w, [1, B * S]); // [1, B·S]
-    const result: Float32Array[] = [];
-    for (let i = 0; i < c.numHiddenLayers; i++) {
-      const p = (n: string) => encoder.p<tf.Rank.R2>(`encoder.layer.${i}.${n}`);
-      const lin = (x: tf.Tensor2D, n: string) =>
-        linear(x, p(`${n}.weight`), p(`${n}.bias`) as unknown as tf.Tensor1D);
-      const h = tf.reshape(hs[i], [B * S, H]) as tf.Tensor2D;
-      const heads = (x: tf.Tensor, n: number) => tf.transpose(tf.reshape(x, [B, n, A, d]), [0, 2, 1, 3]); // [B, A, n, d]
-      const q = heads(lin(h, 'attention.self.query'), S);
-      let k = heads(lin(h, 'attention.self.key'), S);
-      let v = heads(lin(h, 'attention.self.value'), S);
-      if (prefixes) {
-        const tileB = (x: tf.Tensor) => (x.rank === 2 ? tf.tile(tf.expandDims(x, 0), [B, 1, 1]) : x);
-        k = tf.concat([heads(tileB(prefixes[i].key), Pk), k], 2);
-        v = tf.concat([heads(tileB(prefixes[i].value), Pk), v], 2);
-      }
-      const scores = tf.add(
-        tf.div(
-          tf.reshape(
-            tf.matMul(tf.reshape(q, [B * A, S, d]), tf.reshape(k, [B * A, Pk + S, d]), false, true),
-            [B, A, S, Pk + S],
-          ),
-          tf.scalar(Math.sqrt(d)),
-        ),
-        bias,
-      );
-      const ctx = tf.matMul(
-        tf.reshape(tf.softmax(scores), [B * A, S, Pk + S]),
-        tf.reshape(v, [B * A, Pk + S, d]),
-      );
-      const merged = tf.reshape(tf.transpose(tf.reshape(ctx, [B, A, S, d]), [0, 2, 1, 3]), [
-        B * S,
-        H,
-      ]) as tf.Tensor2D;
-      const h1 = layerNorm(
-        tf.add(lin(merged, 'attention.output.dense'), h),
-        p('attention.output.LayerNorm.weight') as unknown as tf.Tensor1D,
-        p('attention.output.LayerNorm.bias') as unknown as tf.Tensor1D,
-        c.layerNormEps,
-      ) as tf.Tensor2D;
-      const inner = activation(lin(h1, 'intermediate.dense'), c.hiddenAct) as tf.Tensor2D; // [B·S, F]
-      const layerOut = layerNorm(
-        tf.add(lin(inner, 'output.dense'), h1),
-        p('output.LayerNorm.weight') as unknown as tf.Tensor1D,
-        p('output.LayerNorm.bias') as unknown as tf.Tensor1D,
-        c.layerNormEps,
-      );
-      const diff = tf.max(tf.abs(tf.sub(layerOut, tf.reshape(hs[i + 1], [B * S, H])))).dataSync()[0];
-      if (!(diff < 1e-3))
-        throw new PromptMismatchError(
-          'encoder',
-          `recomputed layer ${i} differs from BertModel's output by ${diff}; the encoder layer no longer matches this recomputation`,
-        );
-      result.push(Float32Array.from(tf.matMul(pool, inner).dataSync())); // [F] sum over pooled rows
-    }
-    return { sum: result, count };
+    const { weights, count } = poolingWeights(maskData(probe, B, T), B, P, T, position);
+    const pool = tf.tensor2d(weights, [1, B * S]); // [1, B·S]
+    const sum = inner.map((a) => Float32Array.from(tf.matMul(pool, tf.reshape(a, [B * S, F])).dataSync())); // [F] each
+    return { sum, count };
   });
 }
 
