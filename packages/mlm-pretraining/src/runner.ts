@@ -5,7 +5,7 @@ import {
   savePretrained,
   writeFileAtomic,
 } from '@selfevo/encoder-model';
-import { crossEntropyAtPositions, rectifiedSmoothLabelLoss } from '@selfevo/smooth-label-loss';
+import { mlmLoss, seLoss } from '@selfevo/self-evolution-masking';
 import {
   epochRng,
   type LogRecord,
@@ -15,7 +15,7 @@ import {
   type TrainResult,
   train,
 } from '@selfevo/trainer';
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { countMaskedTokens, type PretrainingBatch, pretrainingBatchSource } from './batches.js';
 import { PretrainingConfigError } from './errors.js';
 import { evaluateHeldOut, type HeldOutSet, type MaskingIds } from './held-out.js';
@@ -76,7 +76,12 @@ export interface PretrainingRunResult {
   train: Pick<TrainResult, 'step' | 'totalSteps' | 'lastCheckpoint'>;
 }
 
-/** Loss of one masked batch: CE, or rectified smooth labels with a stop-gradient reference. */
+/**
+ * Loss of one masked batch, as `train()` calls it: `'ce'` is the vanilla MLM loss (`mlmLoss`),
+ * `'rectified'` the self-evolution loss (`seLoss`: rectified smooth labels with weight α and a
+ * stop-gradient reference = the current model on the original input, eval mode), both from
+ * `@selfevo/self-evolution-masking`, so the runner and the SE step share one definition.
+ */
 export function pretrainingLoss(
   model: BertForMaskedLM,
   batch: PretrainingBatch,
@@ -84,45 +89,11 @@ export function pretrainingLoss(
   kind: 'ce' | 'rectified',
   alpha: number,
 ): tf.Scalar {
-  const pos = batch.maskedPositions;
-  if (pos.length === 0)
+  if (batch.maskedPositions.length === 0)
     throw new PretrainingConfigError('batch', 'a training batch has no masked token (rows too short?)');
-  const gold = new Int32Array(pos.length);
-  for (let k = 0; k < pos.length; k++) gold[k] = batch.labels[pos[k]];
-  const shape = [batch.batchSize, batch.seqLength];
-  const mask = batch.attentionMask ? { data: batch.attentionMask, shape } : undefined;
-  let ref: tf.Tensor2D | null = null;
-  if (kind === 'rectified') {
-    // r = softmax(model(original x)) at the masked positions, eval mode. Copying the values into a
-    // fresh tensor cuts it off the gradient tape: a stop-gradient target (§1.3).
-    const refLogits = tf.tidy(
-      () =>
-        model.forward(
-          { inputIds: { data: batch.originalInputIds, shape }, attentionMask: mask, training: false },
-          pos,
-        ).logits,
-    );
-    // Read outside tf.tidy: tidy would walk a returned typed array element by element.
-    const data = refLogits.dataSync() as Float32Array;
-    const [n, v] = refLogits.shape;
-    refLogits.dispose();
-    ref = tf.tensor2d(data, [n, v]);
-  }
-  try {
-    return tf.tidy(() => {
-      const logits = model.forward(
-        { inputIds: { data: batch.inputIds, shape }, attentionMask: mask, training },
-        pos,
-      ).logits;
-      return (
-        ref
-          ? rectifiedSmoothLabelLoss(logits, gold, { alpha, reference: { logits: ref } })
-          : crossEntropyAtPositions(logits, gold)
-      ) as tf.Scalar;
-    });
-  } finally {
-    ref?.dispose();
-  }
+  return kind === 'rectified'
+    ? seLoss(model, batch, { alpha, reference: 'current' }, training)
+    : mlmLoss(model, batch, {}, training);
 }
 
 /**
