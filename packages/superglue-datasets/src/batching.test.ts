@@ -1,6 +1,6 @@
+import { SeededRandom } from '@selfevo/utils';
 import { describe, expect, it } from 'vitest';
 import { collate, type EncodedInput, makeBatches, planBatches } from './batching.js';
-import { mulberry32 } from './seeded-shuffle.js';
 
 function ex(len: number, label?: number, group?: number): EncodedInput & { group?: number } {
   return {
@@ -12,7 +12,8 @@ function ex(len: number, label?: number, group?: number): EncodedInput & { group
   };
 }
 
-const random = mulberry32(7);
+const rng = new SeededRandom(7);
+const random = () => rng.next();
 const pool = Array.from({ length: 500 }, (_, i) => ex(5 + Math.floor(random() * 120), i % 3));
 
 describe('collate', () => {

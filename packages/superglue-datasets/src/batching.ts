@@ -1,4 +1,6 @@
-import { mulberry32, shuffled } from './seeded-shuffle.js';
+import { SeededRandom } from '@selfevo/utils';
+import { DatasetOptionError } from './errors.js';
+import { shuffled } from './seeded-shuffle.js';
 
 /** The token arrays every formulated example has (plain JS arrays, one sequence). */
 export interface EncodedInput {
@@ -45,7 +47,7 @@ export function collate<E extends EncodedInput>(
   options: CollateOptions,
   indices?: number[],
 ): Batch<E> {
-  if (examples.length === 0) throw new RangeError('cannot collate an empty batch');
+  if (examples.length === 0) throw new DatasetOptionError('examples', 'cannot collate an empty batch');
   let seqLength = Math.max(options.minLength ?? 0, ...examples.map((e) => e.inputIds.length));
   const multiple = options.padToMultipleOf;
   if (multiple && multiple > 1) seqLength = Math.ceil(seqLength / multiple) * multiple;
@@ -61,7 +63,10 @@ export function collate<E extends EncodedInput>(
   examples.forEach((e, row) => {
     const n = e.inputIds.length;
     if (e.tokenTypeIds.length !== n || e.attentionMask.length !== n) {
-      throw new RangeError(`example ${row}: inputIds, tokenTypeIds and attentionMask differ in length`);
+      throw new DatasetOptionError(
+        `examples[${row}]`,
+        `inputIds (${n}), tokenTypeIds (${e.tokenTypeIds.length}) and attentionMask (${e.attentionMask.length}) differ in length`,
+      );
     }
     const off = row * seqLength;
     inputIds.set(e.inputIds, off);
@@ -92,7 +97,10 @@ export function collate<E extends EncodedInput>(
 export interface BatchOptions<E extends EncodedInput> extends CollateOptions {
   /** Examples per batch (a group larger than this forms its own batch). */
   batchSize: number;
-  /** Shuffle deterministically with `seed` (default false: input order, or length order with bucketing). */
+  /**
+   * Shuffle deterministically with `seed` (a `SeededRandom` stream; default false: input order,
+   * or length order with bucketing).
+   */
   shuffle?: boolean;
   seed?: number;
   /**
@@ -119,7 +127,8 @@ export function planBatches<E extends EncodedInput>(
   examples: readonly E[],
   options: BatchOptions<E>,
 ): number[][] {
-  if (!(options.batchSize >= 1)) throw new RangeError('batchSize must be >= 1');
+  if (!(options.batchSize >= 1))
+    throw new DatasetOptionError('batchSize', `must be >= 1, got ${options.batchSize}`);
   let units: Unit[];
   if (options.groupKey) {
     const byKey = new Map<string | number, number[]>();
@@ -136,8 +145,8 @@ export function planBatches<E extends EncodedInput>(
   } else {
     units = examples.map((e, i) => ({ indices: [i], length: e.inputIds.length }));
   }
-  const random = mulberry32(options.seed ?? 0);
-  if (options.shuffle) units = shuffled(units, random);
+  const rng = new SeededRandom(options.seed ?? 0);
+  if (options.shuffle) units = shuffled(units, rng);
   const bucket = options.bucketBatches ?? 0;
   if (bucket > 0) {
     const pool = options.shuffle ? bucket * options.batchSize : Number.POSITIVE_INFINITY;
@@ -168,7 +177,7 @@ export function planBatches<E extends EncodedInput>(
   }
   if (batch.length > 0 && !(options.dropLast && batch.length < options.batchSize)) batches.push(batch);
   // With bucketing the batches come out sorted by length; shuffle their order too.
-  return options.shuffle && bucket > 0 ? shuffled(batches, random) : batches;
+  return options.shuffle && bucket > 0 ? shuffled(batches, rng) : batches;
 }
 
 /** Dynamic padding + optional length bucketing + deterministic seeded shuffling. */

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
   createReadStream,
-  createWriteStream,
   existsSync,
   mkdirSync,
   readdirSync,
@@ -9,18 +8,23 @@ import {
   renameSync,
   rmSync,
   statSync,
+  writeFileSync,
 } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import cliProgress from 'cli-progress';
-import { tempSibling, writeFileAtomic } from './atomic-file.js';
-import { ChecksumMismatchError, DownloadError, UnknownChecksumError } from './errors.js';
+import type { TaskName } from '@selfevo/superglue-tasks';
+import {
+  createProgress,
+  type Progress,
+  tempSibling,
+  writeDirAtomic,
+  writeFileAtomic,
+} from '@selfevo/utils/node';
+import { ChecksumMismatchError, DatasetOptionError, DownloadError, UnknownChecksumError } from './errors.js';
 import { archiveName, OFFICIAL_BASE_URL, OFFICIAL_ZIP_SHA256 } from './official-archives.js';
 import { extractZip } from './safe-unzip.js';
-import type { TaskName } from './types.js';
 
 export type ProgressCallback = (receivedBytes: number, totalBytes: number | undefined) => void;
 
@@ -90,34 +94,29 @@ async function openSource(url: string, localPath: string | undefined) {
   };
 }
 
+/**
+ * Byte progress of one download: the caller's callback; else a bar on stderr (`true`, or by
+ * default when stderr is a TTY — a forced bar stays silent elsewhere); else nothing.
+ */
 function progressReporter(option: DownloadOptions['progress'], label: string) {
   if (typeof option === 'function') return { tick: option, stop: () => {} };
   const show = option ?? Boolean(process.stderr.isTTY);
   if (!show) return { tick: () => {}, stop: () => {} };
-  const bar = new cliProgress.SingleBar(
-    { format: `${label} [{bar}] {percentage}% | {value}/{total} bytes`, stream: process.stderr },
-    cliProgress.Presets.shades_classic,
-  );
-  let started = false;
+  let bar: Progress | undefined;
   return {
     tick: (received: number, total: number | undefined) => {
-      if (!started) {
-        bar.start(total ?? 0, 0);
-        started = true;
-      }
-      if (total === undefined) bar.setTotal(received);
+      bar ??= createProgress({ label, total, unit: 'bytes', mode: 'bar' });
       bar.update(received);
     },
-    stop: () => {
-      if (started) bar.stop();
-    },
+    stop: () => bar?.stop(),
   };
 }
 
 /**
- * Streams `url` into `dest` through a temp file, hashing as it goes. The temp file is renamed to
- * `dest` only when the sha256 matches `expected` (when given); otherwise it is deleted and a
- * `ChecksumMismatchError` is thrown, so the cache never holds a partial or wrong file.
+ * Streams `url` into `dest` atomically (a temp file, fsynced, then renamed), hashing as it goes.
+ * `dest` is written only when the whole body arrived and its sha256 matches `expected` (when
+ * given); otherwise the temp file is removed and a `DownloadError` / `ChecksumMismatchError` is
+ * thrown, so the cache never holds a partial or wrong file.
  */
 export async function downloadFile(
   url: string,
@@ -129,41 +128,43 @@ export async function downloadFile(
     label?: string;
   } = {},
 ): Promise<string> {
-  const tmp = tempSibling(dest, 'part');
   const progress = progressReporter(options.progress, options.label ?? url);
+  let source: Readable | undefined;
   try {
     const { stream, total } = await openSource(url, options.localPath);
-    const hash = createHash('sha256');
-    let received = 0;
-    try {
-      // pipeline() destroys every stage on failure and waits for the file to close.
-      await pipeline(
-        stream,
-        async function* (source: AsyncIterable<Buffer>) {
-          for await (const chunk of source) {
-            hash.update(chunk);
-            received += chunk.length;
-            progress.tick(received, total);
-            yield chunk;
-          }
-        },
-        createWriteStream(tmp),
-      );
-    } catch (err) {
-      throw err instanceof DownloadError ? err : new DownloadError(url, (err as Error).message);
+    source = stream;
+    // Errors reach us through the iteration below; a late second 'error' (a fetch body torn down
+    // after the loop has already failed) must not become an uncaught exception.
+    stream.on('error', () => {});
+    let actual = '';
+    // The body, checked as it streams: a broken transfer or a wrong hash throws from inside the
+    // iteration, which makes writeFileAtomic discard the temp file.
+    async function* verified(): AsyncGenerator<Buffer> {
+      const hash = createHash('sha256');
+      let received = 0;
+      try {
+        for await (const chunk of stream as AsyncIterable<Buffer>) {
+          hash.update(chunk);
+          received += chunk.length;
+          progress.tick(received, total);
+          yield chunk;
+        }
+      } catch (err) {
+        throw err instanceof DownloadError ? err : new DownloadError(url, (err as Error).message);
+      }
+      if (total !== undefined && options.localPath === undefined && received !== total) {
+        throw new DownloadError(url, `received ${received} of ${total} bytes`);
+      }
+      actual = hash.digest('hex');
+      if (options.expected !== undefined && actual !== options.expected.toLowerCase()) {
+        throw new ChecksumMismatchError(url, options.expected, actual);
+      }
     }
-    if (total !== undefined && options.localPath === undefined && received !== total) {
-      throw new DownloadError(url, `received ${received} of ${total} bytes`);
-    }
-    const actual = hash.digest('hex');
-    if (options.expected !== undefined && actual !== options.expected.toLowerCase()) {
-      throw new ChecksumMismatchError(url, options.expected, actual);
-    }
-    renameSync(tmp, dest);
+    await writeFileAtomic(dest, verified());
     return actual;
   } finally {
     progress.stop();
-    rmSync(tmp, { force: true });
+    source?.destroy();
   }
 }
 
@@ -186,7 +187,10 @@ export async function downloadTask(task: TaskName, options: DownloadOptions = {}
   const expected = (options.sha256 ?? OFFICIAL_ZIP_SHA256[task])?.toLowerCase();
   if (expected === undefined && !options.allowUnverified) throw new UnknownChecksumError(task, url);
   if (expected !== undefined && !/^[0-9a-f]{64}$/.test(expected)) {
-    throw new RangeError(`sha256 for ${task} must be 64 hex digits, got ${JSON.stringify(expected)}`);
+    throw new DatasetOptionError(
+      'sha256',
+      `for ${task} must be 64 hex digits, got ${JSON.stringify(expected)}`,
+    );
   }
   const zipDir = join(cacheDir, 'zips');
   mkdirSync(zipDir, { recursive: true });
@@ -211,7 +215,7 @@ export async function downloadTask(task: TaskName, options: DownloadOptions = {}
       label: name,
     });
     downloaded = true;
-    if (expected === undefined) writeFileAtomic(`${zipPath}.sha256`, `${sha256}  ${name}\n`);
+    if (expected === undefined) await writeFileAtomic(`${zipPath}.sha256`, `${sha256}  ${name}\n`);
   }
   if (!downloaded && existsSync(marker) && readFileSync(marker, 'utf8').startsWith(sha256)) {
     return {
@@ -224,18 +228,19 @@ export async function downloadTask(task: TaskName, options: DownloadOptions = {}
       files: listFiles(taskDir),
     };
   }
-  const staging = tempSibling(taskDir, 'unzipped');
-  try {
-    extractZip(zipPath, staging);
-    // The official zips hold a top folder named like the task (`CB/train.jsonl`); accept a flat zip too.
-    const inner = join(staging, task);
-    const root = existsSync(inner) && statSync(inner).isDirectory() ? inner : staging;
-    writeFileAtomic(join(root, '.extracted-from'), `${sha256}  ${name}\n`);
-    rmSync(taskDir, { recursive: true, force: true });
-    renameSync(root, taskDir);
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
-  }
+  await writeDirAtomic(taskDir, async (tmp) => {
+    const staging = tempSibling(tmp, 'unzipped');
+    try {
+      extractZip(zipPath, staging);
+      // The official zips hold a top folder named like the task (`CB/train.jsonl`); accept a flat zip too.
+      const inner = join(staging, task);
+      const root = existsSync(inner) && statSync(inner).isDirectory() ? inner : staging;
+      for (const entry of readdirSync(root)) renameSync(join(root, entry), join(tmp, entry));
+      writeFileSync(join(tmp, '.extracted-from'), `${sha256}  ${name}\n`);
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
+    }
+  });
   return {
     task,
     dir: cacheDir,

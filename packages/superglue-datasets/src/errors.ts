@@ -1,3 +1,21 @@
+import { SelfevoError } from '@selfevo/utils';
+
+/** Base class of every error thrown by this package. */
+export class SuperGlueDatasetsError extends SelfevoError {}
+
+/** An option or argument is out of range or inconsistent; `parameter` names it. */
+export class DatasetOptionError extends SuperGlueDatasetsError {
+  constructor(
+    readonly parameter: string,
+    message: string,
+  ) {
+    super(`${parameter}: ${message}`);
+  }
+}
+
+/** No folder holds the SuperGLUE task asked for (none given, or it lacks the task), and no download was allowed. */
+export class MissingDataError extends SuperGlueDatasetsError {}
+
 /** Where a problem was found: the file, the 1-based line number and the field path inside the record. */
 export interface FormatLocation {
   file: string;
@@ -6,7 +24,7 @@ export interface FormatLocation {
 }
 
 /** A JSONL line that is not valid JSON, lacks a field, has a field of the wrong type, an unknown label or a duplicate `idx`. */
-export class SuperGlueFormatError extends Error {
+export class SuperGlueFormatError extends SuperGlueDatasetsError {
   readonly file: string;
   readonly line: number;
   readonly field: string | undefined;
@@ -14,7 +32,6 @@ export class SuperGlueFormatError extends Error {
   constructor(location: FormatLocation, reason: string) {
     const where = `${location.file}:${location.line}${location.field ? ` field "${location.field}"` : ''}`;
     super(`${where}: ${reason}`);
-    this.name = 'SuperGlueFormatError';
     this.file = location.file;
     this.line = location.line;
     this.field = location.field;
@@ -23,13 +40,12 @@ export class SuperGlueFormatError extends Error {
 }
 
 /** A downloaded or cached file whose sha256 differs from the expected one. */
-export class ChecksumMismatchError extends Error {
+export class ChecksumMismatchError extends SuperGlueDatasetsError {
   readonly source: string;
   readonly expected: string;
   readonly actual: string;
   constructor(source: string, expected: string, actual: string) {
     super(`sha256 mismatch for ${source}: expected ${expected}, got ${actual}; the download was discarded`);
-    this.name = 'ChecksumMismatchError';
     this.source = source;
     this.expected = expected;
     this.actual = actual;
@@ -37,42 +53,34 @@ export class ChecksumMismatchError extends Error {
 }
 
 /** A download was asked for an archive whose official sha256 is not known, without an explicit hash. */
-export class UnknownChecksumError extends Error {
+export class UnknownChecksumError extends SuperGlueDatasetsError {
   readonly task: string;
   constructor(task: string, url: string) {
     super(
       `no known official sha256 for ${task} (${url}); pass { sha256: '<hex>' } to pin it, ` +
         'or { allowUnverified: true } to accept any content (its hash is then written next to the cached zip)',
     );
-    this.name = 'UnknownChecksumError';
     this.task = task;
   }
 }
 
 /** A zip entry whose name would be written outside the extraction folder (absolute path, `..`, drive letter). */
-export class UnsafeZipEntryError extends Error {
+export class UnsafeZipEntryError extends SuperGlueDatasetsError {
   readonly entry: string;
   constructor(archive: string, entry: string, why: string) {
     super(`refusing zip entry ${JSON.stringify(entry)} in ${archive}: ${why}`);
-    this.name = 'UnsafeZipEntryError';
     this.entry = entry;
   }
 }
 
 /** A download that failed (HTTP status, network error, missing file). */
-export class DownloadError extends Error {
+export class DownloadError extends SuperGlueDatasetsError {
   readonly url: string;
   constructor(url: string, reason: string) {
     super(`download of ${url} failed: ${reason}`);
-    this.name = 'DownloadError';
     this.url = url;
   }
 }
 
 /** A target span (WiC, WSC) or an answer entity (ReCoRD) that cannot be mapped onto tokens. */
-export class SpanAlignmentError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SpanAlignmentError';
-  }
-}
+export class SpanAlignmentError extends SuperGlueDatasetsError {}

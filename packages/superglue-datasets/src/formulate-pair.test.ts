@@ -1,10 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LABELS, splitsOf } from '@selfevo/superglue-tasks';
 import { afterAll, describe, expect, it } from 'vitest';
-import { splitsOf } from './data-dir.js';
 import { formulatePair, pairTexts } from './formulate-pair.js';
-import { LABELS } from './labels.js';
 import { loadSplit } from './load-split.js';
 import { SUPERGLUE_DATA } from './test-fixtures/data.js';
 import { bertTokenizer } from './test-fixtures/tokenizer.js';

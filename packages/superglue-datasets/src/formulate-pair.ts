@@ -1,5 +1,5 @@
+import { labelIndex } from '@selfevo/superglue-tasks';
 import type { FormulateOptions, PairExample } from './formulated-example.js';
-import { labelIndex } from './labels.js';
 import { inputsOf } from './token-spans.js';
 import type { TokenizerLike } from './tokenizer-contract.js';
 import type { AxBRecord, AxGRecord, BoolQRecord, CbRecord, RteRecord } from './types.js';

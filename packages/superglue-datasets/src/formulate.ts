@@ -1,3 +1,5 @@
+import type { TaskName } from '@selfevo/superglue-tasks';
+import { DatasetOptionError } from './errors.js';
 import { formulateCopa } from './formulate-copa.js';
 import { formulateMultiRc } from './formulate-multirc.js';
 import { formulatePair } from './formulate-pair.js';
@@ -6,7 +8,7 @@ import { formulateWic } from './formulate-wic.js';
 import { formulateWsc } from './formulate-wsc.js';
 import type { FormulatedExample, FormulateOptions, TaskExampleMap } from './formulated-example.js';
 import type { TokenizerLike } from './tokenizer-contract.js';
-import type { TaskName, TaskRecordMap } from './types.js';
+import type { TaskRecordMap } from './types.js';
 
 /** Model inputs of one official record (one or more examples: COPA 2, MultiRC/ReCoRD many). */
 export function formulateOne<T extends TaskName>(
@@ -41,7 +43,7 @@ export function formulateOne<T extends TaskName>(
       out = [formulateWsc(r, tokenizer, options)];
       break;
     default:
-      throw new RangeError(`unknown task ${String(task)}`);
+      throw new DatasetOptionError('task', `unknown task ${JSON.stringify(task)}`);
   }
   return out as TaskExampleMap[T][];
 }

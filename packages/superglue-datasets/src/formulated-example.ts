@@ -1,5 +1,5 @@
+import type { TaskName } from '@selfevo/superglue-tasks';
 import type { EncodedInput } from './batching.js';
-import type { TaskName } from './types.js';
 
 /** Fields of every formulated example: plain-array token inputs plus the task. */
 export interface FormulatedBase extends EncodedInput {

@@ -1,13 +1,49 @@
+// The SuperGLUE schema (task names, splits, label order) from @selfevo/superglue-tasks, re-exported
+// so that readers of this package need one import.
+export {
+  AXB_LABELS,
+  AXG_LABELS,
+  BOOLQ_LABELS,
+  CB_LABELS,
+  type CbLabel,
+  COPA_LABELS,
+  DIAGNOSTIC_TASKS,
+  type DiagnosticTaskName,
+  isDiagnostic,
+  isLabelledSplit,
+  isTaskName,
+  LABELS,
+  type LabelValue,
+  labelIndex,
+  labelName,
+  MULTIRC_LABELS,
+  type NliLabel,
+  RTE_LABELS,
+  SCORED_TASKS,
+  type ScoredTaskName,
+  SPLITS,
+  type Split,
+  splitsOf,
+  TASKS,
+  type TaskName,
+  UnknownLabelError,
+  UnknownSplitError,
+  WIC_LABELS,
+  WSC_LABELS,
+} from '@selfevo/superglue-tasks';
 export type { Batch, BatchOptions, CollateOptions, EncodedInput } from './batching.js';
 export { batchIterator, collate, makeBatches, planBatches } from './batching.js';
-export { isLabelledSplit, resolveDataDir, splitFileName, splitPath, splitsOf } from './data-dir.js';
+export { resolveDataDir, splitFileName, splitPath } from './data-dir.js';
 export type { DownloadOptions, DownloadResult, ProgressCallback } from './download-task.js';
 export { defaultCacheDir, downloadFile, downloadTask } from './download-task.js';
 export type { FormatLocation } from './errors.js';
 export {
   ChecksumMismatchError,
+  DatasetOptionError,
   DownloadError,
+  MissingDataError,
   SpanAlignmentError,
+  SuperGlueDatasetsError,
   SuperGlueFormatError,
   UnknownChecksumError,
   UnsafeZipEntryError,
@@ -38,21 +74,6 @@ export type {
   WscAlignment,
   WscExample,
 } from './formulated-example.js';
-export type { LabelValue } from './labels.js';
-export {
-  AXB_LABELS,
-  AXG_LABELS,
-  BOOLQ_LABELS,
-  CB_LABELS,
-  COPA_LABELS,
-  LABELS,
-  labelIndex,
-  labelName,
-  MULTIRC_LABELS,
-  RTE_LABELS,
-  WIC_LABELS,
-  WSC_LABELS,
-} from './labels.js';
 export type {
   LoadedSplit,
   LoadReport,
@@ -92,27 +113,20 @@ export type {
   AxBRecord,
   AxGRecord,
   BoolQRecord,
-  CbLabel,
   CbRecord,
   CopaRecord,
-  DiagnosticTaskName,
   MultiRcAnswer,
   MultiRcQuestion,
   MultiRcRecord,
-  NliLabel,
   RecordAnswer,
   RecordEntitySpan,
   RecordQuery,
   RecordRecord,
   RteRecord,
-  ScoredTaskName,
-  Split,
-  TaskName,
   TaskRecord,
   TaskRecordMap,
   WicRecord,
   WscRecord,
 } from './types.js';
-export { isDiagnostic, isTaskName, SCORED_TASKS, SPLITS, TASKS } from './types.js';
 export type { WscCharSpan } from './wsc-spans.js';
 export { wscCharSpan } from './wsc-spans.js';

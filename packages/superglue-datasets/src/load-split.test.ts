@@ -1,8 +1,7 @@
+import { splitsOf, TASKS, type TaskName } from '@selfevo/superglue-tasks';
 import { describe, expect, it } from 'vitest';
-import { splitsOf } from './data-dir.js';
 import { loadSplit, readTaskFile, streamSplit } from './load-split.js';
 import { RECORD_SAMPLE, SUPERGLUE_DATA, sourcesTable } from './test-fixtures/data.js';
-import { TASKS, type TaskName } from './types.js';
 
 const table = sourcesTable();
 

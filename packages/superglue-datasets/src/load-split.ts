@@ -1,8 +1,10 @@
-import { isLabelledSplit, splitPath } from './data-dir.js';
+import type { Split, TaskName } from '@selfevo/superglue-tasks';
+import { isLabelledSplit } from '@selfevo/superglue-tasks';
+import { splitPath } from './data-dir.js';
 import { SuperGlueFormatError } from './errors.js';
 import { readLines } from './jsonl-lines.js';
 import { RecordChecker } from './record-checker.js';
-import type { Split, TaskName, TaskRecordMap } from './types.js';
+import type { TaskRecordMap } from './types.js';
 import { validateRecord } from './validate-record.js';
 
 /** A line left out in lenient mode, with the error that would have been thrown in strict mode. */

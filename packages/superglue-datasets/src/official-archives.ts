@@ -1,4 +1,4 @@
-import type { TaskName } from './types.js';
+import type { TaskName } from '@selfevo/superglue-tasks';
 
 /** Where the official SuperGLUE v2 task zips are published. */
 export const OFFICIAL_BASE_URL = 'https://dl.fbaipublicfiles.com/glue/superglue/data/v2/';

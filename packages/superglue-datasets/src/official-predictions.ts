@@ -1,5 +1,6 @@
+import { type LabelValue, labelName } from '@selfevo/superglue-tasks';
+import { DatasetOptionError } from './errors.js';
 import type { CopaExample, FormulatedExample, MultiRcExample, RecordExample } from './formulated-example.js';
-import { type LabelValue, labelName } from './labels.js';
 
 /** One prediction per official record, keyed by the official idx, label as in the official files. */
 export interface OfficialPrediction {
@@ -29,7 +30,10 @@ export function classPredictions(
 ): OfficialPrediction[] {
   return examples.map((e, i) => {
     if (e.kind !== 'pair' && e.kind !== 'wic' && e.kind !== 'wsc') {
-      throw new TypeError(`classPredictions: ${e.task} examples are scored per candidate`);
+      throw new DatasetOptionError(
+        'examples',
+        `classPredictions: ${e.task} examples are scored per candidate (use copaPredictions, multiRcPredictions or recordPredictions)`,
+      );
     }
     return { idx: e.idx, label: labelName(e.task, argmax(scores[i]!)) };
   });

@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { tempSibling } from '@selfevo/utils/node';
 import { unzipSync } from 'fflate';
-import { tempSibling } from './atomic-file.js';
-import { UnsafeZipEntryError } from './errors.js';
+import { SuperGlueDatasetsError, UnsafeZipEntryError } from './errors.js';
 
 export interface UnzipOptions {
   /** Refuse archives whose entries add up to more than this many uncompressed bytes (default 4 GiB). */
@@ -83,7 +83,8 @@ export function extractZip(
       }
       const one = unzipSync(data, { filter: (f) => f.name === entry.name });
       const content = one[entry.name];
-      if (!content) throw new Error(`zip entry ${entry.name} of ${archive} could not be read`);
+      if (!content)
+        throw new SuperGlueDatasetsError(`zip entry ${entry.name} of ${archive} could not be read`);
       mkdirSync(join(out, '..'), { recursive: true });
       writeFileSync(out, content);
       files.push(entry.path);

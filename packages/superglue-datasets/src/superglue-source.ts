@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { TaskName } from '@selfevo/superglue-tasks';
 import { type DownloadOptions, downloadTask } from './download-task.js';
-import type { TaskName } from './types.js';
+import { MissingDataError } from './errors.js';
 
 export interface SourceOptions {
   /** A local folder with `<TASK>/…jsonl` (default: `SUPERGLUE_DIR`). */
@@ -21,7 +22,7 @@ export async function ensureTask(task: TaskName, options: SourceOptions = {}): P
     const result = await downloadTask(task, options.download === true ? {} : options.download);
     return result.dir;
   }
-  throw new Error(
+  throw new MissingDataError(
     local
       ? `${task} is not in ${resolve(local)} (expected ${join(resolve(local), task)}); pass { download } to fetch it`
       : `no SuperGLUE folder for ${task}: pass { dir }, set SUPERGLUE_DIR, or pass { download }`,

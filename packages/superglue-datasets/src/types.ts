@@ -1,37 +1,4 @@
-/** The SuperGLUE tasks with official JSONL files, including the two diagnostics. */
-export const TASKS = [
-  'BoolQ',
-  'CB',
-  'COPA',
-  'MultiRC',
-  'ReCoRD',
-  'RTE',
-  'WiC',
-  'WSC',
-  'AX-b',
-  'AX-g',
-] as const;
-export type TaskName = (typeof TASKS)[number];
-
-/** The eight scored tasks (the diagnostics only have one file each). */
-export const SCORED_TASKS = ['BoolQ', 'CB', 'COPA', 'MultiRC', 'ReCoRD', 'RTE', 'WiC', 'WSC'] as const;
-export type ScoredTaskName = (typeof SCORED_TASKS)[number];
-export type DiagnosticTaskName = 'AX-b' | 'AX-g';
-
-export const SPLITS = ['train', 'val', 'test'] as const;
-/** `train`/`val`/`test` for the scored tasks; the diagnostics have the single split `test` (file `AX-b.jsonl`). */
-export type Split = (typeof SPLITS)[number];
-
-export function isTaskName(value: string): value is TaskName {
-  return (TASKS as readonly string[]).includes(value);
-}
-
-export function isDiagnostic(task: TaskName): task is DiagnosticTaskName {
-  return task === 'AX-b' || task === 'AX-g';
-}
-
-export type NliLabel = 'entailment' | 'not_entailment';
-export type CbLabel = 'entailment' | 'contradiction' | 'neutral';
+import type { CbLabel, NliLabel, TaskName } from '@selfevo/superglue-tasks';
 
 export interface BoolQRecord {
   question: string;

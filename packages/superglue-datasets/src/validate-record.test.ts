@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TaskName } from '@selfevo/superglue-tasks';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SuperGlueFormatError } from './errors.js';
 import { emptyReport, readTaskFile, type SkippedLine } from './load-split.js';
-import type { TaskName } from './types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sg-validate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

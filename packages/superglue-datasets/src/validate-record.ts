@@ -1,6 +1,7 @@
-import { CB_LABELS, COPA_LABELS, MULTIRC_LABELS, RTE_LABELS } from './labels.js';
+import type { TaskName } from '@selfevo/superglue-tasks';
+import { CB_LABELS, COPA_LABELS, MULTIRC_LABELS, RTE_LABELS } from '@selfevo/superglue-tasks';
 import { jsonType, type RecordChecker } from './record-checker.js';
-import type { TaskName, TaskRecordMap } from './types.js';
+import type { TaskRecordMap } from './types.js';
 
 /** An `idx` value of one level (e.g. MultiRC `question`) and the field path it was read from. */
 export interface IdxEntry {

@@ -7,11 +7,12 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { splitsOf, TASKS, type TaskName } from '@selfevo/superglue-tasks';
 import { Tokenizer } from '@selfevo/tokenizer';
-import { splitPath, splitsOf } from '../data-dir.js';
+import { splitPath } from '../data-dir.js';
 import { formulate } from '../formulate.js';
 import { loadSplit, readTaskFile } from '../load-split.js';
-import { TASKS, type TaskName, type TaskRecordMap } from '../types.js';
+import type { TaskRecordMap } from '../types.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const sharedData = process.env.SELFEVO_DATA ?? resolve(repoRoot, '../shared/data');
