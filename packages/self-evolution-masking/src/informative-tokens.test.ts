@@ -1,7 +1,9 @@
 import { describeEachBackend } from '@selfevo/backend/test';
 import * as tf from '@tensorflow/tfjs-core';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  type MaskedLmInputs,
+  type MaskedLmModel,
   MaskingConfigError,
   newScoreStats,
   type ScoreOptions,
@@ -10,6 +12,7 @@ import {
   scoreInformativeTokens,
   seMask,
 } from './index.js';
+import { DEFAULT_NLL_THRESHOLD } from './informative-tokens.js';
 import { T_MASK, T_SPECIAL, tinyBatch, tinyModel } from './test-fixtures/tiny-model.js';
 
 async function collect(it: AsyncIterable<SelectionRecord>): Promise<SelectionRecord[]> {
@@ -168,5 +171,100 @@ describeEachBackend('scoreInformativeTokens (stage 1)', () => {
       ShapeMismatchError,
     );
     model.dispose();
+  });
+});
+
+/**
+ * A test double whose MLM logits are a fixed table [B·T, V] (the "hidden state" is the table
+ * itself), so every token's NLL is set by construction.
+ */
+class FixedLogitsModel implements MaskedLmModel {
+  constructor(
+    readonly table: Float32Array,
+    readonly vocab: number,
+  ) {}
+  forward(inputs: MaskedLmInputs, maskedPositions: Int32Array) {
+    const [B, T] = inputs.inputIds.shape;
+    const lastHiddenState = tf.tensor3d(this.table, [B, T, this.vocab]); // [B, T, V]
+    return { lastHiddenState, logits: this.mlmLogits(lastHiddenState, maskedPositions) };
+  }
+  mlmLogits(hidden: tf.Tensor, maskedPositions: Int32Array): tf.Tensor2D {
+    return tf.tidy(() =>
+      tf.gather(tf.reshape(hidden, [-1, this.vocab]), tf.tensor1d(maskedPositions, 'int32')),
+    );
+  }
+  namedParameters(): Map<string, tf.Variable> {
+    return new Map();
+  }
+}
+
+describe('stage-1 thresholds on tokens of known NLL', () => {
+  const V = 8;
+  const T = 8;
+  // One row: [CLS] six words [SEP] (ids 1, 5..7, 2); word t has NLL nlls[t].
+  const batch = {
+    inputIds: Int32Array.from([1, 5, 6, 7, 5, 6, 7, 2]),
+    specialTokensMask: Int32Array.from([1, 0, 0, 0, 0, 0, 0, 1]),
+    seqLength: T,
+  };
+  const nlls = [0, 0.05, 0.2, 0.3, 0.45, 0.7, 1.0, 0];
+  // Gold logit a, the V − 1 others 0: NLL = log(1 + (V − 1)·e^(−a)), so a = log((V − 1) / (e^NLL − 1)).
+  const table = new Float32Array(T * V);
+  for (let t = 1; t < T - 1; t++) table[t * V + batch.inputIds[t]] = Math.log((V - 1) / Math.expm1(nlls[t]));
+  const model = new FixedLogitsModel(table, V);
+  const run = (opts: ScoreOptions) => collect(scoreInformativeTokens(model, [batch], opts));
+  const positions = async (opts: ScoreOptions) => (await run(opts))[0].positions;
+
+  it('the default τ is 0.1 (§1.1): NLL 0.05 is not informative, 0.2 … 1.0 are; τ = 0.5 would keep only 0.7 and 1.0', async () => {
+    expect(DEFAULT_NLL_THRESHOLD).toBe(0.1);
+    const all = await run({ threshold: -1, includeScores: true });
+    expect(all[0].positions).toEqual([1, 2, 3, 4, 5, 6]);
+    for (let k = 0; k < 6; k++) expect(all[0].scores![k]).toBeCloseTo(nlls[k + 1], 5);
+    const dflt = await run({});
+    expect(dflt[0].positions).toEqual([2, 3, 4, 5, 6]);
+    expect(await run({ threshold: 0.1 })).toEqual(dflt);
+    expect(await positions({ criterion: 'nll' })).toEqual([2, 3, 4, 5, 6]);
+    expect(await positions({ threshold: 0.5 })).toEqual([5, 6]);
+  });
+
+  it('a token exactly on τ is not informative (nll > τ, not ≥), for nll and entropy', async () => {
+    const all = await run({ threshold: -1, includeScores: true });
+    const onTau = all[0].scores![2]; // position 3's NLL as scoring computes it (a float32 value)
+    expect(await positions({ threshold: onTau })).toEqual([4, 5, 6]);
+    expect(await positions({ threshold: onTau - 1e-6 })).toEqual([3, 4, 5, 6]);
+    const ent = await run({ criterion: 'entropy', threshold: -1, includeScores: true });
+    expect(ent[0].positions).toEqual([1, 2, 3, 4, 5, 6]);
+    const h = ent[0].scores!;
+    const onH = h[3]; // position 4's entropy
+    const above = ent[0].positions.filter((_, k) => h[k] > onH);
+    expect(above).not.toContain(4);
+    expect(above.length).toBeGreaterThan(0);
+    expect(await positions({ criterion: 'entropy', threshold: onH })).toEqual(above);
+  });
+
+  it('.selection is the rule applied, defaults filled in', () => {
+    expect(scoreInformativeTokens(model, []).selection).toEqual({
+      criterion: 'nll',
+      rule: 'nll > threshold',
+      threshold: 0.1,
+    });
+    expect(scoreInformativeTokens(model, [], { threshold: 0.3 }).selection.threshold).toBe(0.3);
+    expect(scoreInformativeTokens(model, [], { criterion: 'entropy', threshold: 2 }).selection).toEqual({
+      criterion: 'entropy',
+      rule: 'entropy > threshold',
+      threshold: 2,
+    });
+    expect(scoreInformativeTokens(model, [], { criterion: 'argmax', threshold: 2 }).selection).toEqual({
+      criterion: 'argmax',
+      rule: 'argmax ≠ gold',
+    });
+    expect(scoreInformativeTokens(model, [], { criterion: 'topk' }).selection).toMatchObject({
+      criterion: 'topk',
+      topKRatio: 0.15,
+      topKScore: 'nll',
+    });
+    expect(() => scoreInformativeTokens(model, [], { criterion: 'entropy' }).selection).toThrow(
+      MaskingConfigError,
+    );
   });
 });

@@ -1,8 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { MaskingConfigError, ShapeMismatchError } from './errors.js';
 import type { MaskedLmModel } from './masked-lm-model.js';
-import type { SelectionRecord } from './selection-file.js';
+import type { SelectionRecord, SelectionRule } from './selection-file.js';
 import { candidateMask, checkBatch, type TokenBatch } from './token-batch.js';
+
+/** SE stage 1's default τ (§1.1): a token is informative iff −log p(gold) > 0.1, i.e. p(gold) < 0.905. */
+export const DEFAULT_NLL_THRESHOLD = 0.1;
 
 /**
  * How stage 1 decides that a token is informative (§1.1):
@@ -47,16 +50,34 @@ export interface ScoreStats {
 export type ScoringBatch = TokenBatch & { ids?: ReadonlyArray<string | number> };
 
 /**
+ * The records of stage 1, with `selection`: the rule they are selected by, defaults filled in
+ * (reading it throws `MaskingConfigError` for invalid options, as iterating does).
+ */
+export type ScoredSelection = AsyncGenerator<SelectionRecord> & { readonly selection: SelectionRule };
+
+/**
  * SE stage 1 (self-questioning): run the model in eval mode (no dropout, no gradient) over
  * **unmasked** batches, score every maskable token (not padding, not special) by the gold token's
  * probability at its own position, and yield, per example, the informative positions (indices
  * into the row, ascending). The count varies per sequence except for `topk`. Stream the result
- * into `writeSelection(path, scoreInformativeTokens(model, batches, opts))`.
+ * into `writeSelection(path, scoreInformativeTokens(model, batches, opts))`: the file's header
+ * then records the rule and the τ applied (`.selection`).
  */
-export async function* scoreInformativeTokens(
+export function scoreInformativeTokens(
   model: MaskedLmModel,
   batches: Iterable<ScoringBatch> | AsyncIterable<ScoringBatch>,
   options: ScoreOptions = {},
+): ScoredSelection {
+  return Object.defineProperty(scoreRecords(model, batches, options), 'selection', {
+    get: () => selectionRule(planCriterion(options.criterion ?? 'nll', options)),
+    enumerable: true,
+  }) as ScoredSelection;
+}
+
+async function* scoreRecords(
+  model: MaskedLmModel,
+  batches: Iterable<ScoringBatch> | AsyncIterable<ScoringBatch>,
+  options: ScoreOptions,
 ): AsyncGenerator<SelectionRecord> {
   const criterion = options.criterion ?? 'nll';
   const plan = planCriterion(criterion, options);
@@ -122,11 +143,31 @@ interface Plan {
   scoreKind: 'nll' | 'entropy';
 }
 
+/** The plan as written into a selection file's header. */
+function selectionRule(plan: Plan): SelectionRule {
+  const { criterion, threshold } = plan;
+  switch (criterion) {
+    case 'nll':
+      return { criterion, rule: 'nll > threshold', threshold };
+    case 'entropy':
+      return { criterion, rule: 'entropy > threshold', threshold };
+    case 'argmax':
+      return { criterion, rule: 'argmax ≠ gold' };
+    case 'topk':
+      return {
+        criterion,
+        rule: `the round(topKRatio · n) highest ${plan.scoreKind} of each sequence's n maskable tokens`,
+        topKRatio: plan.topKRatio,
+        topKScore: plan.scoreKind,
+      };
+  }
+}
+
 function planCriterion(criterion: InformativeCriterion, o: ScoreOptions): Plan {
   const topKScore = o.topKScore ?? 'nll';
   if (topKScore !== 'nll' && topKScore !== 'entropy')
     throw new MaskingConfigError('topKScore', `expected 'nll' | 'entropy', got ${String(topKScore)}`);
-  let threshold = o.threshold ?? 0.1;
+  let threshold = o.threshold ?? DEFAULT_NLL_THRESHOLD;
   const topKRatio = o.topKRatio ?? 0.15;
   switch (criterion) {
     case 'nll':

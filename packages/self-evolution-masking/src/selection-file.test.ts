@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   loadSelectionMap,
+  MaskingConfigError,
   readSelection,
   readSelectionHeader,
   SelectionFormatError,
@@ -12,6 +13,7 @@ import {
   selectionsForBatch,
   writeSelection,
 } from './index.js';
+import { scoreInformativeTokens } from './informative-tokens.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'se-selection-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -89,5 +91,47 @@ describe('selection files (JSONL)', () => {
     expect(readFileSync(path, 'utf8')).toBe(before);
     await expect(writeSelection(path, [{ id: 'c', positions: [1.5] }])).rejects.toThrow(/positions\[0\]/);
     expect(readdirSync(dir).filter((f) => f.startsWith('atomic.jsonl.'))).toEqual([]);
+  });
+
+  it('records the rule and the τ applied by scoreInformativeTokens in the header, defaults included', async () => {
+    // A model that is never called: no batch to score, only the header is at stake.
+    const model = {
+      forward: () => {
+        throw new Error('not called');
+      },
+      mlmLogits: () => {
+        throw new Error('not called');
+      },
+      namedParameters: () => new Map(),
+    };
+    const path = join(dir, 'applied.jsonl');
+    // As the trainer's stage 1 writes it: meta with `threshold: undefined` when τ is the default.
+    await writeSelection(path, scoreInformativeTokens(model, []), {
+      meta: { criterion: 'nll', threshold: undefined, rows: 0 },
+    });
+    expect(await readSelectionHeader(path)).toEqual({
+      format: 'selfevo-se-selection',
+      version: 1,
+      criterion: 'nll',
+      rule: 'nll > threshold',
+      threshold: 0.1,
+      rows: 0,
+    });
+    // Without meta the header is still written; an explicit τ is the one recorded, over meta's.
+    await writeSelection(path, scoreInformativeTokens(model, [], { threshold: 0.25 }), {
+      meta: { threshold: 0.1 },
+    });
+    expect(await readSelectionHeader(path)).toMatchObject({ rule: 'nll > threshold', threshold: 0.25 });
+    await writeSelection(path, scoreInformativeTokens(model, [], { criterion: 'topk', topKRatio: 0.2 }));
+    const topk = await readSelectionHeader(path);
+    expect(topk).toMatchObject({ criterion: 'topk', topKRatio: 0.2, topKScore: 'nll' });
+    expect(topk).not.toHaveProperty('threshold');
+    // Invalid scoring options fail before any file is touched.
+    const before = readFileSync(path, 'utf8');
+    await expect(
+      writeSelection(path, scoreInformativeTokens(model, [], { criterion: 'entropy' })),
+    ).rejects.toThrow(MaskingConfigError);
+    expect(readFileSync(path, 'utf8')).toBe(before);
+    expect(readdirSync(dir).filter((f) => f.startsWith('applied.jsonl.'))).toEqual([]);
   });
 });

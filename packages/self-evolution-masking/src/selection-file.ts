@@ -11,8 +11,24 @@ export interface SelectionRecord {
   scores?: number[];
 }
 
+/**
+ * How a stage-1 selection was made, with the values actually applied (defaults filled in):
+ * `scoreInformativeTokens` attaches it to its records as `.selection`, and `writeSelection`
+ * writes it into the file's header.
+ */
+export interface SelectionRule {
+  criterion: 'nll' | 'argmax' | 'entropy' | 'topk';
+  /** The test applied per token, in words: `nll > threshold`, `entropy > threshold`, `argmax ≠ gold`, … */
+  rule: string;
+  /** τ, for `nll` (default 0.1) and `entropy`. */
+  threshold?: number;
+  /** For `topk`: share of maskable tokens kept per sequence, and the score ranked. */
+  topKRatio?: number;
+  topKScore?: 'nll' | 'entropy';
+}
+
 /** Optional first line of a selection file, describing how it was made. */
-export interface SelectionHeader {
+export interface SelectionHeader extends Partial<SelectionRule> {
   format: 'selfevo-se-selection';
   version: 1;
   [key: string]: unknown;
@@ -24,9 +40,12 @@ type Records = Iterable<SelectionRecord> | AsyncIterable<SelectionRecord>;
 
 /**
  * Write a selection file (JSON Lines, UTF-8, `\n`-terminated): an optional header line
- * `{"format":"selfevo-se-selection","version":1,...meta}` then one line per example
+ * `{"format":"selfevo-se-selection","version":1,...meta,...rule}` then one line per example
  * `{"id":…,"positions":[…]}` (plus `"scores"` if present). Records are streamed (the iterable may
- * be async, e.g. straight from `scoreInformativeTokens`). Atomic: written to a temporary file in
+ * be async, e.g. straight from `scoreInformativeTokens`). When the records carry the rule they
+ * were selected by (`records.selection`, as `scoreInformativeTokens` returns them), the header
+ * is written and records that rule — the criterion and the τ actually applied, defaults
+ * included — over any same-named `meta` field. Atomic: written to a temporary file in
  * the same directory, fsynced, then renamed over `path`; on error the temporary file is removed
  * and `path` is untouched. Node only (loads `node:fs` lazily). Returns the number of records.
  */
@@ -35,6 +54,8 @@ export async function writeSelection(
   records: Records,
   options: { meta?: Record<string, unknown> } = {},
 ): Promise<number> {
+  // Read first: invalid scoring options throw here, before any file is created.
+  const applied = (records as { selection?: SelectionRule }).selection;
   const fs = await import('node:fs');
   const tmp = `${path}.${process.pid}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}.tmp`;
   const out = fs.createWriteStream(tmp, { encoding: 'utf8', flags: 'wx' });
@@ -60,8 +81,8 @@ export async function writeSelection(
       });
   };
   try {
-    if (options.meta)
-      await put(`${JSON.stringify({ format: SELECTION_FORMAT, version: 1, ...options.meta })}\n`);
+    if (options.meta || applied)
+      await put(`${JSON.stringify({ format: SELECTION_FORMAT, version: 1, ...options.meta, ...applied })}\n`);
     for await (const r of records as AsyncIterable<SelectionRecord>) {
       checkRecord(r, path, count + 1);
       const rec: SelectionRecord = { id: r.id, positions: Array.from(r.positions) };
