@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { Tokenizer as HfJsTokenizer } from '@huggingface/tokenizers';
 import { Tokenizer as RustTokenizer } from 'tokenizers';
-import { dataDir } from '../src/test-fixtures/data-path.js';
 import { Tokenizer } from '../src/index.js';
+import { dataDir } from '../src/test-fixtures/data-path.js';
 
 const N = Number(process.env.BENCH_LINES ?? 20_000);
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);

@@ -14,8 +14,8 @@ import {
   Tokenizer as HfTokenizer,
   WordPiece as HfWordPiece,
 } from 'tokenizers';
-import { dataDir } from '../src/test-fixtures/data-path.js';
 import { Tokenizer, trainWordPiece } from '../src/index.js';
+import { dataDir } from '../src/test-fixtures/data-path.js';
 
 const corpus = dataDir('corpus');
 const files = readdirSync(corpus)

@@ -7,8 +7,8 @@ import {
   wordPieceDecoder,
 } from 'tokenizers';
 import { describe, expect, it } from 'vitest';
-import { dataDir } from './test-fixtures/data-path.js';
 import { diffPlain } from './test-fixtures/compare.js';
+import { dataDir } from './test-fixtures/data-path.js';
 import { toPlain } from './test-fixtures/oracle.js';
 import { runParity, standardVariants } from './test-fixtures/parity.js';
 import { HARD_STRINGS, superglueStrings } from './test-fixtures/strings.js';

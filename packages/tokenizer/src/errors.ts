@@ -1,10 +1,10 @@
-/** Base class of every error thrown by this package. */
-export class TokenizerError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+import { SelfevoError } from '@selfevo/utils';
+
+/**
+ * Base class of every error thrown by this package (a `SelfevoError`): `err instanceof TokenizerError`
+ * catches any of them; `name` is the concrete class's name.
+ */
+export class TokenizerError extends SelfevoError {}
 
 /** A tokenizer.json (or component config) is invalid: unknown `type`, missing field, bad value. */
 export class TokenizerConfigError extends TokenizerError {}

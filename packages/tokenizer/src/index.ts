@@ -1,6 +1,8 @@
-// Public API of @selfevo/tokenizer.
+// Public API of @selfevo/tokenizer: browser-safe (no Node built-ins). Files and streams:
+// `@selfevo/tokenizer/node` (./node/index.ts).
 
 export { type AddedToken, AddedVocabulary } from './added-vocabulary.js';
+export { BERT_SPECIAL_TOKENS, type BertVocabOptions, bertTemplate } from './bert-preset.js';
 export {
   BpeDecoder,
   ByteFallbackDecoder,
@@ -16,6 +18,7 @@ export {
   StripDecoder,
   WordPieceDecoder,
 } from './decoders/index.js';
+export type { EncodeOptions, TruncationStrategy } from './encode-options.js';
 export type { Encoding } from './encoding.js';
 export {
   PaddingError,
@@ -79,20 +82,19 @@ export {
   WhitespacePreTokenizer,
   WhitespaceSplitPreTokenizer,
 } from './pre-tokenizers/index.js';
-export {
-  type EncodeOptions,
-  gpt2Json,
-  parseVocabTxt,
-  Tokenizer,
-  type TruncationStrategy,
-} from './tokenizer.js';
+export { Tokenizer } from './tokenizer.js';
 export {
   type BpeTrainOptions,
-  countWords,
+  type Progress,
   type ProgressOption,
+  type TrainingTexts,
   type TrainOptions,
   trainBpe,
+  trainBpeFromIterator,
   trainBpeModel,
   trainWordPiece,
+  trainWordPieceFromIterator,
+  WordCounter,
   type WordPieceTrainOptions,
 } from './trainers/index.js';
+export { gpt2Json, parseVocabJson, parseVocabTxt } from './vocab-files.js';

@@ -1,4 +1,5 @@
-import type { EncodeOptions, Tokenizer } from '../tokenizer.js';
+import type { EncodeOptions } from '../encode-options.js';
+import type { Tokenizer } from '../tokenizer.js';
 import { diffPlain } from './compare.js';
 import { fromHf, type Plain, toPlain } from './oracle.js';
 

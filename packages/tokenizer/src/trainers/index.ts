@@ -1,10 +1,18 @@
 export { type BpeTrainerSettings, type TrainedBpe, trainBpeModel } from './bpe-trainer.js';
-export { makeProgress, type Progress, type ProgressOption } from './progress.js';
+export { LineProgress, makeProgress, NO_PROGRESS, type Progress, type ProgressOption } from './progress.js';
 export {
   type BpeTrainOptions,
+  bpeBase,
+  bpeFromCounts,
+  type TrainingTexts,
   type TrainOptions,
   trainBpe,
+  trainBpeFromIterator,
   trainWordPiece,
+  trainWordPieceFromIterator,
   type WordPieceTrainOptions,
+  wordPieceBase,
+  wordPieceFromCounts,
+  wordSplitter,
 } from './train.js';
-export { countWords } from './word-counter.js';
+export { WordCounter } from './word-counter.js';

@@ -1,37 +1,19 @@
-import cliProgress from 'cli-progress';
-
-/** Progress reporting: a cli-progress bar on a TTY, plain lines otherwise, or nothing. */
+/** Progress of a long step (counting words, computing merges): started, updated, stopped. */
 export interface Progress {
   start(label: string, total: number): void;
   update(value: number): void;
   stop(): void;
 }
 
-export type ProgressOption = boolean | 'auto' | ((line: string) => void);
+/**
+ * How training reports progress: false (nothing), a line sink `(line) => void`, or any `Progress`
+ * (e.g. a bar). true / 'auto' / unset: nothing in the core; `@selfevo/tokenizer/node` turns them
+ * into a bar on a TTY and plain lines on stderr otherwise.
+ */
+export type ProgressOption = boolean | 'auto' | ((line: string) => void) | Progress;
 
-class BarProgress implements Progress {
-  private bar: cliProgress.SingleBar | null = null;
-  start(label: string, total: number): void {
-    this.stop();
-    this.bar = new cliProgress.SingleBar(
-      {
-        format: `${label.padEnd(22)} [{bar}] {percentage}% | {value}/{total} | ETA {eta}s`,
-        stream: process.stderr,
-      },
-      cliProgress.Presets.shades_classic,
-    );
-    this.bar.start(Math.max(1, total), 0);
-  }
-  update(value: number): void {
-    this.bar?.update(value);
-  }
-  stop(): void {
-    this.bar?.stop();
-    this.bar = null;
-  }
-}
-
-class LineProgress implements Progress {
+/** Plain lines to a sink, at most one per 10 %. */
+export class LineProgress implements Progress {
   private label = '';
   private total = 1;
   private lastPct = -1;
@@ -55,13 +37,19 @@ class LineProgress implements Progress {
   }
 }
 
-const NOOP: Progress = { start() {}, update() {}, stop() {} };
+export const NO_PROGRESS: Progress = { start() {}, update() {}, stop() {} };
 
-export function makeProgress(opt: ProgressOption | undefined): Progress {
-  if (opt === false) return NOOP;
+function isProgress(opt: unknown): opt is Progress {
+  return typeof opt === 'object' && opt !== null && typeof (opt as Progress).update === 'function';
+}
+
+/** The `Progress` an option asks for; true / 'auto' / unset fall to `auto` (default: nothing). */
+export function makeProgress(
+  opt: ProgressOption | undefined,
+  auto: () => Progress = () => NO_PROGRESS,
+): Progress {
+  if (opt === false) return NO_PROGRESS;
   if (typeof opt === 'function') return new LineProgress(opt);
-  if (process.stderr.isTTY) return new BarProgress();
-  if (opt === true || opt === 'auto' || opt === undefined)
-    return new LineProgress((l) => process.stderr.write(`${l}\n`));
-  return NOOP;
+  if (isProgress(opt)) return opt;
+  return auto();
 }
