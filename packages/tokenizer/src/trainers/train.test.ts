@@ -10,10 +10,10 @@ import {
   WordPiece as HfWordPiece,
 } from 'tokenizers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataDir } from '../test-fixtures/data-path.js';
 import { TrainerError } from '../errors.js';
+import { dataDir } from '../test-fixtures/data-path.js';
 import { Tokenizer } from '../tokenizer.js';
-import { trainBpe, trainWordPiece } from './train.js';
+import { trainBpe, trainBpeFromIterator, trainWordPiece, trainWordPieceFromIterator } from './train.js';
 
 let dir = '';
 let slice = '';
@@ -134,5 +134,38 @@ describe('training', () => {
       /not found/,
     );
     await expect(trainBpe([slice], { vocabSize: 0, progress: false })).rejects.toThrow(/vocabSize/);
+  });
+});
+
+describe('training from an iterator (any runtime)', () => {
+  let small = '';
+  let lines: string[] = [];
+  beforeAll(() => {
+    small = join(dir, 'small.txt');
+    const text = readFileSync(slice, 'utf8').slice(0, 300_000);
+    writeFileSync(small, text);
+    lines = text.split('\n');
+  });
+
+  it('WordPiece on the lines of a file is the tokenizer trained on the file', async () => {
+    const sink: string[] = [];
+    const fromLines = await trainWordPieceFromIterator(lines, {
+      vocabSize: 2000,
+      progress: (l) => sink.push(l),
+    });
+    const fromFile = await trainWordPiece([small], { vocabSize: 2000, progress: false });
+    expect(fromLines.toJSON()).toEqual(fromFile.toJSON());
+    expect(sink[0]).toBe(`Count words (texts): 0/${lines.length}`);
+    expect(sink.some((l) => l.startsWith('Compute merges'))).toBe(true);
+  });
+
+  it('byte-level BPE from an async iterable (lines with their newline) is the tokenizer trained on the file', async () => {
+    async function* withNewlines() {
+      for (let i = 0; i < lines.length; i++) yield i < lines.length - 1 ? `${lines[i]}\n` : lines[i];
+    }
+    const fromLines = await trainBpeFromIterator(withNewlines(), { vocabSize: 1000, progress: false });
+    const fromFile = await trainBpe([small], { vocabSize: 1000, progress: false });
+    expect(fromLines.toJSON()).toEqual(fromFile.toJSON());
+    await expect(trainWordPieceFromIterator([], { progress: false })).rejects.toBeInstanceOf(TrainerError);
   });
 });
