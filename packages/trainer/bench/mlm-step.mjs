@@ -3,13 +3,8 @@
 // masked positions only. The config comes from SELFEVO_BENCH_CONFIG so that `createReplica` (called
 // by the trainer's gradient workers, which inherit the environment) builds the same model.
 import { useBackend } from '@selfevo/backend';
-import {
-  BertForMaskedLM,
-  crossEntropy,
-  makeConfig,
-  SeededRandom,
-  sampleMaskedPositions,
-} from '@selfevo/encoder-model';
+import { BertForMaskedLM, makeConfig, SeededRandom, sampleMaskedPositions } from '@selfevo/encoder-model';
+import { crossEntropyAtPositions } from '@selfevo/smooth-label-loss';
 
 export const CONFIGS = {
   tiny: { H: 128, L: 2, A: 2, F: 512, V: 8192, T: 128, B: 32 },
@@ -64,7 +59,7 @@ export function makeBatches(c, parts) {
 
 export function mlmLoss(model, batch, training) {
   const out = model.forward({ inputIds: { data: batch.ids, shape: batch.shape }, training }, batch.pos);
-  return crossEntropy(out.logits, batch.labels);
+  return crossEntropyAtPositions(out.logits, batch.labels);
 }
 
 // The data-parallel worker module: each worker thread has its own tfjs and wasm backend (with the

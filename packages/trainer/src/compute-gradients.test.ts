@@ -48,6 +48,11 @@ describe('computeGradients', () => {
     const { grads } = computeGradients(model, mseLoss, batch);
     expect(Object.keys(grads).sort()).toEqual(['dense1.bias', 'dense2.bias', 'dense2.weight']);
     tf.dispose(Object.values(grads));
+    // an explicit parameter map: gradients for those only
+    const subset = new Map([['dense2.bias', model.params.get('dense2.bias')!]]);
+    const only = computeGradients(model, mseLoss, batch, undefined, subset);
+    expect(Object.keys(only.grads)).toEqual(['dense2.bias']);
+    tf.dispose(Object.values(only.grads));
     expect(() =>
       computeGradients(model, (m, b) => m.forward(tf.tensor2d(b.x)) as unknown as tf.Scalar, batch),
     ).toThrow(/scalar/);

@@ -1,16 +1,17 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
-import type { FromWorker, ParamSpec, ToWorker, WorkItem, WorkResult } from './data-parallel-protocol.js';
+import type {
+  DataParallelOptions,
+  FromWorker,
+  ParamSpec,
+  ToWorker,
+  WorkItem,
+  WorkResult,
+} from './data-parallel-protocol.js';
 import { DataParallelWorkerError } from './errors.js';
 
-/** Options of the data-parallel mode. */
-export interface DataParallelOptions {
-  /** Number of worker threads (replicas). */
-  workers: number;
-  /** URL (or absolute path) of an ES module exporting `createReplica` (see {@link Replica}). */
-  workerModule: string | URL;
-}
+export type { DataParallelOptions };
 
 const live = new Set<Worker>();
 
@@ -50,7 +51,8 @@ interface Pending {
 
 /**
  * A pool of gradient workers for one training run. Weights live in one SharedArrayBuffer that
- * the main thread rewrites after every optimizer step ({@link GradientWorkerPool.syncWeights});
+ * the main thread rewrites after every optimizer step ({@link GradientWorkerPool.syncWeights}:
+ * the trained parameters; frozen ones are written once at the start);
  * {@link GradientWorkerPool.compute} spreads a step's micro-batches over the workers (micro-batch
  * `i` to worker `i mod n`) and returns their losses and gradients in micro-batch order, so the
  * caller sums them in a fixed order. Any worker failure rejects the pending call; `close()`
@@ -73,20 +75,25 @@ export class GradientWorkerPool {
     this.weights = new Float32Array(shared);
   }
 
+  /**
+   * Start `opts.workers` replicas over `params` (all of the model's parameters); `trained` names
+   * the ones that train (default all): only those are differentiated and re-synced every step.
+   */
   static async start(
     opts: DataParallelOptions,
     params: Map<string, tf.Variable>,
+    trained: ReadonlySet<string> = new Set(params.keys()),
   ): Promise<GradientWorkerPool> {
     if (!Number.isInteger(opts.workers) || opts.workers < 1)
       throw new RangeError(`dataParallel.workers must be a positive integer, got ${opts.workers}`);
     const specs: ParamSpec[] = [];
     let offset = 0;
     for (const [name, v] of params) {
-      specs.push({ name, shape: v.shape, offset, size: v.size });
+      specs.push({ name, shape: v.shape, offset, size: v.size, trained: trained.has(name) });
       offset += v.size;
     }
     const pool = new GradientWorkerPool(specs, params, new SharedArrayBuffer(offset * 4));
-    pool.syncWeights();
+    pool.syncWeights(true);
     const moduleUrl =
       opts.workerModule instanceof URL
         ? opts.workerModule.href
@@ -150,10 +157,13 @@ export class GradientWorkerPool {
     });
   }
 
-  /** Copy the main model's current weights into shared memory (call after every optimizer step). */
-  syncWeights(): void {
+  /**
+   * Copy the main model's current weights into shared memory (call after every optimizer step):
+   * the trained parameters, or all of them with `all`.
+   */
+  syncWeights(all = false): void {
     for (const s of this.specs)
-      this.weights.set(this.params.get(s.name)!.dataSync() as Float32Array, s.offset);
+      if (all || s.trained) this.weights.set(this.params.get(s.name)!.dataSync() as Float32Array, s.offset);
     this.version++;
   }
 

@@ -1,8 +1,9 @@
 /**
  * The gradient worker of the data-parallel option (runs in a worker_thread). It imports the
  * user's `workerModule`, builds a replica with its `createReplica`, then for every `compute`
- * message: copies the current weights from shared memory into the replica (when they changed),
- * computes each micro-batch's loss and gradients with `computeGradients`, and sends them back.
+ * message: copies the current weights from shared memory into the replica (when they changed: all
+ * of them the first time, the trained ones after that), computes each micro-batch's loss and
+ * gradients of the trained parameters with `computeGradients`, and sends them back.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
@@ -14,7 +15,7 @@ import type {
   WorkerInit,
   WorkResult,
 } from './data-parallel-protocol.js';
-import { microBatchRng } from './micro-batch-rng.js';
+import { microBatchRng, modelRng } from './micro-batch-rng.js';
 import type { EncoderLike } from './types.js';
 
 function post(msg: FromWorker, transfer: ArrayBuffer[] = []): void {
@@ -50,6 +51,8 @@ async function main(): Promise<void> {
         `replica ${init.workerIndex}: ${spec.name} is [${variable.shape}], main model has [${spec.shape}]`,
       );
   }
+  const trained = new Map(views.filter((v) => v.spec.trained).map((v) => [v.spec.name, v.variable!]));
+  const rngTarget = replica.rng ?? modelRng(model);
   let version = -1;
   post({ type: 'ready', params: [...params].map(([name, v]) => ({ name, shape: v.shape })) });
 
@@ -62,14 +65,16 @@ async function main(): Promise<void> {
     try {
       if (msg.version !== version) {
         for (const { spec, variable, view } of views)
-          tf.tidy(() => variable!.assign(tf.tensor(view.slice(), spec.shape, 'float32')));
+          if (version === -1 || spec.trained)
+            tf.tidy(() => variable!.assign(tf.tensor(view.slice(), spec.shape, 'float32')));
         version = msg.version;
       }
       const results: WorkResult[] = [];
       const transfer: ArrayBuffer[] = [];
       for (const item of msg.items) {
-        const rng = microBatchRng(item.seed, replica.rng);
-        const { loss, grads } = computeGradients(model, replica.lossFn, item.batch, { rng, step: msg.step });
+        const rng = microBatchRng(item.seed, rngTarget);
+        const ctx = { rng, step: msg.step };
+        const { loss, grads } = computeGradients(model, replica.lossFn, item.batch, ctx, trained);
         const out: Record<string, Float32Array> = {};
         for (const [name, g] of Object.entries(grads)) {
           out[name] = Float32Array.from(g.dataSync() as Float32Array);

@@ -63,6 +63,25 @@ describe('data-parallel training', () => {
     dp.dispose();
   });
 
+  it('with a parameter subset, workers differentiate only it and match a single-process subset run', async () => {
+    const parameters = ['dense2.weight', 'dense2.bias'];
+    const single = new TinyMlp(1);
+    const lossesSingle: number[] = [];
+    await train(options(single, lossesSingle, { maxSteps: 20, parameters }));
+    const dp = new TinyMlp(1);
+    const lossesDp: number[] = [];
+    await train(
+      options(dp, lossesDp, { maxSteps: 20, parameters, dataParallel: { workers: 2, workerModule } }),
+    );
+    expectAllClose(lossesDp, lossesSingle, 1e-5);
+    const a = single.snapshot();
+    const b = dp.snapshot();
+    for (const k of Object.keys(a)) expectAllClose(b[k], a[k], 1e-6);
+    expect(b['dense1.weight']).toEqual(new TinyMlp(1).snapshot()['dense1.weight']); // frozen
+    single.dispose();
+    dp.dispose();
+  });
+
   it('a data-parallel run that crashed resumes to the weights of an uninterrupted single-process run', async () => {
     const out = await mkdtemp(join(tmpdir(), 'selfevo-dp-resume-'));
     try {

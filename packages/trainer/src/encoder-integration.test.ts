@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { useBackend } from '@selfevo/backend';
 import { expectAllClose } from '@selfevo/backend/test';
 import type { BertForSequenceClassification } from '@selfevo/encoder-model';
+import { SeededRandom } from '@selfevo/encoder-model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   accuracy,
@@ -34,8 +35,7 @@ function options(
   const dev = seqExamples(64, 99);
   return {
     model,
-    lossFn: clsLoss,
-    rng: model.rng, // dropout generator, re-seeded per micro-batch
+    lossFn: clsLoss, // (dropout draws from model.rng: the trainer's default rng, re-seeded per micro-batch)
     trainData: seqSource(128, 16),
     optimizer: { lr: 1e-2, weightDecay: 0.01 },
     schedule: { schedule: 'linear', peakLr: 1e-2, warmupSteps: 3 },
@@ -76,6 +76,28 @@ describe('with the encoder package (tiny BERT classifier, dropout on)', () => {
     expect(rb.resumedFromStep).toBe(10);
     expect(snapshot(b2)).toEqual(snapshot(a));
     for (const m of [a, b, b2]) m.dispose();
+  });
+
+  it('rng defaults to model.rng: the same weights as passing it, unlike another generator', async () => {
+    const byDefault = makeBert(0);
+    await train(options(byDefault, { maxSteps: 6, evalFn: undefined, evalEverySteps: undefined }));
+    const explicit = makeBert(0);
+    await train(
+      options(explicit, { maxSteps: 6, evalFn: undefined, evalEverySteps: undefined, rng: explicit.rng }),
+    );
+    expect(snapshot(byDefault)).toEqual(snapshot(explicit));
+    // an override is honoured: dropout then draws from a generator the trainer does not re-seed
+    const other = makeBert(0);
+    await train(
+      options(other, {
+        maxSteps: 6,
+        evalFn: undefined,
+        evalEverySteps: undefined,
+        rng: new SeededRandom(5),
+      }),
+    );
+    expect(snapshot(other)).not.toEqual(snapshot(byDefault));
+    for (const m of [byDefault, explicit, other]) m.dispose();
   });
 
   it('data-parallel on 2 workers matches one process', async () => {

@@ -26,13 +26,19 @@ export {
   TrainingLogError,
 } from './errors.js';
 export { JsonlLogWriter, parseJsonlLog, readJsonlLog } from './jsonl-log.js';
-export { microBatchRng } from './micro-batch-rng.js';
+export { microBatchRng, modelRng } from './micro-batch-rng.js';
 export {
   createProgressReporter,
   formatLogLine,
   type ProgressMode,
   type ProgressReporter,
 } from './progress.js';
-export { type RunTrainingLoopOptions, runTrainingLoop } from './run-training-loop.js';
 export { type TrainerCallback, type TrainOptions, type TrainResult, train } from './train.js';
-export type { EncoderLike, LogRecord, LossContext, LossFn, ScheduleOptions } from './types.js';
+export type {
+  EncoderLike,
+  LogRecord,
+  LossContext,
+  LossFn,
+  ParameterSelection,
+  ScheduleOptions,
+} from './types.js';

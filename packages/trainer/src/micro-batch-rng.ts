@@ -14,3 +14,12 @@ export function microBatchRng(microSeed: number, target?: SeededRandom): SeededR
   target.setState(fresh.getState());
   return target;
 }
+
+/**
+ * The generator a model draws dropout from, if it has one (`model.rng`, e.g. the encoder's): the
+ * trainer's default for `rng`. Anything without `getState` / `setState` does not count.
+ */
+export function modelRng(model: object): SeededRandom | undefined {
+  const rng = (model as { rng?: unknown }).rng as SeededRandom | undefined;
+  return typeof rng?.getState === 'function' && typeof rng.setState === 'function' ? rng : undefined;
+}

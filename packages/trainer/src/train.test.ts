@@ -1,15 +1,18 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useBackend } from '@selfevo/backend';
 import { expectAllClose } from '@selfevo/backend/test';
+import { readSafetensors } from '@selfevo/encoder-model';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { BatchSource } from './batch-source.js';
+import { arrayBatchSource, type BatchSource } from './batch-source.js';
+import { computeGradients } from './compute-gradients.js';
 import { NonFiniteLossError, ResumeError, TrainerConfigError } from './errors.js';
 import { readJsonlLog } from './jsonl-log.js';
 import {
   type Batch,
+  collate,
   evalLoss,
   makeExamples,
   makeSource,
@@ -52,6 +55,10 @@ function baseOptions(
 
 const stripTime = (r: LogRecord[]) => r.map(({ elapsed_ms: _e, ...rest }) => rest);
 
+/** The MSE loss without input noise (so a step's gradient can be recomputed outside the trainer). */
+const noNoise = (m: TinyMlp, batch: Batch, _t: boolean, ctx: Parameters<typeof mseLoss>[3]) =>
+  mseLoss(m, batch, false, ctx);
+
 describe('train', () => {
   it('reduces the loss, logs every logged step as JSONL, and keeps the tensor count flat', async () => {
     const out = await tempDir();
@@ -91,8 +98,6 @@ describe('train', () => {
   it('gradient accumulation over 2 micro-batches of 4 equals one batch of 8', async () => {
     const a = new TinyMlp(3);
     const b = new TinyMlp(3);
-    const noNoise = (m: TinyMlp, batch: Batch, _t: boolean, ctx: Parameters<typeof mseLoss>[3]) =>
-      mseLoss(m, batch, false, ctx);
     await train(
       baseOptions(a, { lossFn: noNoise, trainData: makeSource(64, 8, { shuffle: false }), maxSteps: 16 }),
     );
@@ -358,6 +363,179 @@ describe('train', () => {
     await expect(
       train(baseOptions(model, { evalFn: () => ({ acc: 1 }), evalEverySteps: 5, metricForBest: 'f1' })),
     ).rejects.toThrow(/no "f1"/);
+    await expect(
+      train(baseOptions(model, { schedule: { schedule: 'linear', warmupRatio: 1 } })),
+    ).rejects.toThrow(/schedule\.warmupRatio must be in \[0, 1\), got 1/);
+    await expect(
+      train(baseOptions(model, { schedule: { schedule: 'linear', warmupRatio: 0.1, warmupSteps: 2 } })),
+    ).rejects.toThrow(/at most one of schedule\.warmupSteps and schedule\.warmupRatio/);
+    model.dispose();
+  });
+
+  it('trains with HF-style arguments: warmupRatio, linear decay to 0, peakLr from the optimizer, epochs over an example list', async () => {
+    const model = new TinyMlp(2);
+    const heldOut = makeExamples(32, 77);
+    const before = evalLoss(model, heldOut);
+    const lrs: number[] = [];
+    const result = await train({
+      model,
+      lossFn: mseLoss,
+      trainData: arrayBatchSource(makeExamples(80, 1), { batchSize: 8, collate }), // 10 batches per epoch
+      epochs: 4,
+      optimizer: { lr: 0.03, weightDecay: 0.01 },
+      schedule: { schedule: 'linear', warmupRatio: 0.1 }, // ceil(0.1 · 40) = 4 warmup steps
+      evalFn: () => ({ loss: evalLoss(model, heldOut) }),
+      evalEverySteps: 10,
+      progress: 'none',
+      callbacks: [{ onStepEnd: ({ learningRate }) => void lrs.push(learningRate) }],
+    });
+    expect(result.totalSteps).toBe(40);
+    expect(lrs.slice(0, 5)).toEqual([0, 0.0075, 0.015, 0.0225, 0.03]);
+    expect(lrs.at(-1)).toBeCloseTo(0.03 / 36, 12);
+    expect(result.bestMetric!).toBeLessThan(before);
+    model.dispose();
+  });
+});
+
+describe('train: which parameters train, and how', () => {
+  const head = ['dense2.weight', 'dense2.bias'];
+
+  it('a subset trains; the frozen parameters stay bit-identical and are not in the checkpoints', async () => {
+    const out = await tempDir();
+    const model = new TinyMlp(1);
+    const start = model.snapshot();
+    const result = await train(
+      baseOptions(model, { parameters: head, outputDir: out, saveEverySteps: 10, logEverySteps: 5 }),
+    );
+    expect(result.trainedParameters).toEqual(head);
+    const end = model.snapshot();
+    expect(end['dense1.weight']).toEqual(start['dense1.weight']);
+    expect(end['dense1.bias']).toEqual(start['dense1.bias']);
+    expect(end['dense2.weight']).not.toEqual(start['dense2.weight']);
+    expect(end['dense2.bias']).not.toEqual(start['dense2.bias']);
+    // the loss still went down with the head alone
+    const losses = result.logHistory.filter((r) => r.type === 'train').map((r) => r.loss as number);
+    expect(losses.at(-1)!).toBeLessThan(losses[0]);
+    const weights = readSafetensors(
+      new Uint8Array(await readFile(join(out, 'checkpoint-30', 'model.safetensors'))),
+    );
+    expect([...weights.keys()].sort()).toEqual([...head].sort());
+    const moments = readSafetensors(
+      new Uint8Array(await readFile(join(out, 'checkpoint-30', 'optimizer.safetensors'))),
+    );
+    expect([...moments.keys()].sort()).toEqual([
+      'm.dense2.bias',
+      'm.dense2.weight',
+      'v.dense2.bias',
+      'v.dense2.weight',
+    ]);
+    // a predicate selects the same parameters as the list
+    const byPredicate = new TinyMlp(1);
+    await train(baseOptions(byPredicate, { parameters: (n) => n.startsWith('dense2.') }));
+    expect(byPredicate.snapshot()).toEqual(end);
+    for (const m of [model, byPredicate]) m.dispose();
+  });
+
+  it('a subset run resumes exactly, and refuses other frozen weights or another selection', async () => {
+    const outA = await tempDir();
+    const outB = await tempDir();
+    const opts = (model: TinyMlp, out: string, extra: Partial<TrainOptions<TinyMlp, Batch>> = {}) =>
+      baseOptions(model, { parameters: head, outputDir: out, saveEverySteps: 5, seed: 4, ...extra });
+    const a = new TinyMlp(6);
+    await train(opts(a, outA));
+    const b = new TinyMlp(6);
+    const crash = {
+      onStepEnd: ({ step }: { step: number }) => {
+        if (step === 13) throw new Error('crash');
+      },
+    };
+    await expect(train(opts(b, outB, { callbacks: [crash] }))).rejects.toThrow('crash');
+    // the backbone comes from the same weights (seed 6), the head from the checkpoint
+    const b2 = new TinyMlp(6);
+    for (const name of head) b2.params.get(name)!.assign(tf.zerosLike(b2.params.get(name)!));
+    const r = await train(opts(b2, outB, { resumeFrom: 'latest' }));
+    expect(r.resumedFromStep).toBe(10);
+    expect(b2.snapshot()).toEqual(a.snapshot());
+    // another backbone: the fingerprint of the frozen weights differs
+    const other = new TinyMlp(7);
+    await expect(train(opts(other, outB, { resumeFrom: 'latest' }))).rejects.toThrow(/other frozen weights/);
+    // another selection
+    await expect(
+      train(opts(new TinyMlp(6), outB, { resumeFrom: 'latest', parameters: ['dense2.weight'] })),
+    ).rejects.toThrow(/other parameters than this run \(only there: dense2\.bias\)/);
+    for (const m of [a, b, b2, other]) m.dispose();
+  });
+
+  it('rejects a selection naming unknown parameters or training nothing', async () => {
+    const model = new TinyMlp(1);
+    await expect(train(baseOptions(model, { parameters: ['dense2.weight', 'dense9.bias'] }))).rejects.toThrow(
+      /parameters names dense9\.bias, which the model does not have/,
+    );
+    await expect(train(baseOptions(model, { parameters: () => false }))).rejects.toThrow(
+      /selects no trainable parameter/,
+    );
+    model.dispose();
+  });
+
+  it('AdamW parameter groups: each step equals a float64 AdamW with the group lr · schedule factor and group weight decay', async () => {
+    const model = new TinyMlp(8);
+    const data = makeExamples(16, 3);
+    const snapshots: Record<string, number[]>[] = [model.snapshot()];
+    const lrs: number[] = [];
+    const groups = [
+      { params: ['dense2.weight', 'dense2.bias'], lr: 0.05, weightDecay: 0.3 },
+      { params: /^dense1\.bias$/, lr: 0.001 },
+    ];
+    await train({
+      model,
+      lossFn: noNoise,
+      trainData: arrayBatchSource(data, { batchSize: 16, collate, shuffle: false }),
+      optimizer: { lr: 0.02, weightDecay: 0.01, parameterGroups: groups },
+      schedule: { schedule: 'linear' }, // 0.02, 0.02·2/3, 0.02·1/3
+      maxSteps: 3,
+      maxGradNorm: 0,
+      progress: 'none',
+      callbacks: [
+        {
+          onStepEnd: ({ learningRate }) => {
+            lrs.push(learningRate);
+            snapshots.push(model.snapshot());
+          },
+        },
+      ],
+    });
+    expectAllClose(lrs, [0.02, 0.02 * (2 / 3), 0.02 / 3], 1e-12);
+    // per parameter: [lr at the base rate 0.02, weight decay]; dense1.bias has no decay (rank 1)
+    const hyper: Record<string, [number, number]> = {
+      'dense2.weight': [0.05, 0.3],
+      'dense2.bias': [0.05, 0.3],
+      'dense1.bias': [0.001, 0],
+      'dense1.weight': [0.02, 0.01],
+    };
+    const probe = new TinyMlp(8);
+    const m: Record<string, number[]> = {};
+    const v: Record<string, number[]> = {};
+    for (let step = 0; step < 3; step++) {
+      // the gradient at the weights before this step, recomputed outside the trainer
+      for (const [k, p] of probe.params) p.assign(tf.tensor(snapshots[step][k], p.shape));
+      const { grads } = computeGradients(probe, noNoise, collate(data));
+      const t = step + 1;
+      for (const [name, [lrAtBase, wd]] of Object.entries(hyper)) {
+        const lr = (lrAtBase * lrs[step]) / 0.02;
+        const g = Array.from(grads[name].dataSync(), Number);
+        m[name] ??= g.map(() => 0);
+        v[name] ??= g.map(() => 0);
+        const expected = snapshots[step][name].map((p, j) => {
+          m[name][j] = 0.9 * m[name][j] + 0.1 * g[j];
+          v[name][j] = 0.999 * v[name][j] + 0.001 * g[j] * g[j];
+          const denom = Math.sqrt(v[name][j]) / Math.sqrt(1 - 0.999 ** t) + 1e-8;
+          return p * (1 - lr * wd) - (lr / (1 - 0.9 ** t)) * (m[name][j] / denom);
+        });
+        expectAllClose(snapshots[step + 1][name], expected, 1e-6);
+      }
+      tf.dispose(Object.values(grads));
+    }
+    probe.dispose();
     model.dispose();
   });
 });

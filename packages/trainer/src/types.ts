@@ -24,11 +24,23 @@ export interface LossContext {
 export type LossFn<M, B> = (model: M, batch: B, training: boolean, ctx: LossContext) => tf.Scalar;
 
 /**
- * Learning-rate schedule: the encoder package's `learningRateAt` options, with `warmupSteps`
- * defaulting to 0 and `totalSteps` to the run's number of optimizer steps.
+ * Learning-rate schedule: the encoder package's `learningRateAt` options, with `peakLr` defaulting
+ * to the optimizer's `lr`, `totalSteps` to the run's number of optimizer steps, and the warmup
+ * given as `warmupSteps` or as HF's `warmupRatio` (`ceil(warmupRatio · totalSteps)` steps; at most
+ * one of the two, default no warmup). With AdamW parameter groups the schedule sets the base rate
+ * and every group's rate follows it by the same factor.
  */
-export type ScheduleOptions = Omit<EncoderScheduleOptions, 'warmupSteps' | 'totalSteps'> &
-  Partial<Pick<EncoderScheduleOptions, 'warmupSteps' | 'totalSteps'>>;
+export type ScheduleOptions = Omit<EncoderScheduleOptions, 'peakLr' | 'warmupSteps' | 'totalSteps'> &
+  Partial<Pick<EncoderScheduleOptions, 'peakLr' | 'warmupSteps' | 'totalSteps'>> & {
+    /** Warmup as a fraction of `totalSteps`, in [0, 1) (HF `warmup_ratio`; rounded up). */
+    warmupRatio?: number;
+  };
+
+/**
+ * Which of `model.namedParameters()` train: a list of names, or a predicate over the name. The
+ * others are frozen: no gradient is computed for them and the optimizer does not hold them.
+ */
+export type ParameterSelection = readonly string[] | ((name: string) => boolean);
 
 /** One line of the JSONL training log. Train lines carry `loss`; eval lines carry `eval_*` keys. */
 export interface LogRecord {

@@ -6,5 +6,5 @@ import { clsLoss, makeBert } from './tiny-bert.js';
 export async function createReplica({ workerIndex }: { workerIndex: number }): Promise<Replica> {
   await useBackend('cpu');
   const model = makeBert(50 + workerIndex); // weights come from shared memory
-  return { model, lossFn: clsLoss, rng: model.rng };
+  return { model, lossFn: clsLoss }; // the worker re-seeds model.rng per micro-batch by default
 }

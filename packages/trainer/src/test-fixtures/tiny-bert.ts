@@ -1,10 +1,6 @@
 /** A tiny BERT sequence classifier (the real encoder package) and a learnable toy task. */
-import {
-  BertForSequenceClassification,
-  crossEntropy,
-  makeConfig,
-  SeededRandom,
-} from '@selfevo/encoder-model';
+import { BertForSequenceClassification, makeConfig, SeededRandom } from '@selfevo/encoder-model';
+import { crossEntropyAtPositions } from '@selfevo/smooth-label-loss';
 import * as tf from '@tensorflow/tfjs-core';
 import { arrayBatchSource } from '../batch-source.js';
 import type { LossContext } from '../types.js';
@@ -59,8 +55,8 @@ export function clsLoss(
   training: boolean,
   _ctx: LossContext,
 ): tf.Scalar {
-  // dropout draws from model.rng, which the trainer re-seeds per micro-batch (`rng: model.rng`)
-  return crossEntropy(model.forward({ inputIds: batch.inputIds, training }).logits, batch.labels);
+  // dropout draws from model.rng, which the trainer re-seeds per micro-batch (its default `rng`)
+  return crossEntropyAtPositions(model.forward({ inputIds: batch.inputIds, training }).logits, batch.labels);
 }
 
 export function accuracy(model: BertForSequenceClassification, examples: SeqExample[]): number {
