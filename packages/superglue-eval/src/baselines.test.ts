@@ -1,5 +1,6 @@
+import { SeededRandom } from '@selfevo/utils';
 import { describe, expect, it } from 'vitest';
-import { majorityBaseline, majorityLabel, mulberry32, randomBaseline } from './baselines.js';
+import { majorityBaseline, majorityLabel, randomBaseline } from './baselines.js';
 import { goldFromRecords, readGoldFile } from './data/gold.js';
 import { parseJsonl } from './data/jsonl.js';
 import { RECORD_VAL_FIXTURE } from './test-fixtures/paths.js';
@@ -62,11 +63,21 @@ describe('baselines', () => {
     expect(trues).toBeLessThan(130);
   });
 
-  it('mulberry32 yields floats in [0, 1)', () => {
-    const r = mulberry32(42);
-    for (let i = 0; i < 1000; i++) {
-      const x = r();
-      expect(x >= 0 && x < 1).toBe(true);
-    }
+  it('random labels come from a SeededRandom stream per task (seed ^ FNV-1a of the task name)', () => {
+    const rows = Array.from({ length: 40 }, (_, i) => ({ idx: i, label: 'neutral' }));
+    const cb = [...randomBaseline('CB', gold('CB', rows), 5).values()];
+    // FNV-1a('CB') computed independently of the implementation.
+    let h = 0x811c9dc5;
+    for (const c of 'CB') h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
+    const rng = new SeededRandom((5 ^ h) >>> 0);
+    const order = ['entailment', 'contradiction', 'neutral'];
+    expect(cb).toEqual(rows.map(() => order[rng.nextInt(3)]));
+    expect(new Set(cb).size).toBe(3);
+    // Another task with the same seed draws from another stream.
+    const rteRows = rows.map((r) => ({ ...r, label: 'entailment' }));
+    const rte = [...randomBaseline('RTE', gold('RTE', rteRows), 5).values()];
+    const sameStream = new SeededRandom((5 ^ h) >>> 0);
+    expect(rte).not.toEqual(rows.map(() => ['entailment', 'not_entailment'][sameStream.nextInt(2)]));
+    expect(new Set(rte).size).toBe(2);
   });
 });

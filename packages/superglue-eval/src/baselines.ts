@@ -1,20 +1,9 @@
+import type { TaskName } from '@selfevo/superglue-tasks';
+import { LABELS, type Label } from '@selfevo/superglue-tasks';
+import { SeededRandom } from '@selfevo/utils';
 import type { GoldSet } from './data/gold.js';
 import { multircKey } from './data/gold.js';
 import { InvalidGoldError } from './errors.js';
-import { LABEL_SETS, type Label } from './labels.js';
-import type { TaskName } from './tasks.js';
-
-/** Deterministic 32-bit PRNG (mulberry32): returns floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** FNV-1a hash of a string, to give every task its own random stream from one seed. */
 function hashString(s: string): number {
@@ -36,12 +25,12 @@ function goldLabels(gold: GoldSet): Label[] {
 
 /**
  * The most frequent label of `labelSource` (e.g. the training split). Ties go to the label listed
- * first in `LABEL_SETS` (BoolQ/WiC/WSC: false; COPA/MultiRC: 0; CB/RTE/AX: entailment).
+ * first in `LABELS` (BoolQ/WiC/WSC: false; COPA/MultiRC: 0; CB/RTE/AX: entailment).
  */
 export function majorityLabel(task: Exclude<TaskName, 'ReCoRD'>, labelSource: GoldSet): Label {
   const labels = goldLabels(labelSource);
   if (labels.length === 0) throw new InvalidGoldError(task, 'majority baseline needs labelled examples');
-  const order = LABEL_SETS[task] as readonly Label[];
+  const order = LABELS[task] as readonly Label[];
   const counts = order.map((l) => labels.filter((x) => x === l).length);
   let best = 0;
   for (let i = 1; i < order.length; i++) if (counts[i] > counts[best]) best = i;
@@ -86,13 +75,13 @@ export function majorityBaseline(
 
 /** Uniformly random labels (ReCoRD: a random entity of the passage), reproducible from `seed`. */
 export function randomBaseline(task: TaskName, gold: GoldSet, seed: number): Map<string, Label> {
-  const rand = mulberry32((seed ^ hashString(task)) >>> 0);
+  const rng = new SeededRandom((seed ^ hashString(task)) >>> 0);
   if (task === 'ReCoRD') {
     return predictAll(gold, (entities) => {
       if (!entities || entities.length === 0) throw new InvalidGoldError(task, 'a passage has no entities');
-      return entities[Math.floor(rand() * entities.length)];
+      return entities[rng.nextInt(entities.length)];
     });
   }
-  const order = LABEL_SETS[task] as readonly Label[];
-  return predictAll(gold, () => order[Math.floor(rand() * order.length)]);
+  const order = LABELS[task] as readonly Label[];
+  return predictAll(gold, () => order[rng.nextInt(order.length)]);
 }

@@ -3,11 +3,11 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TASKS, type TaskName } from '@selfevo/superglue-tasks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { majorityBaseline, randomBaseline } from './baselines.js';
 import { type GoldSet, readGoldFile, referenceFilePath } from './data/gold.js';
 import { type PredictionsByTask, writeSubmission } from './submission/write.js';
-import { TASKS, type TaskName } from './tasks.js';
 import { BIN_TS, ORACLE_SCRIPT, PACKAGE_ROOT, SUPERGLUE_DIR } from './test-fixtures/paths.js';
 
 const PYTHON = '/usr/bin/python3';

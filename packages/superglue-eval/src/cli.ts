@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeFileAtomic } from './atomic-write.js';
+import { SPLITS, type Split, splitFile, TASKS, type TaskName } from '@selfevo/superglue-tasks';
+import { writeFileAtomic } from '@selfevo/utils/node';
 import { majorityBaseline, randomBaseline } from './baselines.js';
 import { type GoldSet, readGoldFile, referenceFilePath } from './data/gold.js';
 import { UsageError } from './errors.js';
@@ -9,7 +10,6 @@ import { formatScoreReportMarkdown, scoreReportToJson } from './report.js';
 import { scoreFolder } from './score-folder.js';
 import { formatValidationReport, validateSubmission } from './submission/validate.js';
 import { type PredictionsByTask, writeSubmission } from './submission/write.js';
-import { type Split, TASKS, type TaskName } from './tasks.js';
 
 export const USAGE = `Usage: selfevo-superglue <command> [options]
 
@@ -24,8 +24,6 @@ Commands:
 
 --data is the SuperGLUE folder (BoolQ/, CB/, …, AX-g/); default $SELFEVO_DATA/superglue.
 `;
-
-const SPLITS: readonly Split[] = ['train', 'val', 'test'];
 
 function dataDirOf(v: string | undefined): string {
   if (v) return resolve(v);
@@ -114,7 +112,7 @@ async function labelSource(
 ): Promise<{ gold: GoldSet; from: string }> {
   const base = task === 'AX-b' || task === 'AX-g' ? 'RTE' : task;
   for (const split of ['train', 'val'] as const) {
-    const p = join(dataDir, base, `${split}.jsonl`);
+    const p = join(dataDir, base, splitFile(base, split));
     if (existsSync(p))
       return { gold: await readGoldFile(task, p, { requireLabels: true }), from: `${base}/${split}` };
   }

@@ -1,5 +1,27 @@
-export { writeFileAtomic } from './atomic-write.js';
-export { majorityBaseline, majorityLabel, mulberry32, randomBaseline } from './baselines.js';
+// The SuperGLUE schema (task names, splits, label sets and file names) from
+// @selfevo/superglue-tasks, re-exported so that one import is enough.
+export {
+  DIAGNOSTIC_TASKS,
+  type DiagnosticTaskName,
+  isDiagnostic,
+  isLabel,
+  isScoredTask,
+  isSingleLabelTask,
+  isTaskName,
+  LABELS,
+  type Label,
+  SCORED_TASKS,
+  type ScoredTaskName,
+  type SingleLabelTaskName,
+  SPLITS,
+  type Split,
+  splitFile,
+  submissionFileName,
+  TASKS,
+  type TaskLabelMap,
+  type TaskName,
+} from '@selfevo/superglue-tasks';
+export { majorityBaseline, majorityLabel, randomBaseline } from './baselines.js';
 export { main as runCli, USAGE } from './cli.js';
 export {
   type GoldSet,
@@ -23,18 +45,12 @@ export {
   DataFormatError,
   InvalidGoldError,
   InvalidPredictionError,
+  MetricInputError,
   MissingReferenceError,
+  SuperGlueEvalError,
   UsageError,
 } from './errors.js';
-export {
-  isLegalLabel,
-  LABEL_SETS,
-  type Label,
-  type ParseResult,
-  parseSubmissionLabel,
-  type TaskLabelMap,
-  toSubmissionLabel,
-} from './labels.js';
+export { type ParseResult, parseSubmissionLabel, toSubmissionLabel } from './labels.js';
 export { type LeaderboardRows, type LeaderboardScore, leaderboardScore } from './leaderboard.js';
 export { accuracy } from './metrics/accuracy.js';
 export { binaryF1, type ClassF1, classF1, macroF1 } from './metrics/f1.js';
@@ -81,17 +97,3 @@ export {
   type WrittenSubmission,
   writeSubmission,
 } from './submission/write.js';
-export {
-  DIAGNOSTIC_TASKS,
-  type DiagnosticTaskName,
-  isMainTask,
-  isSingleLabelTask,
-  isTaskName,
-  MAIN_TASKS,
-  type MainTaskName,
-  type SingleLabelTaskName,
-  type Split,
-  submissionFileName,
-  TASKS,
-  type TaskName,
-} from './tasks.js';

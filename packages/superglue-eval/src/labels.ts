@@ -1,42 +1,13 @@
+// How labels are written in submission files (§3.2) and read back. The label sets and their
+// order are the SuperGLUE schema of @selfevo/superglue-tasks.
+import {
+  isLabel,
+  LABELS,
+  type Label,
+  type SingleLabelTaskName,
+  type TaskName,
+} from '@selfevo/superglue-tasks';
 import { describeType } from './data/fields.js';
-import type { SingleLabelTaskName, TaskName } from './tasks.js';
-
-/** Native label of each task, as held in memory (and in the official labelled JSONL). */
-export interface TaskLabelMap {
-  BoolQ: boolean;
-  CB: 'entailment' | 'contradiction' | 'neutral';
-  COPA: 0 | 1;
-  MultiRC: 0 | 1;
-  ReCoRD: string;
-  RTE: 'entailment' | 'not_entailment';
-  WiC: boolean;
-  WSC: boolean;
-  'AX-b': 'entailment' | 'not_entailment';
-  'AX-g': 'entailment' | 'not_entailment';
-}
-export type Label = TaskLabelMap[TaskName];
-
-/**
- * The closed label set of each classification task, in a fixed order. The order breaks ties
- * (e.g. the majority class when two classes are equally frequent: the first listed wins).
- */
-export const LABEL_SETS: { readonly [T in SingleLabelTaskName | 'MultiRC']: readonly TaskLabelMap[T][] } = {
-  BoolQ: [false, true],
-  CB: ['entailment', 'contradiction', 'neutral'],
-  COPA: [0, 1],
-  MultiRC: [0, 1],
-  RTE: ['entailment', 'not_entailment'],
-  WiC: [false, true],
-  WSC: [false, true],
-  'AX-b': ['entailment', 'not_entailment'],
-  'AX-g': ['entailment', 'not_entailment'],
-};
-
-/** True when `v` is a legal native label for `task` (ReCoRD: any string). */
-export function isLegalLabel(task: TaskName, v: unknown): boolean {
-  if (task === 'ReCoRD') return typeof v === 'string';
-  return (LABEL_SETS[task] as readonly unknown[]).includes(v);
-}
 
 /** Native label → the exact value the submission file holds (§3.2). */
 export function toSubmissionLabel(task: TaskName, label: Label): string | number {
@@ -92,15 +63,15 @@ export function parseSubmissionLabel(task: TaskName, raw: unknown): ParseResult<
     case 'ReCoRD':
       return typeof raw === 'string' ? { ok: true, value: raw } : bad();
     default:
-      return isLegalLabel(task, raw) ? { ok: true, value: raw as Label } : bad();
+      return isLabel(task, raw) ? { ok: true, value: raw as Label } : bad();
   }
 }
 
 /** Gold label as stored in the official labelled JSONL → native label (they coincide), or why not. */
 export function parseGoldLabel(task: SingleLabelTaskName, raw: unknown): ParseResult<Label> {
-  if (isLegalLabel(task, raw)) return { ok: true, value: raw as Label };
+  if (isLabel(task, raw)) return { ok: true, value: raw as Label };
   return {
     ok: false,
-    reason: `gold label ${JSON.stringify(raw)} (${describeType(raw)}) is not one of ${JSON.stringify(LABEL_SETS[task])}`,
+    reason: `gold label ${JSON.stringify(raw)} (${describeType(raw)}) is not one of ${JSON.stringify(LABELS[task])}`,
   };
 }

@@ -1,5 +1,6 @@
+import { SCORED_TASKS, type ScoredTaskName, type TaskName } from '@selfevo/superglue-tasks';
+import { MetricInputError } from './errors.js';
 import { LEADERBOARD_METRICS } from './metrics/task-metrics.js';
-import { MAIN_TASKS, type MainTaskName, type TaskName } from './tasks.js';
 
 /** Per-task metric values (any consistent scale: fractions or percentages). Diagnostics are ignored. */
 export type LeaderboardRows = Partial<Record<TaskName, Readonly<Record<string, number>>>>;
@@ -9,8 +10,8 @@ export interface LeaderboardScore {
   score: number | null;
   /** Mean of the task scores that are present (equals `score` when none is missing). */
   partialScore: number | null;
-  taskScores: Partial<Record<MainTaskName, number>>;
-  missingTasks: MainTaskName[];
+  taskScores: Partial<Record<ScoredTaskName, number>>;
+  missingTasks: ScoredTaskName[];
 }
 
 /**
@@ -19,9 +20,9 @@ export interface LeaderboardScore {
  * @throws RangeError when a present task lacks one of its metrics or holds a non-finite value.
  */
 export function leaderboardScore(rows: LeaderboardRows): LeaderboardScore {
-  const taskScores: Partial<Record<MainTaskName, number>> = {};
-  const missingTasks: MainTaskName[] = [];
-  for (const task of MAIN_TASKS) {
+  const taskScores: Partial<Record<ScoredTaskName, number>> = {};
+  const missingTasks: ScoredTaskName[] = [];
+  for (const task of SCORED_TASKS) {
     const row = rows[task];
     if (!row) {
       missingTasks.push(task);
@@ -30,8 +31,9 @@ export function leaderboardScore(rows: LeaderboardRows): LeaderboardScore {
     const values = LEADERBOARD_METRICS[task].map((m) => {
       const v = row[m];
       if (typeof v !== 'number' || !Number.isFinite(v)) {
-        throw new RangeError(
-          `leaderboardScore: ${task} needs metric "${m}" (have ${Object.keys(row).join(', ') || 'none'})`,
+        throw new MetricInputError(
+          'leaderboardScore',
+          `${task} needs metric "${m}" (have ${Object.keys(row).join(', ') || 'none'})`,
         );
       }
       return v;

@@ -1,7 +1,7 @@
+import { isScoredTask } from '@selfevo/superglue-tasks';
 import { TASK_METRICS } from './metrics/task-metrics.js';
 import type { ScoreReport } from './score-folder.js';
 import { formatProblem } from './submission/problems.js';
-import { isMainTask } from './tasks.js';
 
 const METRIC_LABELS: Record<string, string> = {
   accuracy: 'Acc',
@@ -44,7 +44,7 @@ export function formatScoreReportMarkdown(report: ScoreReport): string {
       continue;
     }
     const metrics = TASK_METRICS[t.task].map((m) => `${METRIC_LABELS[m]} ${pct(r.metrics[m])}`).join(' / ');
-    const score = isMainTask(t.task) ? pct(r.score) : 'diagnostic';
+    const score = isScoredTask(t.task) ? pct(r.score) : 'diagnostic';
     out.push(
       `| ${t.task} | ${metrics} | ${score} | ${r.count} | ${r.missing} | ${r.unparseable} | ${r.extra} |`,
     );

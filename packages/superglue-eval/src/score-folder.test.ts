@@ -1,12 +1,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TASKS, type TaskName } from '@selfevo/superglue-tasks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GoldSet, multircKey, readGoldFile, referenceFilePath } from './data/gold.js';
 import { formatScoreReportMarkdown } from './report.js';
 import { scoreFolder } from './score-folder.js';
 import { writeSubmission } from './submission/write.js';
-import { TASKS, type TaskName } from './tasks.js';
 import { RECORD_VAL_FIXTURE, SUPERGLUE_DIR } from './test-fixtures/paths.js';
 
 let root: string;

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { isScoredTask, type Split, submissionFileName, TASKS, type TaskName } from '@selfevo/superglue-tasks';
 import { readGoldFile, referenceFilePath } from './data/gold.js';
 import { InvalidGoldError } from './errors.js';
 import { type LeaderboardScore, leaderboardScore } from './leaderboard.js';
@@ -6,7 +7,6 @@ import { computeTaskMetrics, type TaskMetricsResult } from './metrics/task-metri
 import { parseSubmissionFile } from './submission/parse.js';
 import type { SubmissionProblem } from './submission/problems.js';
 import { readSubmissionSource } from './submission/source.js';
-import { isMainTask, type Split, submissionFileName, TASKS, type TaskName } from './tasks.js';
 
 /** Stand-in for a prediction that was present but unusable (bad label, duplicate idx): never legal. */
 const UNPARSEABLE = Symbol('unparseable');
@@ -98,6 +98,6 @@ export async function scoreFolder(
     });
   }
   const rows: Partial<Record<TaskName, Record<string, number>>> = {};
-  for (const t of tasks) if (t.result && isMainTask(t.task)) rows[t.task] = t.result.metrics;
+  for (const t of tasks) if (t.result && isScoredTask(t.task)) rows[t.task] = t.result.metrics;
   return { split, predictions: predDir, dataDir, tasks, leaderboard: leaderboardScore(rows) };
 }

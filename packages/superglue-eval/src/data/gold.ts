@@ -1,8 +1,15 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  isDiagnostic,
+  type Label,
+  type SingleLabelTaskName,
+  type Split,
+  splitFile,
+  type TaskName,
+} from '@selfevo/superglue-tasks';
 import { DataFormatError, MissingReferenceError } from '../errors.js';
-import { type Label, parseGoldLabel } from '../labels.js';
-import type { SingleLabelTaskName, Split, TaskName } from '../tasks.js';
+import { parseGoldLabel } from '../labels.js';
 import {
   type FieldContext,
   requireArray,
@@ -73,8 +80,8 @@ export function multircKey(paragraphIdx: number, questionIdx: number, answerIdx:
 
 /** Path of a task's reference file: `<dir>/<Task>/<split>.jsonl`, or `AX-b/AX-b.jsonl` for diagnostics. */
 export function referenceFilePath(dataDir: string, task: TaskName, split: Split): string {
-  if (task === 'AX-b' || task === 'AX-g') return join(dataDir, task, `${task}.jsonl`);
-  return join(dataDir, task, `${split}.jsonl`);
+  // The diagnostics have one file, whatever split the other tasks are scored on.
+  return join(dataDir, task, splitFile(task, isDiagnostic(task) ? 'test' : split));
 }
 
 export interface ReadGoldOptions {

@@ -1,3 +1,4 @@
+import { MetricInputError } from '../errors.js';
 import { checkLengths } from './accuracy.js';
 
 /** Precision, recall and F1 of one class. */
@@ -52,7 +53,7 @@ export function macroF1<T>(
   pred: readonly (T | undefined | null)[],
   labels: readonly T[],
 ): number {
-  if (labels.length === 0) throw new RangeError('macroF1 needs at least one label');
+  if (labels.length === 0) throw new MetricInputError('macroF1', 'needs at least one label');
   let sum = 0;
   for (const label of labels) sum += classF1(gold, pred, label).f1;
   return sum / labels.length;

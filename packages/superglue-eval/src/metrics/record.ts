@@ -1,3 +1,4 @@
+import { MetricInputError } from '../errors.js';
 /**
  * ReCoRD answer normalisation, as in the official evaluation (SQuAD v1.1 style): lowercase,
  * drop ASCII punctuation, drop the articles a/an/the as whole words, collapse whitespace.
@@ -62,8 +63,12 @@ export function recordScores(
   golds: readonly (readonly string[])[],
   predictions: readonly (string | undefined | null)[],
 ): { f1: number; em: number } {
-  if (golds.length === 0) throw new RangeError('ReCoRD: no gold queries to score');
-  if (golds.length !== predictions.length) throw new RangeError('ReCoRD: gold and prediction counts differ');
+  if (golds.length === 0) throw new MetricInputError('recordScores', 'no gold queries to score');
+  if (golds.length !== predictions.length)
+    throw new MetricInputError(
+      'recordScores',
+      `gold and prediction counts differ (${golds.length} vs ${predictions.length})`,
+    );
   let f1 = 0;
   let em = 0;
   for (let i = 0; i < golds.length; i++) {

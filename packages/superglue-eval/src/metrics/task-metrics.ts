@@ -1,8 +1,14 @@
+import {
+  isLabel,
+  isScoredTask,
+  LABELS,
+  type Label,
+  type ScoredTaskName,
+  type TaskName,
+} from '@selfevo/superglue-tasks';
 import type { GoldSet } from '../data/gold.js';
 import { InvalidGoldError } from '../errors.js';
-import { isLegalLabel, LABEL_SETS, type Label } from '../labels.js';
 import { getPrediction, type PredictionInput, predictionKeys } from '../predictions.js';
-import { isMainTask, type MainTaskName, type TaskName } from '../tasks.js';
 import { accuracy } from './accuracy.js';
 import { macroF1 } from './f1.js';
 import { genderParity } from './gender-parity.js';
@@ -11,7 +17,7 @@ import { multircScores } from './multirc.js';
 import { recordScores } from './record.js';
 
 /** Metrics whose mean is the task's leaderboard score, in the leaderboard's column order. */
-export const LEADERBOARD_METRICS: { readonly [T in MainTaskName]: readonly string[] } = {
+export const LEADERBOARD_METRICS: { readonly [T in ScoredTaskName]: readonly string[] } = {
   BoolQ: ['accuracy'],
   CB: ['f1Macro', 'accuracy'],
   COPA: ['accuracy'],
@@ -84,7 +90,7 @@ export function computeTaskMetrics(
       if (missingKeys.length < MAX_LISTED_KEYS) missingKeys.push(key);
       return undefined;
     }
-    if (!isLegalLabel(task, v)) {
+    if (!isLabel(task, v)) {
       unparseable++;
       if (unparseableKeys.length < MAX_LISTED_KEYS) unparseableKeys.push(key);
       return undefined;
@@ -120,9 +126,9 @@ export function computeTaskMetrics(
     count = g.length;
     const acc = accuracy(g, p);
     if (task === 'CB') {
-      metrics = { f1Macro: macroF1(g, p, LABEL_SETS.CB), accuracy: acc };
+      metrics = { f1Macro: macroF1(g, p, LABELS.CB), accuracy: acc };
     } else if (task === 'AX-b') {
-      const [a, b] = LABEL_SETS['AX-b'];
+      const [a, b] = LABELS['AX-b'];
       const flipped = p.map((v, i) => (v === undefined ? (g[i] === a ? b : a) : v));
       metrics = { mcc: matthewsCorrelation(g, flipped), accuracy: acc };
     } else if (task === 'AX-g') {
@@ -139,7 +145,7 @@ export function computeTaskMetrics(
       if (extraKeys.length < MAX_LISTED_KEYS) extraKeys.push(k);
     }
   }
-  const score = isMainTask(task) ? mean(LEADERBOARD_METRICS[task].map((m) => metrics[m])) : null;
+  const score = isScoredTask(task) ? mean(LEADERBOARD_METRICS[task].map((m) => metrics[m])) : null;
   return {
     task,
     metrics,

@@ -1,8 +1,9 @@
+import type { TaskName } from '@selfevo/superglue-tasks';
+import { isLabel, type Label } from '@selfevo/superglue-tasks';
 import type { GoldSet } from '../data/gold.js';
 import { InvalidPredictionError } from '../errors.js';
-import { isLegalLabel, type Label, toSubmissionLabel } from '../labels.js';
+import { toSubmissionLabel } from '../labels.js';
 import { getPrediction, type PredictionInput, predictionKeys } from '../predictions.js';
-import type { TaskName } from '../tasks.js';
 
 const INT = /^-?\d+$/;
 
@@ -25,7 +26,7 @@ function idxValue(task: TaskName, key: string): number | string {
 
 function legal(task: TaskName, key: string, v: unknown): Label {
   if (v === undefined) throw new InvalidPredictionError(task, key, 'missing prediction');
-  if (!isLegalLabel(task, v)) {
+  if (!isLabel(task, v)) {
     throw new InvalidPredictionError(task, key, `${JSON.stringify(v)} is not a legal ${task} label`);
   }
   return v as Label;

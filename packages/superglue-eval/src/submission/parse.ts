@@ -1,7 +1,7 @@
+import type { Label, TaskName } from '@selfevo/superglue-tasks';
 import { describeType, isPlainObject } from '../data/fields.js';
 import { parseJsonlLenient } from '../data/jsonl.js';
-import { type Label, type ParseResult, parseSubmissionLabel } from '../labels.js';
-import type { TaskName } from '../tasks.js';
+import { type ParseResult, parseSubmissionLabel } from '../labels.js';
 import type { SubmissionProblem } from './problems.js';
 
 /** One prediction line (MultiRC: one answer option) of a submission file. */

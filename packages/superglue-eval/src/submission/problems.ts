@@ -1,4 +1,4 @@
-import type { TaskName } from '../tasks.js';
+import type { TaskName } from '@selfevo/superglue-tasks';
 
 /** One problem found in a submission or prediction file. */
 export interface SubmissionProblem {

@@ -1,10 +1,10 @@
 import { cp, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TASKS, type TaskName } from '@selfevo/superglue-tasks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBaseline } from '../baselines.js';
 import { type GoldSet, readGoldFile, referenceFilePath } from '../data/gold.js';
-import { TASKS, type TaskName } from '../tasks.js';
 import { RECORD_TEST_FIXTURE, SUPERGLUE_DIR } from '../test-fixtures/paths.js';
 import { formatValidationReport, type ValidationReport, validateSubmission } from './validate.js';
 import { type PredictionsByTask, writeSubmission } from './write.js';

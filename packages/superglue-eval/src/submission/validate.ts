@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
+import type { Split, TaskName } from '@selfevo/superglue-tasks';
+import { submissionFileName, TASKS } from '@selfevo/superglue-tasks';
 import { type GoldSet, readGoldFile, referenceFilePath } from '../data/gold.js';
-import type { Split, TaskName } from '../tasks.js';
-import { submissionFileName, TASKS } from '../tasks.js';
 import { goldKeys } from './format.js';
 import { parseSubmissionFile } from './parse.js';
 import { formatProblem, type SubmissionProblem } from './problems.js';

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
+import { submissionFileName, TASKS, type TaskName } from '@selfevo/superglue-tasks';
+import { writeFileAtomic } from '@selfevo/utils/node';
 import { strToU8, zipSync } from 'fflate';
-import { writeFileAtomic } from '../atomic-write.js';
 import type { GoldSet } from '../data/gold.js';
 import type { PredictionInput } from '../predictions.js';
-import { submissionFileName, TASKS, type TaskName } from '../tasks.js';
 import { formatSubmissionFile } from './format.js';
 
 export type PredictionsByTask = Partial<Record<TaskName, PredictionInput>>;
