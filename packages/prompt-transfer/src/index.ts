@@ -11,7 +11,12 @@ export {
   type SavePromptOptions,
   savePrompt,
 } from './artifact.js';
-export { PromptArtifactError, PromptConfigError, PromptMismatchError } from './errors.js';
+export {
+  PromptArtifactError,
+  PromptConfigError,
+  PromptMismatchError,
+  PromptTransferError,
+} from './errors.js';
 export {
   type ActivationSimilarity,
   activationSimilarity,
