@@ -67,5 +67,5 @@ export function mlmLoss(model, batch, training) {
 export async function createReplica({ workerIndex }) {
   await useBackend('wasm');
   const model = makeModel(configOf(), 100 + workerIndex);
-  return { model, lossFn: mlmLoss, rng: model.rng };
+  return { model, lossFn: mlmLoss }; // (the worker re-seeds model.rng per micro-batch)
 }

@@ -82,8 +82,7 @@ let meterEnd = null;
 const meter = () => ({ m: machineJiffies(), cpu: process.cpuUsage(), t: performance.now() });
 await train({
   model,
-  lossFn: mlmLoss,
-  rng: model.rng,
+  lossFn: mlmLoss, // (dropout draws from model.rng: the trainer's default rng)
   trainData: source,
   optimizer,
   maxSteps: totalSteps,

@@ -1,6 +1,6 @@
 import type { AdamW, AdamWOptions, SeededRandom } from '@selfevo/encoder-model';
 import type { BatchSource } from './batch-source.js';
-import type { DataParallelOptions } from './data-parallel-pool.js';
+import type { DataParallelOptions } from './data-parallel-protocol.js';
 import type { ProgressMode } from './progress.js';
 import type { EncoderLike, LogRecord, LossFn, ParameterSelection, ScheduleOptions } from './types.js';
 
