@@ -30,7 +30,7 @@ describe('entry points', () => {
   it('every non-test module under src/ is reachable from an entry point', async () => {
     const main = await import('./index.js');
     const node = await import('./node/index.js');
-    expect(Object.keys(main).sort()).toEqual(['SeededRandom', 'SelfevoError']);
+    expect(Object.keys(main).sort()).toEqual(['SeededRandom', 'SelfevoError', 'ShapeMismatchError']);
     expect(Object.keys(node).sort()).toEqual([
       'createProgress',
       'fsyncDir',

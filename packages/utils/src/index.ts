@@ -1,2 +1,2 @@
 export { SeededRandom, type SeededRandomState } from './seeded-random.js';
-export { SelfevoError, type SelfevoErrorOptions } from './selfevo-error.js';
+export { SelfevoError, type SelfevoErrorOptions, ShapeMismatchError } from './selfevo-error.js';

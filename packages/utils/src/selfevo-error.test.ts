@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SelfevoError } from './selfevo-error.js';
+import { SelfevoError, ShapeMismatchError } from './selfevo-error.js';
 
 class PackageError extends SelfevoError {}
 class FieldError extends PackageError {
@@ -39,5 +39,13 @@ describe('SelfevoError', () => {
 
   it('has a stack', () => {
     expect(new PackageError('x').stack).toContain('PackageError');
+  });
+
+  it('ShapeMismatchError names the argument', () => {
+    const e = new ShapeMismatchError('labels', 'expected 6 rows, got 5');
+    expect(e).toBeInstanceOf(SelfevoError);
+    expect(e.name).toBe('ShapeMismatchError');
+    expect(e.parameter).toBe('labels');
+    expect(e.message).toBe('labels: expected 6 rows, got 5');
   });
 });

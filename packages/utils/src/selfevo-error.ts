@@ -20,3 +20,16 @@ export class SelfevoError extends Error {
     this.code = options.code;
   }
 }
+
+/**
+ * A tensor or array argument has the wrong shape or length; `parameter` names it. One class for
+ * every package (losses, masking, the encoder), so `instanceof` works across them.
+ */
+export class ShapeMismatchError extends SelfevoError {
+  constructor(
+    readonly parameter: string,
+    message: string,
+  ) {
+    super(`${parameter}: ${message}`);
+  }
+}
