@@ -1,6 +1,6 @@
-import type { SeededRandom } from '@selfevo/encoder-model';
 import { type MaskedBatch, randomMask, seMask } from '@selfevo/self-evolution-masking';
 import type { BatchSource } from '@selfevo/trainer';
+import type { SeededRandom } from '@selfevo/utils';
 import { PretrainingConfigError } from './errors.js';
 import type { MaskingIds } from './held-out.js';
 import { attentionMaskOf, type PackedSequences } from './packing.js';

@@ -1,11 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { writeFileAtomic } from '@selfevo/encoder-model';
-import type { ProgressMode } from '@selfevo/trainer';
+import { createProgress, type ProgressMode, writeFileAtomic } from '@selfevo/utils/node';
 import { PretrainingConfigError } from './errors.js';
 import { type PackedSequences, type PackingOptions, type PackingReport, SequencePacker } from './packing.js';
-import { phaseProgress } from './phase-progress.js';
 
 /** The part of `@selfevo/tokenizer`'s `Tokenizer` the runner uses. */
 export interface PretrainingTokenizer {
@@ -77,7 +75,7 @@ export async function packCorpus(
   let total = 0;
   for (const f of files) total += (await stat(f).catch(() => ({ size: 0 }))).size;
   if (options.maxBytes !== undefined) total = Math.min(total, options.maxBytes);
-  const bar = phaseProgress('tokenize+pack', total, 'bytes', options.progress);
+  const bar = createProgress({ label: 'tokenize+pack', total, unit: 'bytes', mode: options.progress });
   let bytesRead = 0;
   let lines = 0;
   for await (const line of readCorpusLines(files, {
@@ -94,6 +92,7 @@ export async function packCorpus(
     if (packer.isFull) break;
   }
   const { packed, report } = packer.finish();
+  bar.update(bytesRead);
   bar.stop(
     `${packed.count} sequences of ${packed.seqLength}, tail ${report.tailTokens} tokens ${report.tail}`,
   );

@@ -15,7 +15,7 @@ export {
   savePacked,
   specialIds,
 } from './corpus.js';
-export { PretrainingConfigError } from './errors.js';
+export { MlmPretrainingError, PretrainingConfigError } from './errors.js';
 export {
   buildHeldOutSet,
   evaluateHeldOut,
@@ -32,7 +32,6 @@ export {
   SequencePacker,
   sliceSequences,
 } from './packing.js';
-export { type PhaseProgress, phaseProgress } from './phase-progress.js';
 export {
   type PretrainingRunOptions,
   type PretrainingRunResult,

@@ -1,10 +1,5 @@
 import { join } from 'node:path';
-import {
-  type AdamWOptions,
-  type BertForMaskedLM,
-  savePretrained,
-  writeFileAtomic,
-} from '@selfevo/encoder-model';
+import { type AdamWOptions, type BertForMaskedLM, savePretrained } from '@selfevo/encoder-model';
 import { mlmLoss, seLoss } from '@selfevo/self-evolution-masking';
 import {
   epochRng,
@@ -15,6 +10,7 @@ import {
   type TrainResult,
   train,
 } from '@selfevo/trainer';
+import { writeFileAtomic } from '@selfevo/utils/node';
 import type * as tf from '@tensorflow/tfjs-core';
 import { countMaskedTokens, type PretrainingBatch, pretrainingBatchSource } from './batches.js';
 import { PretrainingConfigError } from './errors.js';

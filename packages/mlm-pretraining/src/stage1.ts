@@ -7,10 +7,9 @@ import {
   scoreInformativeTokens,
   writeSelection,
 } from '@selfevo/self-evolution-masking';
-import type { ProgressMode } from '@selfevo/trainer';
+import { createProgress, type ProgressMode } from '@selfevo/utils/node';
 import { PretrainingConfigError } from './errors.js';
 import { attentionMaskOf, type PackedSequences } from './packing.js';
-import { phaseProgress } from './phase-progress.js';
 
 export interface ScoreSelectionsOptions {
   /** Selection file to write (JSONL, atomic); ids are row indices into `rows`. */
@@ -43,7 +42,7 @@ export async function scoreSelections(
     throw new PretrainingConfigError('batchSize', `must be a positive integer, got ${B}`);
   const T = rows.seqLength;
   const stats = newScoreStats();
-  const bar = phaseProgress('SE stage 1', rows.count, 'sequences', o.progress);
+  const bar = createProgress({ label: 'SE stage 1', total: rows.count, unit: 'sequences', mode: o.progress });
   model.setTraining?.(false);
   function* batches(): Generator<ScoringBatch> {
     for (let b0 = 0; b0 < rows.count; b0 += B) {
@@ -78,6 +77,7 @@ export async function scoreSelections(
   );
   const tokensPerSecond = stats.seconds > 0 ? stats.tokensScored / stats.seconds : 0;
   const selectedShare = stats.tokensScored > 0 ? stats.selected / stats.tokensScored : 0;
+  bar.update(rows.count);
   bar.stop(`${Math.round(tokensPerSecond)} tokens/s, ${(100 * selectedShare).toFixed(1)}% selected`);
   return { ...stats, tokensPerSecond, selectedShare };
 }

@@ -1,10 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { writeFileAtomic } from '@selfevo/encoder-model';
 import { parseVocabTxt, Tokenizer } from '@selfevo/tokenizer';
-import type { ProgressMode } from '@selfevo/trainer';
+import { createProgress, type ProgressMode, writeFileAtomic } from '@selfevo/utils/node';
 import { readCorpusLines } from './corpus.js';
 import { PretrainingConfigError } from './errors.js';
-import { phaseProgress } from './phase-progress.js';
 
 const SPECIALS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
 
@@ -50,7 +48,7 @@ export async function buildCorpusVocab(
   const byId: string[] = [];
   for (const [t, id] of base) byId[id] = t;
   const counts = new Float64Array(byId.length);
-  const bar = phaseProgress('vocab count', o.maxBytes ?? 0, 'bytes', o.progress);
+  const bar = createProgress({ label: 'vocab count', total: o.maxBytes, unit: 'bytes', mode: o.progress });
   let bytes = 0;
   let lines = 0;
   let tokens = 0;
@@ -62,6 +60,7 @@ export async function buildCorpusVocab(
       tokens++;
     }
   }
+  bar.update(bytes);
   bar.stop(`${tokens} tokens`);
   const chars = new Set<string>();
   for (let id = 0; id < counts.length; id++) {
