@@ -1,10 +1,7 @@
+import { SelfevoError } from '@selfevo/utils';
+
 /** Base class of every error thrown by this package. */
-export class TrainingPlotsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
-}
+export class TrainingPlotsError extends SelfevoError {}
 
 /** The input holds nothing to draw (no finite value), or a plot option is out of range. */
 export class PlotDataError extends TrainingPlotsError {

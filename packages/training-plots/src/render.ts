@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
-import { writeFileAtomic } from '@selfevo/encoder-model';
+import { writeFileAtomic } from '@selfevo/utils/node';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { PlotDataError } from './errors.js';

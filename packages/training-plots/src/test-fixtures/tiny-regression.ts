@@ -1,5 +1,5 @@
-import { SeededRandom } from '@selfevo/encoder-model';
 import { arrayBatchSource } from '@selfevo/trainer';
+import { SeededRandom } from '@selfevo/utils';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** A linear model `y = x·w + b` of plain tf.Variables: enough to produce a real training log. */
