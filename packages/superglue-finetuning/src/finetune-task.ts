@@ -21,10 +21,10 @@ import {
   goldFromRecords,
   majorityBaseline,
   type TaskMetricsResult,
-  writeFileAtomic,
 } from '@selfevo/superglue-eval';
 import { type ProgressMode, train } from '@selfevo/trainer';
 import { plotTrainingLog } from '@selfevo/training-plots';
+import { writeFileAtomic } from '@selfevo/utils/node';
 import { capExamples, taskBatchSource } from './task-batches.js';
 import { taskLoss } from './task-forward.js';
 import { createTaskModel, type EncoderSource, type TaskModel } from './task-model.js';

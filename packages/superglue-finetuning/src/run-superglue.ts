@@ -18,10 +18,10 @@ import {
   majorityBaseline,
   type PredictionsByTask,
   validateSubmission,
-  writeFileAtomic,
   writeSubmission,
 } from '@selfevo/superglue-eval';
 import type { ProgressMode } from '@selfevo/trainer';
+import { writeFileAtomic } from '@selfevo/utils/node';
 import { type FinetuneTaskResult, finetuneTask } from './finetune-task.js';
 import { formatSuperGlueReport, type SuperGlueReport, type TaskReport } from './superglue-report.js';
 import type { EncoderSource } from './task-model.js';

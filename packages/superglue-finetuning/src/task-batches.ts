@@ -1,4 +1,3 @@
-import type { SeededRandom } from '@selfevo/encoder-model';
 import {
   type Batch,
   collate,
@@ -8,6 +7,7 @@ import {
   shuffled,
 } from '@selfevo/superglue-datasets';
 import type { BatchSource } from '@selfevo/trainer';
+import type { SeededRandom } from '@selfevo/utils';
 
 /**
  * Key of the group an example belongs to: the candidates of one COPA question, the answer options of

@@ -2,8 +2,8 @@ import {
   BertForCandidateScoring,
   BertForSequenceClassification,
   BertForSpanClassification,
-  crossEntropy,
 } from '@selfevo/encoder-model';
+import { crossEntropyAtPositions as crossEntropy } from '@selfevo/smooth-label-loss';
 import type { FormulatedExample } from '@selfevo/superglue-datasets';
 import * as tf from '@tensorflow/tfjs-core';
 import type { TaskBatch } from './task-batches.js';
