@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,10 @@ import { readSafetensors, writeSafetensors } from './safetensors.js';
 import { fixturesDir } from './test-paths.js';
 
 const tiny = join(fixturesDir, 'tiny-bert');
+// Every folder this file creates (saved models, hub caches) is inside `work`, removed at the end
+// whether the tests pass or fail.
+const work = mkdtempSync(join(tmpdir(), 'selfevo-pretrained-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 let server: Server;
 let endpoint = '';
@@ -46,7 +50,7 @@ describeEachBackend('fromPretrained / savePretrained', () => {
       'cls.predictions.transform.dense.bias',
       'cls.predictions.transform.dense.weight',
     ]);
-    const out = join(mkdtempSync(join(tmpdir(), 'selfevo-save-')), 'saved');
+    const out = join(mkdtempSync(join(work, 'save-')), 'saved');
     await model.savePretrained(out, { tokenizerDir: tiny });
     expect(readdirSync(out).sort()).toEqual(['config.json', 'model.safetensors', 'vocab.txt']);
     const cfg = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
@@ -70,7 +74,7 @@ describeEachBackend('fromPretrained / savePretrained', () => {
   });
 
   it('strict loading lists missing, unexpected and wrong-shaped parameters', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'selfevo-bad-'));
+    const dir = mkdtempSync(join(work, 'bad-'));
     const w = readSafetensors(readFileSync(join(tiny, 'model.safetensors')));
     w.delete('bert.encoder.layer.1.output.dense.bias');
     w.set('bert.extra.weight', { dtype: 'F32', shape: [1], data: new Float32Array(1) });
@@ -94,7 +98,7 @@ describeEachBackend('fromPretrained / savePretrained', () => {
 
 describe('hub download (local HTTP server on 127.0.0.1)', () => {
   it('downloads config, weights and tokenizer files into the cache with progress, once', async () => {
-    const cacheDir = mkdtempSync(join(tmpdir(), 'selfevo-hub-'));
+    const cacheDir = mkdtempSync(join(work, 'hub-'));
     const events: DownloadProgress[] = [];
     const { model, dir } = await BertForMaskedLM.fromPretrained('org/tiny-bert', {
       endpoint,
@@ -122,7 +126,7 @@ describe('hub download (local HTTP server on 127.0.0.1)', () => {
   });
 
   it('prints download progress to stderr by default', async () => {
-    const cacheDir = mkdtempSync(join(tmpdir(), 'selfevo-hub-'));
+    const cacheDir = mkdtempSync(join(work, 'hub-'));
     const lines: string[] = [];
     const orig = process.stderr.write.bind(process.stderr);
     process.stderr.write = ((chunk: string | Uint8Array) => {
@@ -145,7 +149,7 @@ describe('hub download (local HTTP server on 127.0.0.1)', () => {
   });
 
   it('HF_ENDPOINT env is honoured and a missing repo is a clear HubDownloadError', async () => {
-    const cacheDir = mkdtempSync(join(tmpdir(), 'selfevo-hub-'));
+    const cacheDir = mkdtempSync(join(work, 'hub-'));
     process.env.HF_ENDPOINT = endpoint;
     try {
       const err = await BertModel.fromPretrained('org/nope', { cacheDir, onProgress: false }).catch(

@@ -1,33 +1,67 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nodeTestBackends } from '@selfevo/backend/test';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSafetensors } from './safetensors.js';
 
 const pkgDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-const child = join(pkgDir, 'src', 'test-fixtures', 'resume-child.mjs');
+const repoRoot = join(pkgDir, '..', '..');
+// Everything this test writes lives under `work` (removed afterwards): the package is built
+// there, never into `dist/`, so the other packages' tests keep importing the dist they had.
+const work = mkdtempSync(join(tmpdir(), 'selfevo-resume-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+// work/pkg mirrors the package layout: the child's `../../dist/index.js` is work/pkg/dist.
+const pkg = join(work, 'pkg');
+const child = join(pkg, 'src', 'test-fixtures', 'resume-child.mjs');
 const run = (...args: string[]) =>
   execFileSync(process.execPath, [child, ...args], {
-    cwd: pkgDir,
+    cwd: pkg,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 
 describe('resume from a checkpoint in a new process', () => {
   beforeAll(() => {
-    // the children run the built package, as users do
+    // The children run the built package (plain Node on tsc's output), as users do.
+    const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
     execFileSync(
       process.execPath,
-      [join(pkgDir, '..', '..', 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
+      [
+        tsc,
+        '-p',
+        'tsconfig.build.json',
+        '--outDir',
+        join(pkg, 'dist'),
+        '--declaration',
+        'false',
+        '--declarationMap',
+        'false',
+        '--sourceMap',
+        'false',
+      ],
       { cwd: pkgDir },
     );
+    writeFileSync(join(pkg, 'package.json'), JSON.stringify({ type: 'module' }));
+    mkdirSync(dirname(child), { recursive: true });
+    copyFileSync(join(pkgDir, 'src', 'test-fixtures', 'resume-child.mjs'), child);
+    // Bare imports (@selfevo/backend, @tensorflow/tfjs-core) resolve through the workspace's
+    // node_modules; Node follows the link to real paths, so tfjs-core is loaded once.
+    symlinkSync(join(repoRoot, 'node_modules'), join(pkg, 'node_modules'), 'dir');
   });
   for (const backend of nodeTestBackends()) {
     it(`[${backend}] 20 steps straight = 10 steps, save, load in a new process, 10 more (bit-identical)`, () => {
-      const dir = mkdtempSync(join(tmpdir(), 'selfevo-resume-'));
+      const dir = mkdtempSync(join(work, `${backend}-`));
       expect(run(backend, 'straight', join(dir, 'straight.safetensors'))).toMatch(`"backend":"${backend}"`);
       run(backend, 'first', join(dir, 'ckpt'));
       run(backend, 'second', join(dir, 'ckpt'), join(dir, 'resumed.safetensors'));
