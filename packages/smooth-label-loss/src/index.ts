@@ -1,5 +1,5 @@
 export { type CrossEntropyOptions, crossEntropyAtPositions } from './cross-entropy-at-positions.js';
-export { LabelRangeError, LossConfigError, ShapeMismatchError } from './errors.js';
+export { LabelRangeError, LossConfigError, ShapeMismatchError, SmoothLabelLossError } from './errors.js';
 export { type KlDistillationOptions, klDistillation } from './kl-distillation.js';
 export { type LabelSmoothingOptions, labelSmoothedCrossEntropy } from './label-smoothed-cross-entropy.js';
 export { type LogitMseOptions, logitMseDistillation } from './logit-mse-distillation.js';
