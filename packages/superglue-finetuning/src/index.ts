@@ -1,4 +1,11 @@
 export {
+  CheckpointMismatchError,
+  FinetuneConfigError,
+  SuperGlueFinetuningError,
+  TaskBatchError,
+  TensorLeakError,
+} from './errors.js';
+export {
   type DiagnosticResult,
   type FinetuneTaskOptions,
   type FinetuneTaskResult,

@@ -22,6 +22,7 @@ import {
 } from '@selfevo/superglue-eval';
 import type { ProgressMode } from '@selfevo/trainer';
 import { writeFileAtomic } from '@selfevo/utils/node';
+import { FinetuneConfigError } from './errors.js';
 import { type FinetuneTaskResult, finetuneTask } from './finetune-task.js';
 import { formatSuperGlueReport, type SuperGlueReport, type TaskReport } from './superglue-report.js';
 import type { EncoderSource } from './task-model.js';
@@ -103,10 +104,14 @@ export async function runSuperGlue(o: RunSuperGlueOptions): Promise<SuperGlueRep
   const selected = o.tasks ?? SCORED_TASKS;
   for (const t of selected)
     if (!(SCORED_TASKS as readonly string[]).includes(t))
-      throw new RangeError(`unknown task ${JSON.stringify(t)} (expected one of ${SCORED_TASKS.join(', ')})`);
+      throw new FinetuneConfigError(
+        'tasks',
+        `unknown task ${JSON.stringify(t)} (expected one of ${SCORED_TASKS.join(', ')})`,
+      );
   const vocab = (o.tokenizer as { getVocabSize?: () => number }).getVocabSize?.();
   if (vocab !== undefined && vocab > o.encoder.config.vocabSize)
-    throw new RangeError(
+    throw new FinetuneConfigError(
+      'tokenizer',
       `tokenizer has ${vocab} tokens but the encoder's vocab_size is ${o.encoder.config.vocabSize} (${o.encoder.origin}): wrong --tokenizer?`,
     );
   await mkdir(o.outDir, { recursive: true });

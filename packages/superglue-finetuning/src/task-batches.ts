@@ -9,6 +9,7 @@ import {
 import type { BatchSource } from '@selfevo/trainer';
 import type { SeededRandom } from '@selfevo/utils';
 
+import { FinetuneConfigError } from './errors.js';
 /**
  * Key of the group an example belongs to: the candidates of one COPA question, the answer options of
  * one MultiRC question, the candidate entities (and windows) of one ReCoRD query. Groups are kept
@@ -47,7 +48,10 @@ export function capExamples<E extends FormulatedExample>(
 ): E[] {
   if (max === undefined || examples.length <= max) return [...examples];
   if (!(Number.isInteger(max) && max >= 1))
-    throw new RangeError(`maxTrainExamples must be a positive integer, got ${max}`);
+    throw new FinetuneConfigError(
+      'maxTrainExamples',
+      `maxTrainExamples must be a positive integer, got ${max}`,
+    );
   const groups = shuffled(groupsOf(examples), mulberry32(seed));
   const keep = new Set<E>();
   for (const g of groups) {

@@ -6,6 +6,7 @@ import {
 import { crossEntropyAtPositions as crossEntropy } from '@selfevo/smooth-label-loss';
 import type { FormulatedExample } from '@selfevo/superglue-datasets';
 import * as tf from '@tensorflow/tfjs-core';
+import { FinetuneConfigError, TaskBatchError } from './errors.js';
 import type { TaskBatch } from './task-batches.js';
 import type { TaskModel } from './task-model.js';
 
@@ -26,25 +27,32 @@ export function forwardBatch(model: TaskModel, batch: TaskBatch, training: boole
   return tf.tidy(() => {
     if (model instanceof BertForSpanClassification) {
       if (!batch.spans || batch.spanCount !== model.numSpans)
-        throw new Error(`${batch.examples[0]?.task}: span head needs ${model.numSpans} spans per example`);
+        throw new TaskBatchError(
+          `${batch.examples[0]?.task}: span head needs ${model.numSpans} spans per example`,
+        );
       return model.forward(inputs(batch, training), batch.spans).logits;
     }
     if (model instanceof BertForSequenceClassification || model instanceof BertForCandidateScoring)
       return model.forward(inputs(batch, training)).logits;
-    throw new TypeError('unsupported task model');
+    throw new FinetuneConfigError(
+      'model',
+      'unsupported task model (expected a class, candidate or span head)',
+    );
   });
 }
 
 /** COPA: the two candidates of each question as rows of `[Q, 2]`, with the index of the right one. */
 function copaPairs(examples: readonly FormulatedExample[]): { answers: number[] } {
-  if (examples.length % 2 !== 0) throw new Error('COPA batch must hold whole candidate pairs');
+  if (examples.length % 2 !== 0) throw new TaskBatchError('COPA batch must hold whole candidate pairs');
   const answers: number[] = [];
   for (let i = 0; i < examples.length; i += 2) {
     const a = examples[i]!;
     const b = examples[i + 1]!;
     if (a.kind !== 'copa' || b.kind !== 'copa' || a.group !== b.group || a.choice !== 0 || b.choice !== 1)
-      throw new Error(`COPA batch row ${i}: expected choice 0 and 1 of one question next to each other`);
-    if (a.answer === undefined) throw new Error(`COPA idx ${a.group}: no label to train on`);
+      throw new TaskBatchError(
+        `COPA batch row ${i}: expected choice 0 and 1 of one question next to each other`,
+      );
+    if (a.answer === undefined) throw new TaskBatchError(`COPA idx ${a.group}: no label to train on`);
     answers.push(a.answer);
   }
   return { answers };
@@ -64,7 +72,7 @@ export function taskLoss(model: TaskModel, batch: TaskBatch, training: boolean):
       const { answers } = copaPairs(batch.examples);
       return crossEntropy(tf.reshape(out, [-1, 2]) as tf.Tensor2D, answers);
     }
-    if (!batch.labels) throw new Error(`${task}: a training batch without labels`);
+    if (!batch.labels) throw new TaskBatchError(`${task}: a training batch without labels`);
     if (task === 'ReCoRD') {
       const s = tf.reshape(out, [-1, 1]);
       return crossEntropy(tf.concat([tf.zerosLike(s), s], 1) as tf.Tensor2D, batch.labels);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { useBackend } from '@selfevo/backend';
 import { BertForMaskedLM, makeConfig } from '@selfevo/encoder-model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CheckpointMismatchError } from './errors.js';
 import { createTaskModel, loadEncoderSource, taskHeadKind } from './task-model.js';
 
 const config = (hiddenSize: number) =>
@@ -56,6 +57,7 @@ describe('task models from a pretraining checkpoint', () => {
     expect(() => createTaskModel('RTE', wrong, 0)).toThrow(
       /h8: the checkpoint does not fit a RTE model: mismatched/,
     );
+    expect(() => createTaskModel('RTE', wrong, 0)).toThrow(CheckpointMismatchError);
   });
 
   it('a random init is seeded: same seed, same weights', () => {

@@ -10,6 +10,7 @@ import {
   type SafeTensor,
 } from '@selfevo/encoder-model';
 import { LABELS, type TaskName } from '@selfevo/superglue-datasets';
+import { CheckpointMismatchError } from './errors.js';
 
 /** How a task is put on top of the encoder (methods §3.3). */
 export type TaskHeadKind = 'classify' | 'choice' | 'candidate' | 'span';
@@ -95,7 +96,9 @@ export function createTaskModel(
           : '',
         report.mismatched.length ? `mismatched ${report.mismatched.slice(0, 5).join('; ')}` : '',
       ].filter(Boolean);
-      throw new Error(`${source.origin}: the checkpoint does not fit a ${task} model: ${parts.join('; ')}`);
+      throw new CheckpointMismatchError(
+        `${source.origin}: the checkpoint does not fit a ${task} model: ${parts.join('; ')}`,
+      );
     }
     return { model, report, freshParameters: report.missing };
   } catch (e) {

@@ -10,6 +10,7 @@ import {
 } from '@selfevo/superglue-datasets';
 import { idxKey, multircKey } from '@selfevo/superglue-eval';
 import * as tf from '@tensorflow/tfjs-core';
+import { TensorLeakError } from './errors.js';
 import { evalBatches } from './task-batches.js';
 import { forwardBatch } from './task-forward.js';
 import type { TaskModel } from './task-model.js';
@@ -97,6 +98,6 @@ export async function predictTask(
   const before = tf.memory().numTensors;
   const s = await scoreExamples(model, examples, batchSize, padTokenId, onBatch);
   const leaked = tf.memory().numTensors - before;
-  if (leaked !== 0) throw new Error(`prediction leaked ${leaked} tensors`);
+  if (leaked !== 0) throw new TensorLeakError(leaked);
   return { predictions: officialPredictions(examples, s.scores), tokens: s.tokens, ms: s.ms };
 }

@@ -1,5 +1,6 @@
 import { SCORED_TASKS } from '@selfevo/superglue-datasets';
 import { describe, expect, it } from 'vitest';
+import { FinetuneConfigError, SuperGlueFinetuningError } from './errors.js';
 import { QUICK_RECIPE, resolveRecipe, TASK_RECIPES } from './task-recipes.js';
 
 describe('task recipes', () => {
@@ -19,5 +20,14 @@ describe('task recipes', () => {
     expect(() => resolveRecipe('CB', { batchSize: 0 })).toThrow(/CB recipe: batchSize = 0/);
     expect(() => resolveRecipe('RTE', { warmupRatio: 1 })).toThrow(/RTE recipe: warmupRatio/);
     expect(() => resolveRecipe('WiC', { learningRate: Number.NaN })).toThrow(/WiC recipe: learningRate/);
+    try {
+      resolveRecipe('CB', { maxLength: 4 });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(FinetuneConfigError);
+      expect(e).toBeInstanceOf(SuperGlueFinetuningError);
+      expect((e as FinetuneConfigError).parameter).toBe('maxLength');
+      expect((e as Error).name).toBe('FinetuneConfigError');
+    }
   });
 });

@@ -1,4 +1,5 @@
 import type { ScoredTaskName } from '@selfevo/superglue-datasets';
+import { FinetuneConfigError } from './errors.js';
 
 /** Hyper-parameters of one task's fine-tuning run. */
 export interface TaskRecipe {
@@ -143,7 +144,11 @@ export function resolveRecipe(
     ['earlyStoppingPatience', Number.isInteger(out.earlyStoppingPatience) && out.earlyStoppingPatience >= 0],
   ];
   for (const [name, ok] of checks) {
-    if (!ok) throw new RangeError(`${task} recipe: ${name} = ${JSON.stringify(out[name])} is out of range`);
+    if (!ok)
+      throw new FinetuneConfigError(
+        name,
+        `${task} recipe: ${name} = ${JSON.stringify(out[name])} is out of range`,
+      );
   }
   return out;
 }
