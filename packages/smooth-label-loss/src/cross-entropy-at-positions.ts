@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   checkReduction,
-  gatherGold,
   gatherRows,
   type Labels,
   type Reduction,
@@ -10,6 +9,7 @@ import {
   selectRows,
   zeroLoss,
 } from './select-rows.js';
+import { softmaxNll } from './softmax-nll.js';
 
 export interface CrossEntropyOptions {
   /** Labels equal to this are not counted (HF / PyTorch convention). Default −100. */
@@ -24,9 +24,20 @@ export interface CrossEntropyOptions {
  * Cross-entropy `−log softmax(logits)[y]` at selected rows, skipping `ignoreIndex` labels.
  *
  * `logits`: `[..., V]`, viewed as `[rows, V]`; `labels`: one per row. The gold log-probability is
- * taken by a flat gather from `logSoftmax` (no one-hot). If every row is ignored the loss is 0 and
- * its gradient is zero (no NaN).
+ * taken by a flat gather (no one-hot), and the softmax of the forward pass is kept for the
+ * gradient (see `softmaxNll`). If every row is ignored the loss is 0 and its gradient is zero
+ * (no NaN).
  */
+export function crossEntropyAtPositions(
+  logits: tf.Tensor,
+  labels: Labels,
+  options?: CrossEntropyOptions & { reduction?: 'mean' | 'sum' },
+): tf.Scalar;
+export function crossEntropyAtPositions(
+  logits: tf.Tensor,
+  labels: Labels,
+  options: CrossEntropyOptions,
+): tf.Tensor;
 export function crossEntropyAtPositions(
   logits: tf.Tensor,
   labels: Labels,
@@ -36,9 +47,5 @@ export function crossEntropyAtPositions(
   checkReduction(reduction);
   const sel = selectRows(logits, labels, options);
   if (sel.rowIndex.length === 0) return zeroLoss(logits, reduction);
-  return tf.tidy(() => {
-    const logp = tf.logSoftmax(gatherRows(logits, sel)) as tf.Tensor2D;
-    const nll = tf.neg(gatherGold(logp, sel.gold)) as tf.Tensor1D;
-    return reduce(nll, reduction);
-  });
+  return tf.tidy(() => reduce(softmaxNll(gatherRows(logits, sel), sel.gold), reduction));
 }
