@@ -4,6 +4,7 @@
 // them into the native GEMM's packing, or transpose once and run XNNPACK in the browser).
 import * as tf from '@tensorflow/tfjs-core';
 import type { HiddenAct } from './config.js';
+import { customOp } from './custom-op.js';
 import { SeededRandom } from './rng.js';
 
 /**
@@ -28,36 +29,33 @@ export function linear(x: tf.Tensor2D, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tens
   return linearNoBias(x, w);
 }
 
-const linearBias = tf.customGrad((x, w, b, save) => {
-  (save as tf.GradSaveFunc)([x as tf.Tensor, w as tf.Tensor]);
-  const value = tf.fused.matMul({
-    a: x as tf.Tensor2D,
-    b: w as tf.Tensor2D,
-    transposeB: true,
-    bias: b as tf.Tensor,
-  });
-  return {
-    value,
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [xs, ws] = saved as tf.Tensor2D[];
-      const dy2 = dy as tf.Tensor2D;
-      return [tf.matMul(dy2, ws), weightGrad(dy2, xs), colSum(dy2)];
-    },
-  };
-}) as unknown as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
+const linearBias = customOp(
+  (save: (s: [tf.Tensor2D, tf.Tensor2D]) => void, x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => {
+    save([x, w]);
+    return {
+      // (tfjs types fused.matMul as returning a plain Tensor; it is [N, out])
+      value: tf.fused.matMul({ a: x, b: w, transposeB: true, bias: b }) as tf.Tensor2D,
+      gradFunc: (dy: tf.Tensor2D, [xs, ws]: [tf.Tensor2D, tf.Tensor2D]) => [
+        tf.matMul(dy, ws),
+        weightGrad(dy, xs),
+        colSum(dy),
+      ],
+    };
+  },
+);
 
-const linearNoBias = tf.customGrad((x, w, save) => {
-  (save as unknown as tf.GradSaveFunc)([x as tf.Tensor, w as tf.Tensor]);
-  const value = tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D, false, true);
-  return {
-    value,
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [xs, ws] = saved as tf.Tensor2D[];
-      const dy2 = dy as tf.Tensor2D;
-      return [tf.matMul(dy2, ws), weightGrad(dy2, xs)];
-    },
-  };
-}) as unknown as (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
+const linearNoBias = customOp(
+  (save: (s: [tf.Tensor2D, tf.Tensor2D]) => void, x: tf.Tensor2D, w: tf.Tensor2D) => {
+    save([x, w]);
+    return {
+      value: tf.matMul<tf.Tensor2D>(x, w, false, true), // [N, out]
+      gradFunc: (dy: tf.Tensor2D, [xs, ws]: [tf.Tensor2D, tf.Tensor2D]) => [
+        tf.matMul(dy, ws),
+        weightGrad(dy, xs),
+      ],
+    };
+  },
+);
 
 /**
  * Rows of `table` [V, H] at `indices` (int32 [N]) → [N, H], with the gradient as a scatter-add
@@ -65,72 +63,78 @@ const linearNoBias = tf.customGrad((x, w, save) => {
  * UnsortedSegmentSum, which the cpu backend runs as one masked reduction per segment (per
  * vocabulary row): minutes for a real vocabulary.
  */
-export function gatherRows(table: tf.Tensor2D, indices: tf.Tensor1D): tf.Tensor2D {
-  return gatherRowsOp(table, indices);
-}
-
-const gatherRowsOp = tf.customGrad((table, indices, save) => {
-  const t = table as tf.Tensor2D;
-  const idx = indices as tf.Tensor1D;
-  (save as unknown as tf.GradSaveFunc)([idx]);
-  const shape = t.shape;
-  return {
-    value: tf.gather(t, idx),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const ix = saved[0] as tf.Tensor1D;
-      return [tf.scatterND(tf.reshape(ix, [-1, 1]), dy, shape), tf.zerosLike(ix)];
-    },
-  };
-}) as unknown as (table: tf.Tensor2D, indices: tf.Tensor1D) => tf.Tensor2D;
+export const gatherRows = customOp(
+  (save: (s: [tf.Tensor1D]) => void, table: tf.Tensor2D, indices: tf.Tensor1D) => {
+    save([indices]);
+    const shape = table.shape;
+    return {
+      value: tf.gather(table, indices), // [N, H]
+      gradFunc: (dy: tf.Tensor2D, [ix]: [tf.Tensor1D]) => [
+        tf.scatterND(tf.reshape(ix, [-1, 1]), dy, shape),
+        tf.zerosLike(ix),
+      ],
+    };
+  },
+);
 
 /** Batched a·b for a [N, m, k], b [N, k, n]; gradients da = dy·bᵀ, db = aᵀ·dy. */
-export const bmm = tf.customGrad((a, b, save) => {
-  (save as unknown as tf.GradSaveFunc)([a as tf.Tensor, b as tf.Tensor]);
-  return {
-    value: tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [as, bs] = saved as tf.Tensor3D[];
-      const dy3 = dy as tf.Tensor3D;
-      return [tf.matMul(dy3, bs, false, true), tf.matMul(as, dy3, true, false)];
-    },
-  };
-}) as unknown as (a: tf.Tensor3D, b: tf.Tensor3D) => tf.Tensor3D;
+export const bmm = customOp(
+  (save: (s: [tf.Tensor3D, tf.Tensor3D]) => void, a: tf.Tensor3D, b: tf.Tensor3D) => {
+    save([a, b]);
+    return {
+      value: tf.matMul<tf.Tensor3D>(a, b), // [N, m, n]
+      gradFunc: (dy: tf.Tensor3D, [as, bs]: [tf.Tensor3D, tf.Tensor3D]) => [
+        tf.matMul(dy, bs, false, true),
+        tf.matMul(as, dy, true, false),
+      ],
+    };
+  },
+);
 
 /**
  * LayerNorm over the last axis (biased variance, as PyTorch), with a hand-written gradient:
  * dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)) with ĝ = dy·γ; dγ = Σ dy·x̂, dβ = Σ dy over rows.
  */
-export function layerNorm(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): tf.Tensor {
+export function layerNorm<R extends tf.Rank>(
+  x: tf.Tensor<R>,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  eps: number,
+): tf.Tensor<R> {
   const H = x.shape[x.rank - 1];
-  const x2 = x.rank === 2 ? (x as tf.Tensor2D) : tf.reshape(x, [-1, H]);
-  const y = layerNorm2d(x2 as tf.Tensor2D, gamma, beta, tf.scalar(eps));
-  return x.rank === 2 ? y : tf.reshape(y, x.shape);
+  const y = layerNorm2d(tf.reshape(x, [-1, H]), gamma, beta, tf.scalar(eps)); // [N, H]
+  return tf.reshape(y, x.shape);
 }
 
-const layerNorm2d = tf.customGrad((x, gamma, beta, eps, save) => {
-  const x2 = x as tf.Tensor2D;
-  const mean = tf.mean(x2, 1, true); // [N, 1]
-  const centered = tf.sub(x2, mean); // [N, H]
-  const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(centered), 1, true), eps as tf.Scalar)); // [N, 1]
-  const xhat = tf.mul(centered, rstd); // [N, H]
-  (save as unknown as tf.GradSaveFunc)([xhat, rstd, gamma as tf.Tensor]);
-  return {
-    value: tf.add(tf.mul(xhat, gamma as tf.Tensor), beta as tf.Tensor),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [xh, rs, g] = saved;
-      const dy2 = dy as tf.Tensor2D;
-      const gh = tf.mul(dy2, g); // [N, H]
-      const dx = tf.mul(
-        tf.sub(tf.sub(gh, tf.mean(gh, 1, true)), tf.mul(xh, tf.mean(tf.mul(gh, xh), 1, true))),
-        rs,
-      );
-      return [dx, colSum(tf.mul(dy2, xh) as tf.Tensor2D), colSum(dy2), tf.zerosLike(eps as tf.Tensor)];
-    },
-  };
-}) as unknown as (x: tf.Tensor2D, g: tf.Tensor1D, b: tf.Tensor1D, eps: tf.Scalar) => tf.Tensor2D;
+const layerNorm2d = customOp(
+  (
+    save: (s: [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D]) => void,
+    x: tf.Tensor2D,
+    gamma: tf.Tensor1D,
+    beta: tf.Tensor1D,
+    eps: tf.Scalar,
+  ) => {
+    const mean = tf.mean(x, 1, true); // [N, 1]
+    const centered = tf.sub(x, mean); // [N, H]
+    const rstd = tf.rsqrt(tf.add<tf.Tensor2D>(tf.mean(tf.square(centered), 1, true), eps)); // [N, 1]
+    const xhat = tf.mul<tf.Tensor2D>(centered, rstd); // [N, H]
+    save([xhat, rstd, gamma]);
+    return {
+      value: tf.add<tf.Tensor2D>(tf.mul(xhat, gamma), beta), // [N, H]
+      gradFunc: (dy: tf.Tensor2D, [xh, rs, g]: [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D]) => {
+        const gh = tf.mul(dy, g); // [N, H]
+        const dx = tf.mul(
+          tf.sub(tf.sub(gh, tf.mean(gh, 1, true)), tf.mul(xh, tf.mean(tf.mul(gh, xh), 1, true))),
+          rs,
+        );
+        return [dx, colSum(tf.mul(dy, xh)), colSum(dy), tf.zerosLike(eps)];
+      },
+    };
+  },
+);
 
 /** The feed-forward activation named by HF's `hidden_act`. */
-export function activation(x: tf.Tensor, act: HiddenAct): tf.Tensor {
+export function activation<R extends tf.Rank>(x: tf.Tensor<R>, act: HiddenAct): tf.Tensor<R> {
   switch (act) {
     case 'relu':
       return tf.relu(x);
@@ -146,59 +150,67 @@ const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
 // gelu(x) = x·Φ(x) = ½x(1 + erf(x/√2)); gelu'(x) = Φ(x) + x·φ(x). A custom gradient: tfjs's
 // Multiply gradient copies (casts) both operands, which the composite formula would pay 3×.
-const geluErf = tf.customGrad((x, save) => {
-  const xs = x as tf.Tensor;
-  const cdf = tf.mul(tf.add(tf.erf(tf.mul(xs, tf.scalar(Math.SQRT1_2))), tf.scalar(1)), tf.scalar(0.5)); // Φ(x)
-  (save as unknown as tf.GradSaveFunc)([xs, cdf]);
-  return {
-    value: tf.mul(xs, cdf),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [x0, c] = saved;
-      const pdf = tf.mul(tf.exp(tf.mul(tf.square(x0), tf.scalar(-0.5))), tf.scalar(INV_SQRT_2PI)); // φ(x)
-      return [tf.mul(dy, tf.add(c, tf.mul(x0, pdf)))];
-    },
-  };
-}) as unknown as (x: tf.Tensor) => tf.Tensor;
+function geluErf<R extends tf.Rank>(x: tf.Tensor<R>): tf.Tensor<R> {
+  return customOp((save: (s: [tf.Tensor<R>, tf.Tensor<R>]) => void, xs: tf.Tensor<R>) => {
+    const cdf = tf.mul<tf.Tensor<R>>(
+      tf.add(tf.erf(tf.mul(xs, tf.scalar(Math.SQRT1_2))), tf.scalar(1)),
+      tf.scalar(0.5),
+    ); // Φ(x)
+    save([xs, cdf]);
+    return {
+      value: tf.mul<tf.Tensor<R>>(xs, cdf),
+      gradFunc: (dy: tf.Tensor<R>, [x0, c]: [tf.Tensor<R>, tf.Tensor<R>]) => {
+        const pdf = tf.mul(tf.exp(tf.mul(tf.square(x0), tf.scalar(-0.5))), tf.scalar(INV_SQRT_2PI)); // φ(x)
+        return [tf.mul(dy, tf.add(c, tf.mul(x0, pdf)))];
+      },
+    };
+  })(x);
+}
 
 // gelu_new(x) = ½x(1 + tanh(u)), u = √(2/π)(x + 0.044715x³);
 // derivative ½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²).
-const geluTanh = tf.customGrad((x, save) => {
-  const xs = x as tf.Tensor;
-  const x2 = tf.square(xs);
-  const t = tf.tanh(
-    tf.mul(tf.mul(xs, tf.add(tf.mul(x2, tf.scalar(0.044715)), tf.scalar(1))), tf.scalar(SQRT_2_OVER_PI)),
-  );
-  (save as unknown as tf.GradSaveFunc)([xs, t]);
-  return {
-    value: tf.mul(tf.mul(xs, tf.scalar(0.5)), tf.add(t, tf.scalar(1))),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [x0, t0] = saved;
-      const du = tf.mul(
-        tf.add(tf.mul(tf.square(x0), tf.scalar(3 * 0.044715)), tf.scalar(1)),
+function geluTanh<R extends tf.Rank>(x: tf.Tensor<R>): tf.Tensor<R> {
+  return customOp((save: (s: [tf.Tensor<R>, tf.Tensor<R>]) => void, xs: tf.Tensor<R>) => {
+    const x2 = tf.square(xs);
+    const t = tf.tanh<tf.Tensor<R>>(
+      tf.mul<tf.Tensor<R>>(
+        tf.mul(xs, tf.add(tf.mul(x2, tf.scalar(0.044715)), tf.scalar(1))),
         tf.scalar(SQRT_2_OVER_PI),
-      );
-      const dt = tf.mul(tf.sub(tf.scalar(1), tf.square(t0)), du);
-      const d = tf.mul(tf.add(tf.add(t0, tf.scalar(1)), tf.mul(x0, dt)), tf.scalar(0.5));
-      return [tf.mul(dy, d)];
-    },
-  };
-}) as unknown as (x: tf.Tensor) => tf.Tensor;
+      ),
+    );
+    save([xs, t]);
+    return {
+      value: tf.mul<tf.Tensor<R>>(tf.mul(xs, tf.scalar(0.5)), tf.add(t, tf.scalar(1))),
+      gradFunc: (dy: tf.Tensor<R>, [x0, t0]: [tf.Tensor<R>, tf.Tensor<R>]) => {
+        const du = tf.mul(
+          tf.add(tf.mul(tf.square(x0), tf.scalar(3 * 0.044715)), tf.scalar(1)),
+          tf.scalar(SQRT_2_OVER_PI),
+        );
+        const dt = tf.mul(tf.sub(tf.scalar(1), tf.square(t0)), du);
+        const d = tf.mul(tf.add(tf.add(t0, tf.scalar(1)), tf.mul(x0, dt)), tf.scalar(0.5));
+        return [tf.mul(dy, d)];
+      },
+    };
+  })(x);
+}
 
 /** x·mask with the gradient dy·mask only (the mask is a constant). */
-const maskMul = tf.customGrad((x, mask, save) => {
-  (save as unknown as tf.GradSaveFunc)([mask as tf.Tensor]);
-  return {
-    value: tf.mul(x as tf.Tensor, mask as tf.Tensor),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => [tf.mul(dy, saved[0]), tf.zerosLike(saved[0])],
-  };
-}) as unknown as (x: tf.Tensor, mask: tf.Tensor) => tf.Tensor;
+function maskMul<T extends tf.Tensor>(x: T, mask: tf.Tensor): T {
+  return customOp((save: (s: [tf.Tensor]) => void, xs: T, m: tf.Tensor) => {
+    save([m]);
+    return {
+      value: tf.mul<T>(xs, m),
+      gradFunc: (dy: T, [ms]: [tf.Tensor]) => [tf.mul(dy, ms), tf.zerosLike(ms)],
+    };
+  })(x, mask);
+}
 
 /**
  * Inverted dropout. The keep mask (0 or 1/(1−rate)) is drawn in JS from a generator seeded by
  * `rng`, so runs are reproducible and resumable from the RNG state, and it costs one multiply
  * kernel. Identity when `rate` is 0 or `rng` is absent (eval mode).
  */
-export function dropout(x: tf.Tensor, rate: number, rng: SeededRandom | undefined): tf.Tensor {
+export function dropout<T extends tf.Tensor>(x: T, rate: number, rng: SeededRandom | undefined): T {
   if (!rng || rate <= 0) return x;
   if (rate >= 1) return tf.zerosLike(x);
   const gen = new SeededRandom(rng.nextUint32());
