@@ -8,12 +8,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { useBackend } from '@selfevo/backend';
+import { crossEntropyAtPositions } from '@selfevo/smooth-label-loss';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   AdamW,
   BertForMaskedLM,
   clipByGlobalNorm,
-  crossEntropy,
   makeConfig,
   SeededRandom,
   sampleMaskedPositions,
@@ -59,7 +59,10 @@ function makeStep(name) {
   for (const p of pos) ids[p] = 4;
   const step = () => {
     const { grads } = valueAndGrads(params, () =>
-      crossEntropy(model.forward({ inputIds: { data: ids, shape: [c.B, c.T] } }, pos).logits, labels),
+      crossEntropyAtPositions(
+        model.forward({ inputIds: { data: ids, shape: [c.B, c.T] } }, pos).logits,
+        labels,
+      ),
     );
     const clipped = clipByGlobalNorm(grads, 1);
     opt.step(clipped.grads);

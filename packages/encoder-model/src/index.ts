@@ -1,6 +1,15 @@
-export { ADAMW_KERNEL_NAME, AdamW, type AdamWOptions, type AdamWState, type EncoderLike } from './adamw.js';
+export {
+  ADAMW_KERNEL_NAME,
+  AdamW,
+  type AdamWOptions,
+  type AdamWParameterGroup,
+  type AdamWState,
+  type EncoderLike,
+} from './adamw.js';
 export { type CheckpointContents, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
 export { type BertConfig, configFromHf, configToHf, type HiddenAct, makeConfig } from './config.js';
+export type { EncoderInputs, EncoderOutput } from './encoder-inputs.js';
+export { EncoderModule } from './encoder-module.js';
 export {
   CheckpointError,
   ConfigError,
@@ -11,27 +20,22 @@ export {
   ShapeMismatchError,
 } from './errors.js';
 export { clipByGlobalNorm, GradientAccumulator } from './grad-utils.js';
+export { HeadModel, type HeadOptions } from './head-model.js';
 export {
   BertForCandidateScoring,
   BertForMaskedLM,
   BertForMultipleChoice,
   BertForSequenceClassification,
   BertForSpanClassification,
-  crossEntropy,
-  type HeadOptions,
   type Positions,
 } from './heads.js';
-export {
-  BertModel,
-  type EncoderInputs,
-  EncoderModule,
-  type EncoderOutput,
-  type IntInput,
-  type KeyValuePrefix,
-  ParameterSet,
-} from './model.js';
+export type { IntInput } from './int-input.js';
+export type { KeyValuePrefix } from './key-value-prefix.js';
+export { BertModel } from './model.js';
 export { nodeIo, writeFileAtomic } from './node-io.js';
 export { activation, bmm, dropout, layerNorm, linear } from './ops.js';
+export { ParameterModule } from './parameter-module.js';
+export { type Dense, type Init, type Norm, ParameterSet } from './parameter-set.js';
 export { checkParity, type ParityExpected, type ParityInputs } from './parity.js';
 export {
   type DownloadProgress,
@@ -54,5 +58,5 @@ export {
   writeSafetensors,
 } from './safetensors.js';
 export { learningRateAt, type ScheduleKind, type ScheduleOptions } from './schedule.js';
-export { sampleMaskedPositions, valueAndGrads } from './train-utils.js';
+export { noGrad, sampleMaskedPositions, valueAndGrads } from './train-utils.js';
 export { type LoadOptions, loadWeights } from './weights.js';

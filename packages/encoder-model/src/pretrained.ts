@@ -2,8 +2,8 @@
 // files), local or downloaded from the Hugging Face hub (or a mirror: HF_ENDPOINT) into a cache.
 import { type BertConfig, configFromHf, configToHf } from './config.js';
 import { ConfigError, HubDownloadError, type LoadReport } from './errors.js';
-import type { EncoderModule } from './model.js';
 import { nodeIo, writeFileAtomic } from './node-io.js';
+import type { ParameterModule } from './parameter-module.js';
 import { readSafetensors, writeSafetensors } from './safetensors.js';
 
 /** Tokenizer files fetched (when present) and copied along by `savePretrained`. */
@@ -207,10 +207,10 @@ export async function resolvePretrained(
 }
 
 /** A model class constructible from a config (every class in this package). */
-export type ModelClass<T extends EncoderModule> = new (config: BertConfig, opts?: { seed?: number }) => T;
+export type ModelClass<T extends ParameterModule> = new (config: BertConfig, opts?: { seed?: number }) => T;
 
 /** Build `Cls` from config JSON and safetensors bytes (pure: works in a browser). */
-export function modelFromWeights<T extends EncoderModule>(
+export function modelFromWeights<T extends ParameterModule>(
   Cls: ModelClass<T>,
   configJson: Record<string, unknown>,
   weights: Uint8Array,
@@ -231,7 +231,7 @@ export function modelFromWeights<T extends EncoderModule>(
  * unexpected or wrong-shaped tensors throw `MissingParametersError`; `strict: false` returns them
  * in `report`. The returned `dir` holds the tokenizer files.
  */
-export async function fromPretrained<T extends EncoderModule>(
+export async function fromPretrained<T extends ParameterModule>(
   Cls: ModelClass<T>,
   pathOrHubId: string,
   opts: PretrainedOptions = {},
@@ -247,7 +247,7 @@ export async function fromPretrained<T extends EncoderModule>(
  * Each file is written atomically.
  */
 export async function savePretrained(
-  model: EncoderModule,
+  model: ParameterModule,
   dir: string,
   opts: { tokenizerDir?: string; architecture?: string } = {},
 ): Promise<void> {

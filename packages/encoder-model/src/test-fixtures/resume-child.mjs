@@ -5,12 +5,12 @@
 //   node resume-child.mjs <backend> second <ckptDir> <out.safetensors>  load, 10 more steps
 import { writeFileSync } from 'node:fs';
 import { useBackend } from '@selfevo/backend';
+import { crossEntropyAtPositions } from '@selfevo/smooth-label-loss';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   AdamW,
   BertForMaskedLM,
   clipByGlobalNorm,
-  crossEntropy,
   learningRateAt,
   loadCheckpoint,
   makeConfig,
@@ -46,7 +46,7 @@ function trainStep() {
   const labels = Array.from(pos, (p) => ids[p]);
   for (const p of pos) ids[p] = 3;
   const { grads } = valueAndGrads(params, () =>
-    crossEntropy(model.forward({ inputIds: { data: ids, shape: [B, T] } }, pos).logits, labels),
+    crossEntropyAtPositions(model.forward({ inputIds: { data: ids, shape: [B, T] } }, pos).logits, labels),
   );
   const clipped = clipByGlobalNorm(grads, 0.5);
   opt.step(clipped.grads, learningRateAt(step, sched));

@@ -1,0 +1,44 @@
+// The base of every task head: an encoder (own or shared) plus the head's own HF-named
+// parameters; `namedParameters()` lists the encoder's, then the head's.
+import type * as tf from '@tensorflow/tfjs-core';
+import type { BertConfig } from './config.js';
+import type { EncoderOutput } from './encoder-inputs.js';
+import { EncoderModule } from './encoder-module.js';
+import { BertModel } from './model.js';
+import { dropout } from './ops.js';
+import { ParameterSet } from './parameter-set.js';
+
+export interface HeadOptions {
+  /** Seed for init and dropout (default 0). */
+  seed?: number;
+  /** Share an existing encoder (its parameters, RNG and pooler) instead of creating one. */
+  encoder?: BertModel;
+}
+
+export abstract class HeadModel extends EncoderModule {
+  readonly encoder: BertModel;
+  /** Parameters of the head itself (the encoder's are in `encoder`). */
+  readonly head: ParameterSet;
+  constructor(config: BertConfig, opts: HeadOptions, pooler: boolean) {
+    const encoder = opts.encoder ?? new BertModel(config, { seed: opts.seed, addPoolingLayer: pooler });
+    super(config, encoder.rng);
+    this.encoder = encoder;
+    this.head = new ParameterSet(encoder.rng, config.initializerRange);
+  }
+  namedParameters(): Map<string, tf.Variable> {
+    return new Map([...this.encoder.namedParameters(), ...this.head.params]);
+  }
+  override setTraining(training: boolean): void {
+    super.setTraining(training);
+    this.encoder.setTraining(training);
+  }
+  /** Classifier dropout (`classifier_dropout`, else `hidden_dropout_prob`); identity in eval mode. */
+  protected drop<T extends tf.Tensor>(x: T, training?: boolean): T {
+    const rate = this.config.classifierDropout ?? this.config.hiddenDropoutProb;
+    return dropout(x, rate, (training ?? this.training) ? this.rng : undefined);
+  }
+  protected pooled(out: EncoderOutput): tf.Tensor2D {
+    if (!out.pooledOutput) throw new Error('this head needs an encoder with a pooler (addPoolingLayer)');
+    return out.pooledOutput;
+  }
+}
