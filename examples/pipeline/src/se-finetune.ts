@@ -14,11 +14,11 @@ import {
   BertForSequenceClassification,
   BertForSpanClassification,
   configFromHf,
-  crossEntropy,
   readSafetensors,
   type SafeTensor,
   type SeededRandom,
 } from '@selfevo/encoder-model';
+import { crossEntropyAtPositions } from '@selfevo/smooth-label-loss';
 import {
   type Batch,
   collate,
@@ -171,8 +171,8 @@ export async function finetuneOne(
     const t0 = performance.now();
     const r = await train<Model, FtBatch>({
       model,
-      rng: model.rng,
-      lossFn: (m, b, training) => tf.tidy(() => crossEntropy(logitsOf(task, m, b, training), b.labels)),
+      lossFn: (m, b, training) =>
+        tf.tidy(() => crossEntropyAtPositions(logitsOf(task, m, b, training), b.labels)),
       trainData: source,
       optimizer: { lr: s.lr, weightDecay: 0.01, eps: 1e-6 },
       schedule: { schedule: 'linear', peakLr: s.lr, warmupSteps: Math.ceil(0.1 * per * s.epochs) },
