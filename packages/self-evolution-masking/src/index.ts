@@ -2,6 +2,7 @@ export {
   MaskingConfigError,
   SelectionFormatError,
   SelectionMismatchError,
+  SelfEvolutionMaskingError,
   ShapeMismatchError,
 } from './errors.js';
 export {

@@ -1,4 +1,4 @@
-import { SeededRandom } from '@selfevo/encoder-model';
+import { SeededRandom } from '@selfevo/utils';
 import { MaskingConfigError } from './errors.js';
 
 /** Every randomised function takes either a generator (advanced in place) or a seed. */
