@@ -48,19 +48,45 @@ const due = (step: number, every: number | undefined, last: boolean) =>
 const epochOf = (state: TrainerState, s: RunSettings) =>
   s.batchesPerEpoch ? state.microBatchesSeen / s.batchesPerEpoch : state.epoch;
 
+/** Everything a run shares between its start, its steps and its end. */
+interface Run<M extends EncoderLike, B> {
+  opts: TrainOptions<M, B>;
+  s: RunSettings;
+  params: TrainedParameters;
+  optimizer: AdamW;
+  tracker: BestMetricTracker;
+  /** The run's seed stream: one uint32 per micro-batch seeds that micro-batch's generator. */
+  seedStream: SeededRandom;
+  state: TrainerState;
+  resumeDir: string | null;
+  log: JsonlLogWriter | null;
+  reporter: RunReporter;
+  keeper: CheckpointKeeper | null;
+}
+
 async function runTraining<M extends EncoderLike, B>(
   opts: TrainOptions<M, B>,
   params: TrainedParameters,
   optimizer: AdamW,
 ): Promise<TrainResult> {
-  const { model } = opts;
+  const run = await openRun(opts, params, optimizer);
+  const resumedFromStep = run.state.step;
+  const stoppedEarly = await runSteps(run);
+  return finishRun(run, resumedFromStep, stoppedEarly);
+}
+
+/** Settings, a fresh or resumed state (weights, optimizer, seed stream loaded), the log and the checkpoint keeper. */
+async function openRun<M extends EncoderLike, B>(
+  opts: TrainOptions<M, B>,
+  params: TrainedParameters,
+  optimizer: AdamW,
+): Promise<Run<M, B>> {
   const s = resolveRunSettings(opts, optimizer.lr);
   const tracker = new BestMetricTracker({
     greaterIsBetter: s.greaterIsBetter,
     patience: opts.earlyStoppingPatience,
     threshold: opts.earlyStoppingThreshold,
   });
-  // The run's seed stream: one uint32 per micro-batch seeds that micro-batch's generator.
   const seedStream = new SeededRandom(s.seed);
   const needsFingerprint = params.frozen.size > 0 && (opts.outputDir || opts.resumeFrom);
   const fresh = freshState({
@@ -76,7 +102,6 @@ async function runTraining<M extends EncoderLike, B>(
   const log = opts.outputDir ? new JsonlLogWriter(join(opts.outputDir, 'log.jsonl')) : null;
   if (resumeDir) await log?.truncateAfter(state.step);
   else await log?.reset();
-  const resumedFromStep = state.step;
   const callbacks = [...(opts.callbacks ?? []), ...(opts.onLog ? [{ onLog: opts.onLog }] : [])];
   const progress = createProgressReporter(opts.progress, opts.progressStream);
   const reporter = new RunReporter(log, progress, callbacks, state.elapsedMs);
@@ -84,37 +109,33 @@ async function runTraining<M extends EncoderLike, B>(
   const keeper = opts.outputDir
     ? new CheckpointKeeper(opts.outputDir, contents, opts.saveTotalLimit, resumed)
     : null;
-  const save = async () => {
-    if (!keeper) return;
-    state.elapsedMs = reporter.elapsed();
-    const dir = await keeper.save(state, tracker.bestStep);
-    await reporter.saved({ step: state.step, dir });
-  };
+  return { opts, s, params, optimizer, tracker, seedStream, state, resumeDir, log, reporter, keeper };
+}
 
+/** Save a checkpoint of the current state (when there is an `outputDir`) and tell the callbacks. */
+async function save<M extends EncoderLike, B>(run: Run<M, B>): Promise<void> {
+  if (!run.keeper) return;
+  run.state.elapsedMs = run.reporter.elapsed();
+  const dir = await run.keeper.save(run.state, run.tracker.bestStep);
+  await run.reporter.saved({ step: run.state.step, dir });
+}
+
+/** The optimizer steps until `totalSteps`, the end of the data or early stopping (returned). */
+async function runSteps<M extends EncoderLike, B>(run: Run<M, B>): Promise<boolean> {
+  const { opts, s, state, reporter, tracker } = run;
   const stream = microBatchStream(opts.trainData, s.seed, opts.epochs, state.epoch, state.batchIndex);
   let pool: GradientWorkerPool | null = null;
   let stoppedEarly = false;
-  model.setTraining(true);
-  progress.start(s.totalSteps, state.step);
+  opts.model.setTraining(true);
+  reporter.progress.start(s.totalSteps, state.step);
   try {
     if (opts.dataParallel)
       pool = await GradientWorkerPool.start(
         opts.dataParallel,
-        model.namedParameters(),
-        new Set(params.trained.keys()),
+        opts.model.namedParameters(),
+        new Set(run.params.trained.keys()),
       );
-    const stepCtx: StepContext<M, B> = {
-      model,
-      lossFn: opts.lossFn,
-      params: params.trained,
-      optimizer,
-      accumSteps: s.accumSteps,
-      maxGradNorm: s.maxGradNorm,
-      onNonFinite: s.onNonFinite,
-      seedStream,
-      modelRng: opts.rng ?? modelRng(model),
-      workers: pool,
-    };
+    const stepCtx = stepContext(run, pool);
     while (state.step < s.totalSteps) {
       const lr = learningRateAt(state.step, s.schedule);
       const outcome = await optimizerStep(stepCtx, stream, state, state.step + 1, lr);
@@ -122,34 +143,59 @@ async function runTraining<M extends EncoderLike, B>(
       pool?.syncWeights();
       state.step++;
       recordStep(state, outcome);
-      await reporter.stepEnd({
-        step: state.step,
-        loss: outcome.meanLoss,
-        learningRate: lr,
-        skipped: outcome.skipped,
-      });
+      const { meanLoss: loss, skipped } = outcome;
+      await reporter.stepEnd({ step: state.step, loss, learningRate: lr, skipped });
       const last = state.step === s.totalSteps;
       if (due(state.step, s.logEvery, last)) await logTrainWindow(state, s, reporter, lr, outcome.gradNorm);
       let newBest = false;
       if (opts.evalFn && due(state.step, s.evalEvery, last)) {
-        const evalCtx = { ...s, model, evalFn: opts.evalFn, tracker, reporter };
+        const evalCtx = { ...s, model: opts.model, evalFn: opts.evalFn, tracker, reporter };
         newBest = await evaluate(evalCtx, state.step, epochOf(state, s));
         state.best = tracker.getState();
         stoppedEarly = tracker.shouldStop;
       }
       // A new best is always saved, so keep-best has it whatever saveEverySteps is.
-      if (due(state.step, s.saveEvery, false) || newBest || last || stoppedEarly) await save();
+      if (due(state.step, s.saveEvery, false) || newBest || last || stoppedEarly) await save(run);
       if (stoppedEarly) break;
     }
     // The data ran out before totalSteps (a source whose batchesPerEpoch overstates): save the end too.
-    if (keeper && keeper.lastStep !== state.step) await save();
+    if (run.keeper && run.keeper.lastStep !== state.step) await save(run);
   } finally {
-    progress.stop();
+    reporter.progress.stop();
     await pool?.close();
   }
+  return stoppedEarly;
+}
 
+/** What `optimizerStep` needs of the run. */
+function stepContext<M extends EncoderLike, B>(
+  run: Run<M, B>,
+  workers: GradientWorkerPool | null,
+): StepContext<M, B> {
+  const { opts, s } = run;
+  return {
+    model: opts.model,
+    lossFn: opts.lossFn,
+    params: run.params.trained,
+    optimizer: run.optimizer,
+    accumSteps: s.accumSteps,
+    maxGradNorm: s.maxGradNorm,
+    onNonFinite: s.onNonFinite,
+    seedStream: run.seedStream,
+    modelRng: opts.rng ?? modelRng(opts.model),
+    workers,
+  };
+}
+
+/** Load the best weights if asked, build the result, call `onTrainEnd`. */
+async function finishRun<M extends EncoderLike, B>(
+  run: Run<M, B>,
+  resumedFromStep: number,
+  stoppedEarly: boolean,
+): Promise<TrainResult> {
+  const { state, s, tracker, keeper } = run;
   const bestCheckpoint = (await keeper?.bestDir(tracker.bestStep)) ?? null;
-  if (opts.loadBestModelAtEnd && bestCheckpoint) await keeper!.loadWeights(bestCheckpoint);
+  if (run.opts.loadBestModelAtEnd && bestCheckpoint) await keeper!.loadWeights(bestCheckpoint);
   const result: TrainResult = {
     step: state.step,
     totalSteps: s.totalSteps,
@@ -159,13 +205,13 @@ async function runTraining<M extends EncoderLike, B>(
     bestStep: tracker.bestStep,
     bestMetric: tracker.bestValue,
     bestCheckpoint,
-    lastCheckpoint: keeper?.last ?? resumeDir,
-    logPath: log?.path ?? null,
-    logHistory: reporter.history,
+    lastCheckpoint: keeper?.last ?? run.resumeDir,
+    logPath: run.log?.path ?? null,
+    logHistory: run.reporter.history,
     resumedFromStep,
-    trainedParameters: [...params.trained.keys()],
+    trainedParameters: [...run.params.trained.keys()],
   };
-  for (const cb of callbacks) await cb.onTrainEnd?.(result);
+  for (const cb of run.reporter.callbacks) await cb.onTrainEnd?.(result);
   return result;
 }
 
