@@ -149,7 +149,6 @@ export async function runPretraining(o: PretrainingRunOptions): Promise<Pretrain
     logEverySteps: o.logEverySteps ?? 10,
     outputDir: o.outputDir,
     seed: o.seed,
-    rng: o.model.rng,
     resumeFrom: o.resumeFrom ?? 'latest',
     overwriteOutputDir: o.overwriteOutputDir,
     progress: o.progress,

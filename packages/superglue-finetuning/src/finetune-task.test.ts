@@ -48,7 +48,6 @@ describe.skipIf(!hasSharedData)('fine-tuning one task', () => {
       const counts: number[] = [];
       await train({
         model,
-        rng: model.rng,
         lossFn: (m: TaskModel, b, training) => taskLoss(m, b, training),
         trainData: taskBatchSource(examples, 4, tok.padTokenId ?? 0),
         optimizer: { lr: 1e-3 },

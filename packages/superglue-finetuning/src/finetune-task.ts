@@ -231,7 +231,6 @@ export async function finetuneTask(o: FinetuneTaskOptions): Promise<FinetuneTask
     const trainStart = performance.now();
     const result = await train({
       model,
-      rng: model.rng,
       lossFn: (m: TaskModel, batch, training) => {
         if (training) {
           trainTokens += batch.tokens;
