@@ -1,6 +1,17 @@
 import { createRequire } from 'node:module';
 
-type CliProgress = typeof import('cli-progress');
+/** The part of `cli-progress` used here (declared locally: the package is an optional peer). */
+interface Bar {
+  start(total: number, value: number, payload?: object): void;
+  update(value: number, payload?: object): void;
+  update(payload: object): void;
+  setTotal(total: number): void;
+  stop(): void;
+}
+interface CliProgress {
+  SingleBar: new (options: object, preset?: object) => Bar;
+  Presets: { shades_classic: object };
+}
 let cliProgressModule: CliProgress | null | undefined;
 
 /**
