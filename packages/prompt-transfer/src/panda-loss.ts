@@ -117,7 +117,7 @@ export function pandaDistillation(
   options: PandaLossOptions = {},
 ): PandaDistillation {
   const o = resolve(options);
-  const trained = new Set(student.model.namedParameters().values());
+  const trained = new Set(student.model.trainedParameters().values());
   if (trained.has(teacher.prompt.variable))
     throw new PromptConfigError(
       'teacher.prompt',

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeEachBackend } from '@selfevo/backend/test';
 import { BertForSequenceClassification, makeConfig, SeededRandom } from '@selfevo/encoder-model';
-import { arrayBatchSource, train } from '@selfevo/trainer';
+import { arrayBatchSource, ResumeError, train } from '@selfevo/trainer';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { PromptConfigError, PromptMismatchError } from './errors.js';
@@ -19,7 +19,12 @@ describeEachBackend('prompt tuning through train() (frozen encoder)', () => {
     const prompt = SoftPrompt.create(model.encoder, { numVirtualTokens: 4, seed: 2 });
     const tuning = createPromptTuning({ model, prompt, dropout: false });
     expect(tuning.parameters).toEqual(['prompt_embeddings', 'classifier.weight', 'classifier.bias']);
-    expect([...tuning.model.namedParameters().keys()]).toEqual(tuning.parameters);
+    expect([...tuning.model.trainedParameters().keys()]).toEqual(tuning.parameters);
+    // train() sees the frozen encoder too (it fingerprints it for resumes) but trains only `parameters`
+    expect([...tuning.model.namedParameters().keys()]).toEqual([
+      ...tuning.parameters,
+      ...model.encoder.namedParameters().keys(),
+    ]);
     expect(tuning.model.rng).toBe(model.encoder.rng);
     const batch = tinyBatch(3, 8, 6, 2);
     const encoderBefore = snapshot(model.encoder.namedParameters());
@@ -168,10 +173,10 @@ describeEachBackend('prompt tuning through train() (frozen encoder)', () => {
     });
     const encoder = tinyClassifier(7).encoder; // one frozen backbone for every run
     const backboneBefore = snapshot(encoder.namedParameters());
-    const run = (promptSeed: number, outputDir: string, extra: object = {}) => {
-      encoder.rng.setState(new SeededRandom(promptSeed).getState()); // the head draws its init from it
-      const model = new BertForSequenceClassification(tinyConfig, { encoder });
-      const prompt = SoftPrompt.create(encoder, { numVirtualTokens: 2, prefix: true, seed: promptSeed });
+    const run = (promptSeed: number, outputDir: string, extra: object = {}, backbone = encoder) => {
+      backbone.rng.setState(new SeededRandom(promptSeed).getState()); // the head draws its init from it
+      const model = new BertForSequenceClassification(tinyConfig, { encoder: backbone });
+      const prompt = SoftPrompt.create(backbone, { numVirtualTokens: 2, prefix: true, seed: promptSeed });
       const tuning = createPromptTuning({ model, prompt });
       const done = train({
         ...tuning,
@@ -181,8 +186,7 @@ describeEachBackend('prompt tuning through train() (frozen encoder)', () => {
         outputDir,
         saveEverySteps: 3,
         logEverySteps: 1,
-        seed: 5,
-        rng: tuning.model.rng,
+        seed: 5, // train() re-seeds the model's rng (dropout) per micro-batch
         progress: 'none',
         ...extra,
       });
@@ -217,10 +221,17 @@ describeEachBackend('prompt tuning through train() (frozen encoder)', () => {
       const lossAt = (r: typeof ra) => r.logHistory.filter((x) => x.type === 'train').map((x) => x.loss);
       expect(lossAt(rc)).toEqual(lossAt(ra).slice(3));
       expect(changed(encoder.namedParameters(), backboneBefore)).toEqual([]);
-      for (const r of [a, b, c]) {
+      // the checkpoint holds the prompt and head only, plus a fingerprint of the frozen rest:
+      // resuming it on another backbone is refused
+      const otherBackbone = tinyClassifier(8).encoder;
+      const d = run(1, join(dir, 'b'), { resumeFrom: join(dir, 'b', 'checkpoint-3') }, otherBackbone);
+      await expect(d.done).rejects.toThrow(ResumeError);
+      await expect(d.done).rejects.toThrow(/other frozen weights/);
+      for (const r of [a, b, c, d]) {
         r.prompt.dispose();
         for (const v of r.model.head.params.values()) v.dispose();
       }
+      otherBackbone.dispose();
     } finally {
       encoder.dispose();
       await rm(dir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-// Prompt tuning as a model + loss for `@selfevo/trainer`'s `train()`: the trainable parameters are
+// Prompt tuning as a model + loss for `@selfevo/trainer`'s `train()`: the trained parameters are
 // the prompt and (optionally) the task head; the encoder is frozen. This package has no loop of its
 // own and no runtime dependency on the trainer: `createPromptTuning` returns exactly what `train()`
 // takes (`model`, `lossFn`, `parameters`), and `train()` does gradients, optimizer steps,
@@ -82,10 +82,12 @@ export interface PromptTuningOptions {
 }
 
 /**
- * The model `train()` sees: `namedParameters()` is exactly the trained set (the prompt, then the
- * head unless `trainHead: false`), so the optimizer and the checkpoints hold only those; the
- * encoder's variables are never in a gradient list. `rng` is the encoder's dropout generator (pass
- * `rng: model.rng` to `train()` so dropout is re-seeded per micro-batch and a resume is exact).
+ * The model `train()` sees. `namedParameters()` lists the prompt, the head and the frozen encoder;
+ * `trainedParameterNames` (the `parameters` of `createPromptTuning`) are the prompt, then the head
+ * unless `trainHead: false`: `train({ parameters })` differentiates, updates and checkpoints only
+ * those, and keeps a fingerprint of the rest so a resume on another backbone is refused. Without
+ * `parameters`, `train()` would fine-tune everything. `rng` is the encoder's dropout generator
+ * (`train()` re-seeds it per micro-batch, so a resume is exact).
  */
 export class PromptTuningModel {
   readonly model: PromptableModel;
@@ -94,7 +96,8 @@ export class PromptTuningModel {
   readonly dropout: boolean;
   /** The encoder's (and head's) dropout generator. */
   readonly rng: SeededRandom;
-  private readonly trainable: Map<string, tf.Variable>;
+  private readonly trained: Map<string, tf.Variable>;
+  private readonly all: Map<string, tf.Variable>;
 
   constructor(options: PromptTuningOptions) {
     const { model, prompt } = options;
@@ -116,29 +119,45 @@ export class PromptTuningModel {
     this.loss = options.loss ?? crossEntropyLoss;
     this.dropout = options.dropout ?? true;
     this.rng = model.encoder.rng;
-    this.trainable = new Map(prompt.namedParameters());
-    if (options.trainHead ?? true) {
-      if (!model.head || model.head.params.size === 0)
-        throw new PromptConfigError('trainHead', 'the model has no head parameters (pass trainHead: false)');
-      const encoderVars = new Set(model.encoder.namedParameters().values());
-      for (const [k, v] of model.head.params) {
-        if (encoderVars.has(v))
-          throw new PromptConfigError('model.head', `head parameter ${k} is an encoder variable`);
-        if (this.trainable.has(k))
-          throw new PromptConfigError('model.head', `head parameter ${k} clashes with the prompt's name`);
-        this.trainable.set(k, v);
-      }
+    const trainHead = options.trainHead ?? true;
+    const head = model.head?.params ?? new Map<string, tf.Variable>();
+    if (trainHead && head.size === 0)
+      throw new PromptConfigError('trainHead', 'the model has no head parameters (pass trainHead: false)');
+    const encoder = model.encoder.namedParameters();
+    const encoderVars = new Set(encoder.values());
+    this.trained = new Map(prompt.namedParameters());
+    this.all = new Map(this.trained);
+    for (const [k, v] of head) {
+      if (encoderVars.has(v))
+        throw new PromptConfigError('model.head', `head parameter ${k} is an encoder variable`);
+      if (this.all.has(k) || encoder.has(k))
+        throw new PromptConfigError(
+          'model.head',
+          `head parameter ${k} clashes with another parameter's name`,
+        );
+      this.all.set(k, v);
+      if (trainHead) this.trained.set(k, v);
+    }
+    for (const [k, v] of encoder) {
+      if (this.all.has(k))
+        throw new PromptConfigError('prompt', `encoder parameter ${k} clashes with the prompt's name`);
+      this.all.set(k, v);
     }
   }
 
-  /** The trained parameters by name: the prompt, then the head (when trained). */
+  /** Every parameter by name: the prompt, the head, then the frozen encoder. */
   namedParameters(): Map<string, tf.Variable> {
-    return new Map(this.trainable);
+    return new Map(this.all);
+  }
+
+  /** The trained parameters: the prompt, then the head (when trained). */
+  trainedParameters(): Map<string, tf.Variable> {
+    return new Map(this.trained);
   }
 
   /** Their names, in the same order (`train({ parameters })`). */
-  get parameterNames(): string[] {
-    return [...this.trainable.keys()];
+  get trainedParameterNames(): string[] {
+    return [...this.trained.keys()];
   }
 
   /**
@@ -152,7 +171,7 @@ export class PromptTuningModel {
     if (!(weightDecay >= 0 && Number.isFinite(weightDecay)))
       throw new PromptConfigError('weightDecay', `must be a finite number ≥ 0, got ${weightDecay}`);
     const promptNames = [...this.prompt.namedParameters().keys()];
-    const headNames = this.parameterNames.filter((n) => !promptNames.includes(n));
+    const headNames = this.trainedParameterNames.filter((n) => !promptNames.includes(n));
     return {
       lr: promptLr,
       weightDecay,
@@ -210,7 +229,7 @@ export type PromptLossFn = (model: PromptTuningModel, batch: PromptBatch, traini
 export interface PromptTuning {
   readonly model: PromptTuningModel;
   readonly lossFn: PromptLossFn;
-  /** The trained parameter names (all of `model.namedParameters()`). */
+  /** The trained parameter names (prompt, head); pass them to `train()` or it trains the encoder too. */
   readonly parameters: readonly string[];
 }
 
@@ -223,5 +242,5 @@ export const promptTuningLoss: PromptLossFn = (model, batch, training) => model.
  */
 export function createPromptTuning(options: PromptTuningOptions): PromptTuning {
   const model = new PromptTuningModel(options);
-  return { model, lossFn: promptTuningLoss, parameters: model.parameterNames };
+  return { model, lossFn: promptTuningLoss, parameters: model.trainedParameterNames };
 }

@@ -53,7 +53,6 @@ async function run(tuning, steps, lr) {
     maxSteps: steps,
     maxGradNorm: 0,
     progress: 'none',
-    rng: tuning.model.rng,
     callbacks: [{ onStepEnd: ({ loss }) => void losses.push(loss) }],
   });
   return losses;

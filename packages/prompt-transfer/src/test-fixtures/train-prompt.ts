@@ -33,7 +33,6 @@ export async function trainOnBatch(
     maxSteps: steps,
     maxGradNorm: 0,
     progress: 'none',
-    rng: tuning.model.rng,
     ...extra,
     callbacks: [{ onStepEnd: ({ loss }) => void losses.push(loss) }, ...(extra.callbacks ?? [])],
   });
