@@ -134,9 +134,15 @@ function prefixFromTokens(backbone: BertModel, ids: number[]): Float32Array {
     const parts: tf.Tensor[] = [];
     for (let i = 0; i < c.numHiddenLayers; i++) {
       const h = tf.reshape(out.hiddenStates![i], [ids.length, H]) as tf.Tensor2D; // [L, H]
-      const l = (n: string) => backbone.p<tf.Rank.R2>(`encoder.layer.${i}.attention.self.${n}`);
+      const self = `encoder.layer.${i}.attention.self`;
       for (const m of ['key', 'value'])
-        parts.push(linear(h, l(`${m}.weight`), l(`${m}.bias`) as unknown as tf.Tensor1D));
+        parts.push(
+          linear(
+            h,
+            backbone.p<tf.Rank.R2>(`${self}.${m}.weight`),
+            backbone.p<tf.Rank.R1>(`${self}.${m}.bias`),
+          ),
+        ); // [L, H]
     }
     return tf.stack(parts).dataSync(); // [N·2, L, H] = [N, 2, L, H] row-major
   }) as Float32Array;
