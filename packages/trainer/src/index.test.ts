@@ -9,6 +9,7 @@ describe('public API', () => {
       'arrayBatchSource',
       'epochRng',
       'microBatchRng',
+      'modelRng',
       'BestMetricTracker',
       'listCheckpoints',
       'latestCheckpoint',
