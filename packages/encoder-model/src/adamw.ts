@@ -238,7 +238,8 @@ export class AdamW {
       const t = s.m[name] ?? s.v[name];
       if (t.shape.join(',') !== p.shape.join(','))
         throw new ShapeMismatchError(
-          `AdamW.setState: ${name} has shape [${t.shape}], parameter is [${p.shape}]`,
+          `AdamW.setState ${name}`,
+          `has shape [${t.shape}], parameter is [${p.shape}]`,
         );
     }
     this.disposeMoments();

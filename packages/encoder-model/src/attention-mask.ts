@@ -17,7 +17,7 @@ export function attentionMaskBias(
   let m: tf.Tensor2D =
     mask !== undefined ? tf.cast(toInt2d(mask, 'attentionMask'), 'float32') : tf.ones([B, T]); // [B, T]
   if (m.shape[0] !== B || m.shape[1] !== T)
-    throw new ShapeMismatchError(`attentionMask must be [${B}, ${T}], got [${m.shape}]`);
+    throw new ShapeMismatchError('attentionMask', `must be [${B}, ${T}], got [${m.shape}]`);
   if (front) m = tf.concat([tf.ones<tf.Rank.R2>([B, front]), m], 1); // [B, front + T]
   return tf.reshape(tf.mul(tf.sub(tf.scalar(1), m), tf.scalar(-1e9)), [B, 1, 1, front + T]);
 }

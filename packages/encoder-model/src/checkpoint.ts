@@ -104,7 +104,7 @@ export async function loadCheckpoint(
   for (const [name, p] of into.params) {
     const w = weights.get(name)!;
     if (w.shape.join(',') !== p.shape.join(','))
-      throw new ShapeMismatchError(`checkpoint parameter ${name} is [${w.shape}], model has [${p.shape}]`);
+      throw new ShapeMismatchError(name, `checkpoint parameter is [${w.shape}], model has [${p.shape}]`);
   }
   for (const [name, p] of into.params) {
     const w = weights.get(name)!;

@@ -45,7 +45,7 @@ function wordEmbeddings(
   const H = word.shape[1];
   if (given) {
     if (!isTensor3D(given) || given.shape[2] !== H)
-      throw new ShapeMismatchError(`inputsEmbeds must be [B, T, ${H}], got [${given.shape}]`);
+      throw new ShapeMismatchError('inputsEmbeds', `must be [B, T, ${H}], got [${given.shape}]`);
     return given;
   }
   if (!ids) throw new Error('forward: give inputIds or inputsEmbeds');

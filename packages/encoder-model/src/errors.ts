@@ -1,24 +1,59 @@
-/** A tensor or parameter had a shape other than the one required. */
-export class ShapeMismatchError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ShapeMismatchError';
+import { SelfevoError, type SelfevoErrorOptions } from '@selfevo/utils';
+
+// One ShapeMismatchError for every package (losses, masking, the encoder), so `instanceof` works
+// across them: `parameter` names the input (`attentionMask`, `inputIds`, …).
+export { ShapeMismatchError } from '@selfevo/utils';
+
+/** Base class of every error this package throws on purpose (a `SelfevoError`). */
+export class EncoderModelError extends SelfevoError {}
+
+/** A short, printable rendering of a (possibly hostile) value for an error message. */
+export function showValue(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
+    return String(value);
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'function') return 'a function';
+  let s: string;
+  try {
+    s = JSON.stringify(value) ?? String(value);
+  } catch {
+    s = Object.prototype.toString.call(value);
   }
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
 /** A safetensors buffer is malformed, hostile or uses an unsupported dtype. */
-export class SafetensorsFormatError extends Error {
-  constructor(message: string) {
-    super(`invalid safetensors: ${message}`);
-    this.name = 'SafetensorsFormatError';
+export class SafetensorsFormatError extends EncoderModelError {
+  constructor(message: string, options?: SelfevoErrorOptions) {
+    super(`invalid safetensors: ${message}`, options);
   }
 }
 
-/** The config JSON is missing a required field or has an invalid value. */
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
+/** Where a bad config value came from: the file (if any), the field (HF name) and the value. */
+export interface ConfigErrorDetails extends SelfevoErrorOptions {
+  /** The file the value was read from (`…/config.json`), when it came from a file. */
+  file?: string;
+  /** The field, by its HF `config.json` name (or the option's name). */
+  field?: string;
+  /** The offending value (shown in the message when given, even if `undefined`). */
+  value?: unknown;
+}
+
+/**
+ * A config (HF `config.json`, `makeConfig` options, optimizer options) is missing a required field,
+ * has an impossible value or cannot be read. The message reads `file: field reason, got value`.
+ */
+export class ConfigError extends EncoderModelError {
+  readonly file?: string;
+  readonly field?: string;
+  readonly value?: unknown;
+  constructor(message: string, details: ConfigErrorDetails = {}) {
+    const where = `${details.file ? `${details.file}: ` : ''}${details.field ? `${details.field} ` : ''}`;
+    const got = 'value' in details ? `, got ${showValue(details.value)}` : '';
+    super(`${where}${message}${got}`, details);
+    this.file = details.file;
+    this.field = details.field;
+    if ('value' in details) this.value = details.value;
   }
 }
 
@@ -33,7 +68,7 @@ export interface LoadReport {
 }
 
 /** Raised by strict loading when the weights do not match the model; lists every problem. */
-export class MissingParametersError extends Error {
+export class MissingParametersError extends EncoderModelError {
   constructor(readonly report: LoadReport) {
     const parts: string[] = [];
     if (report.missing.length) parts.push(`missing (${report.missing.length}): ${report.missing.join(', ')}`);
@@ -42,22 +77,11 @@ export class MissingParametersError extends Error {
     if (report.unexpected.length)
       parts.push(`unexpected (${report.unexpected.length}): ${report.unexpected.join(', ')}`);
     super(`weights do not match the model — ${parts.join(' | ')} (pass strict: false to load anyway)`);
-    this.name = 'MissingParametersError';
   }
 }
 
-/** A download from the Hugging Face hub (or a mirror) failed. */
-export class HubDownloadError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'HubDownloadError';
-  }
-}
+/** A download from the Hugging Face hub (or a mirror) failed, or what it received is not valid. */
+export class HubDownloadError extends EncoderModelError {}
 
 /** A checkpoint folder is missing files or does not match the parameters it is loaded into. */
-export class CheckpointError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'CheckpointError';
-  }
-}
+export class CheckpointError extends EncoderModelError {}

@@ -41,7 +41,7 @@ export class GradientAccumulator {
     for (const [name, g] of Object.entries(grads)) {
       const prev = this.sums.get(name);
       if (prev && prev.shape.join(',') !== g.shape.join(','))
-        throw new ShapeMismatchError(`gradient ${name}: [${g.shape}] vs accumulated [${prev.shape}]`);
+        throw new ShapeMismatchError(`gradient ${name}`, `[${g.shape}] vs accumulated [${prev.shape}]`);
       this.sums.set(name, prev ? tf.tidy(() => tf.add(prev, g)) : tf.clone(g));
       prev?.dispose();
     }

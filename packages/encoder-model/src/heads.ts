@@ -142,14 +142,14 @@ function spanPoolingWeights(
   P: number,
 ): tf.Tensor3D {
   if (spans.length !== B * K * 2)
-    throw new ShapeMismatchError(`spans must hold ${B}×${K}×2 indices, got ${spans.length}`);
+    throw new ShapeMismatchError('spans', `must hold ${B}×${K}×2 indices, got ${spans.length}`);
   const w = new Float32Array(B * K * S);
   for (let b = 0; b < B; b++)
     for (let k = 0; k < K; k++) {
       const s0 = spans[(b * K + k) * 2] + P;
       const s1 = spans[(b * K + k) * 2 + 1] + P;
       if (!(s1 > s0) || s0 < P || s1 > S)
-        throw new ShapeMismatchError(`span ${k} of example ${b} is empty or outside [0, ${S - P})`);
+        throw new ShapeMismatchError('spans', `span ${k} of example ${b} is empty or outside [0, ${S - P})`);
       for (let s = s0; s < s1; s++) w[(b * K + k) * S + s] = 1 / (s1 - s0);
     }
   return tf.tensor3d(w, [B, K, S]);

@@ -13,6 +13,8 @@ export { EncoderModule } from './encoder-module.js';
 export {
   CheckpointError,
   ConfigError,
+  type ConfigErrorDetails,
+  EncoderModelError,
   HubDownloadError,
   type LoadReport,
   MissingParametersError,

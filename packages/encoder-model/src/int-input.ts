@@ -11,14 +11,14 @@ export type IntInput = tf.Tensor | { data: Int32Array | ArrayLike<number>; shape
  */
 export function toInt2d(x: IntInput, what: string): tf.Tensor2D {
   if (x instanceof tf.Tensor) {
-    if (x.rank < 2) throw new ShapeMismatchError(`${what} must be [B, T] (or [B, C, T]), got [${x.shape}]`);
+    if (x.rank < 2) throw new ShapeMismatchError(what, `must be [B, T] (or [B, C, T]), got [${x.shape}]`);
     const t = x.dtype === 'int32' ? x : tf.cast(x, 'int32');
     return tf.reshape(t, [-1, t.shape[t.rank - 1]]);
   }
   if (Array.isArray(x)) return tf.tensor2d(x, undefined, 'int32');
   const { data, shape } = x;
   if (shape.length < 2 || data.length !== shape.reduce((a, b) => a * b, 1))
-    throw new ShapeMismatchError(`${what}: data of length ${data.length} does not fit shape [${shape}]`);
+    throw new ShapeMismatchError(what, `data of length ${data.length} does not fit shape [${shape}]`);
   const d = data instanceof Int32Array ? data : Int32Array.from(data);
   const T = shape[shape.length - 1];
   return tf.tensor2d(d, [d.length / T, T], 'int32');

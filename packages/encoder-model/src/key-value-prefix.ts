@@ -13,7 +13,10 @@ export interface KeyValuePrefix {
 export function prefixLength(prefixes: KeyValuePrefix[] | undefined, numLayers: number): number {
   if (!prefixes) return 0;
   if (prefixes.length !== numLayers)
-    throw new ShapeMismatchError(`pastKeyValuePrefixes needs ${numLayers} entries, got ${prefixes.length}`);
+    throw new ShapeMismatchError(
+      'pastKeyValuePrefixes',
+      `needs ${numLayers} entries, got ${prefixes.length}`,
+    );
   const k = prefixes[0].key;
   return k.shape[k.rank - 2];
 }

@@ -12,6 +12,7 @@ export function positionIds(c: BertConfig, B: number, P: number, T: number, ids?
   const offset = c.modelType === 'roberta' ? c.padTokenId + 1 : 0;
   if (S + offset > c.maxPositionEmbeddings)
     throw new ShapeMismatchError(
+      'inputIds',
       `sequence length ${S} exceeds max_position_embeddings ${c.maxPositionEmbeddings}`,
     );
   if (c.modelType === 'roberta') return robertaPositionIds(c.padTokenId, B, P, T, ids);

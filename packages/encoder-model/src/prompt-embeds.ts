@@ -16,7 +16,10 @@ export function prependPrompt(
     batched = tf.tile(tf.expandDims<tf.Tensor3D>(prompt, 0), [B, 1, 1]);
   else if (isTensor3D(prompt) && prompt.shape[0] === B && prompt.shape[2] === H) batched = prompt;
   else
-    throw new ShapeMismatchError(`promptEmbeds must be [P, ${H}] or [${B}, P, ${H}], got [${prompt.shape}]`);
+    throw new ShapeMismatchError(
+      'promptEmbeds',
+      `must be [P, ${H}] or [${B}, P, ${H}], got [${prompt.shape}]`,
+    );
   return { words: tf.concat([batched, words], 1), promptLength: batched.shape[1] }; // [B, S, H]
 }
 
