@@ -34,7 +34,7 @@ export {
 export type { IntInput } from './int-input.js';
 export type { KeyValuePrefix } from './key-value-prefix.js';
 export { BertModel } from './model.js';
-export { nodeIo, writeFileAtomic } from './node-io.js';
+export { nodeIo, resolveAtomicDir, writeDirAtomic, writeFileAtomic } from './node-io.js';
 export { activation, bmm, dropout, layerNorm, linear } from './ops.js';
 export { ParameterModule } from './parameter-module.js';
 export { type Dense, type Init, type Norm, ParameterSet } from './parameter-set.js';
@@ -60,5 +60,5 @@ export {
   writeSafetensors,
 } from './safetensors.js';
 export { learningRateAt, type ScheduleKind, type ScheduleOptions } from './schedule.js';
-export { noGrad, sampleMaskedPositions, valueAndGrads } from './train-utils.js';
+export { GradientNotRegisteredError, noGrad, sampleMaskedPositions, valueAndGrads } from './train-utils.js';
 export { type LoadOptions, loadWeights } from './weights.js';

@@ -4,7 +4,9 @@ import {
   type BertModel,
   nodeIo,
   readSafetensors,
+  resolveAtomicDir,
   type SafeTensor,
+  writeDirAtomic,
   writeFileAtomic,
   writeSafetensors,
 } from '@selfevo/encoder-model';
@@ -144,55 +146,15 @@ export async function savePrompt(dir: string, prompt: SoftPrompt, options: SaveP
     createdAt: new Date().toISOString(),
     extra: options.extra ?? {},
   };
-  const { fs, path } = await nodeIo();
-  const abs = path.resolve(dir);
-  await fs.mkdir(path.dirname(abs), { recursive: true });
-  const tag = `${process.pid}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e9).toString(36)}`;
-  const tmp = `${abs}.tmp-${tag}`;
-  await fs.mkdir(tmp);
-  try {
+  const { path } = await nodeIo();
+  // Built in a temp sibling, fsynced, then swapped in: a crash leaves the old prompt or the new one.
+  await writeDirAtomic(dir, async (tmp) => {
     await writeFileAtomic(
       path.join(tmp, PROMPT_WEIGHTS_FILE),
       writeSafetensors(tensors, { format: PROMPT_FORMAT, backbone_hash: b.hash, mode: prompt.mode }),
     );
     await writeFileAtomic(path.join(tmp, PROMPT_CONFIG_FILE), `${JSON.stringify(meta, null, 2)}\n`);
-  } catch (e) {
-    await fs.rm(tmp, { recursive: true, force: true });
-    throw e;
-  }
-  const old = `${abs}.old-${tag}`;
-  const exists = await fs.stat(abs).then(
-    () => true,
-    () => false,
-  );
-  if (exists) await fs.rename(abs, old);
-  await fs.rename(tmp, abs);
-  if (exists) await fs.rm(old, { recursive: true, force: true });
-}
-
-/**
- * `dir`, or — when a save was interrupted between moving the old folder aside and moving the new
- * one in — the newest complete `dir.old-*` sibling left by `savePrompt`.
- */
-async function resolveSwap(dir: string): Promise<string> {
-  const { fs, path } = await nodeIo();
-  const abs = path.resolve(dir);
-  const exists = await fs.stat(abs).then(
-    () => true,
-    () => false,
-  );
-  if (exists) return abs;
-  const parent = path.dirname(abs);
-  const base = `${path.basename(abs)}.old-`;
-  const names = await fs.readdir(parent).catch(() => [] as string[]);
-  const olds: { p: string; t: number }[] = [];
-  for (const n of names.filter((x) => x.startsWith(base))) {
-    const p = path.join(parent, n);
-    const st = await fs.stat(path.join(p, PROMPT_CONFIG_FILE)).catch(() => null);
-    if (st) olds.push({ p, t: st.mtimeMs });
-  }
-  olds.sort((a, b) => b.t - a.t);
-  return olds[0]?.p ?? abs;
+  });
 }
 
 export interface LoadPromptOptions {
@@ -215,7 +177,8 @@ export interface LoadedPrompt {
 /** Load a prompt saved by `savePrompt`, checking it against `options.backbone`. */
 export async function loadPrompt(dir: string, options: LoadPromptOptions = {}): Promise<LoadedPrompt> {
   const { fs, path } = await nodeIo();
-  dir = await resolveSwap(dir);
+  // `dir`, or the previous complete save when one was interrupted between its two renames.
+  dir = (await resolveAtomicDir(dir, PROMPT_CONFIG_FILE)) ?? dir;
   const read = async (file: string) => {
     try {
       return await fs.readFile(path.join(dir, file));
