@@ -1,4 +1,13 @@
-export { SuperGlueTasksError, UnknownLabelError, UnknownSplitError } from './errors.js';
+export { crc32 } from './crc32.js';
+export {
+  SuperGlueTasksError,
+  UnknownLabelError,
+  UnknownSplitError,
+  UnknownTaskError,
+  ZipFormatError,
+  ZipLimitError,
+  type ZipLimitName,
+} from './errors.js';
 export {
   isLabelledSplit,
   SPLITS,
@@ -36,9 +45,19 @@ export {
   isScoredTask,
   isSingleLabelTask,
   isTaskName,
+  parseTaskName,
   SCORED_TASKS,
   type ScoredTaskName,
   type SingleLabelTaskName,
   TASKS,
   type TaskName,
 } from './tasks.js';
+export { previewValue } from './value-preview.js';
+export {
+  RATIO_FLOOR_BYTES,
+  readZipDirectory,
+  readZipEntry,
+  streamZipEntry,
+  type ZipEntry,
+  type ZipLimits,
+} from './zip-archive.js';

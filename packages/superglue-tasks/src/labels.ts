@@ -1,5 +1,6 @@
 import { UnknownLabelError } from './errors.js';
-import type { ClassificationTaskName, TaskName } from './tasks.js';
+import { type ClassificationTaskName, parseTaskName, type TaskName } from './tasks.js';
+import { previewValue } from './value-preview.js';
 
 export type NliLabel = 'entailment' | 'not_entailment';
 export type CbLabel = 'entailment' | 'contradiction' | 'neutral';
@@ -52,27 +53,46 @@ export const LABELS: { readonly [T in ClassificationTaskName]: readonly TaskLabe
 };
 
 /** Whether `value` is in the task's label set (ReCoRD: any string). */
-export function isLabel(task: TaskName, value: unknown): value is Label {
+export function isLabel(name: TaskName, value: unknown): value is Label {
+  const task = parseTaskName(name);
   if (task === 'ReCoRD') return typeof value === 'string';
   return (LABELS[task] as readonly unknown[]).includes(value);
 }
 
+/** The label set of a classification task (a name through `parseTaskName`; ReCoRD has none). */
+function labelsOf(name: ClassificationTaskName, value: unknown): readonly LabelValue[] {
+  const task = parseTaskName(name);
+  if (task === 'ReCoRD') {
+    throw new UnknownLabelError(
+      task,
+      value,
+      'ReCoRD has no class indices: its label is the answer entity text',
+    );
+  }
+  return LABELS[task] as readonly LabelValue[];
+}
+
 /** Class index of a label value; throws `UnknownLabelError` for a value outside the task's label set. */
 export function labelIndex(task: ClassificationTaskName, value: LabelValue): number {
-  const i = (LABELS[task] as readonly LabelValue[]).indexOf(value);
+  const labels = labelsOf(task, value);
+  const i = labels.indexOf(value);
   if (i < 0)
     throw new UnknownLabelError(
       task,
       value,
-      `unknown ${task} label ${JSON.stringify(value)} (expected one of ${JSON.stringify(LABELS[task])})`,
+      `unknown ${task} label ${previewValue(value)} (expected one of ${JSON.stringify(labels)})`,
     );
   return i;
 }
 
 /** Label value of a class index; throws `UnknownLabelError` for an index outside [0, classes). */
 export function labelName(task: ClassificationTaskName, index: number): LabelValue {
-  const labels = LABELS[task] as readonly LabelValue[];
+  const labels = labelsOf(task, index);
   if (!Number.isInteger(index) || index < 0 || index >= labels.length)
-    throw new UnknownLabelError(task, index, `${task} has no class index ${index} (it has ${labels.length})`);
+    throw new UnknownLabelError(
+      task,
+      index,
+      `${task} has no class index ${previewValue(index)} (it has ${labels.length})`,
+    );
   return labels[index]!;
 }

@@ -1,3 +1,5 @@
+import { UnknownTaskError } from './errors.js';
+
 /** The ten SuperGLUE tasks, spelled as the official files and submissions spell them. */
 export const TASKS = [
   'BoolQ',
@@ -30,8 +32,26 @@ export type ClassificationTaskName = Exclude<TaskName, 'ReCoRD'>;
 /** Tasks with one label per `idx` (everything except MultiRC, labelled per answer, and ReCoRD). */
 export type SingleLabelTaskName = Exclude<TaskName, 'MultiRC' | 'ReCoRD'>;
 
+/** Whether `value` is one of the ten names, spelled exactly (see `parseTaskName` for aliases). */
 export function isTaskName(value: string): value is TaskName {
-  return (TASKS as readonly string[]).includes(value);
+  return EXACT.has(value);
+}
+
+const EXACT: ReadonlySet<string> = new Set(TASKS);
+const BY_LOWER_CASE: ReadonlyMap<string, TaskName> = new Map(TASKS.map((t) => [t.toLowerCase(), t]));
+
+/**
+ * The allow-list every task name goes through before it becomes a path, a file name or a label
+ * set: the official spelling, or a case-insensitive alias of it (`cb` → `CB`, `ax-b` → `AX-b`).
+ * Anything else (`../x`, `MNLI`, `''`, a non-string) throws `UnknownTaskError` naming the value.
+ */
+export function parseTaskName(value: unknown): TaskName {
+  if (typeof value === 'string') {
+    if (EXACT.has(value)) return value as TaskName;
+    const alias = BY_LOWER_CASE.get(value.toLowerCase());
+    if (alias !== undefined) return alias;
+  }
+  throw new UnknownTaskError(value, TASKS);
 }
 
 export function isScoredTask(task: TaskName): task is ScoredTaskName {
