@@ -1,4 +1,6 @@
-import { ConfigError } from './errors.js';
+import { makeConfigToHf, validateHfConfig } from './config-schema.js';
+
+export { CONFIG_LIMITS, configParameterCount, type ModelSizes } from './config-schema.js';
 
 export type HiddenAct = 'gelu' | 'gelu_new' | 'relu';
 
@@ -40,55 +42,46 @@ export interface BertConfig {
   raw: Record<string, unknown>;
 }
 
-function num(j: Record<string, unknown>, key: string, dflt?: number): number {
-  const v = j[key] ?? dflt;
-  if (typeof v !== 'number' || !Number.isFinite(v))
-    throw new ConfigError(`config.${key} must be a number, got ${JSON.stringify(j[key])}`);
-  return v;
+/**
+ * Parse HF `config.json` contents (BERT or RoBERTa). Every field this encoder reads is validated
+ * (`config-schema.ts`: types, ranges, `hidden_size` divisible by `num_attention_heads`, the
+ * padding id inside the vocabulary, the parameter ceiling of `CONFIG_LIMITS`); a bad one throws a
+ * `ConfigError` naming `file` (when given), the field and the value. Unknown fields are kept in `raw`.
+ */
+export function configFromHf(json: unknown, opts: { file?: string } = {}): BertConfig {
+  return toBertConfig(validateHfConfig(json, { file: opts.file }), json as Record<string, unknown>);
 }
 
-/** Parse HF `config.json` contents (BERT or RoBERTa), validating the fields this encoder uses. */
-export function configFromHf(json: Record<string, unknown>): BertConfig {
-  const modelType = (json.model_type ?? 'bert') as string;
-  if (modelType !== 'bert' && modelType !== 'roberta')
-    throw new ConfigError(`model_type ${JSON.stringify(modelType)} is not supported (bert, roberta)`);
-  const act = (json.hidden_act ?? 'gelu') as string;
-  if (act !== 'gelu' && act !== 'gelu_new' && act !== 'relu')
-    throw new ConfigError(`hidden_act ${JSON.stringify(act)} is not supported (gelu, gelu_new, relu)`);
-  const pet = json.position_embedding_type ?? 'absolute';
-  if (pet !== 'absolute')
-    throw new ConfigError(`position_embedding_type ${JSON.stringify(pet)} is not supported (absolute)`);
-  const id2label = json.id2label as Record<string, string> | undefined;
-  const cfg: BertConfig = {
-    modelType,
-    vocabSize: num(json, 'vocab_size'),
-    hiddenSize: num(json, 'hidden_size', 768),
-    numHiddenLayers: num(json, 'num_hidden_layers', 12),
-    numAttentionHeads: num(json, 'num_attention_heads', 12),
-    intermediateSize: num(json, 'intermediate_size', 3072),
-    hiddenAct: act,
-    hiddenDropoutProb: num(json, 'hidden_dropout_prob', 0.1),
-    attentionProbsDropoutProb: num(json, 'attention_probs_dropout_prob', 0.1),
-    maxPositionEmbeddings: num(json, 'max_position_embeddings', 512),
-    typeVocabSize: num(json, 'type_vocab_size', 2),
-    initializerRange: num(json, 'initializer_range', 0.02),
-    layerNormEps: num(json, 'layer_norm_eps', 1e-12),
-    padTokenId: num(json, 'pad_token_id', modelType === 'roberta' ? 1 : 0),
-    classifierDropout: (json.classifier_dropout as number | null | undefined) ?? null,
-    numLabels:
-      typeof json.num_labels === 'number' ? json.num_labels : id2label ? Object.keys(id2label).length : 2,
-    raw: { ...json },
+function toBertConfig(c: ReturnType<typeof validateHfConfig>, raw: Record<string, unknown>): BertConfig {
+  return {
+    modelType: c.model_type,
+    vocabSize: c.vocab_size,
+    hiddenSize: c.hidden_size,
+    numHiddenLayers: c.num_hidden_layers,
+    numAttentionHeads: c.num_attention_heads,
+    intermediateSize: c.intermediate_size,
+    hiddenAct: c.hidden_act,
+    hiddenDropoutProb: c.hidden_dropout_prob,
+    attentionProbsDropoutProb: c.attention_probs_dropout_prob,
+    maxPositionEmbeddings: c.max_position_embeddings,
+    typeVocabSize: c.type_vocab_size,
+    initializerRange: c.initializer_range,
+    layerNormEps: c.layer_norm_eps,
+    padTokenId: c.pad_token_id,
+    classifierDropout: c.classifier_dropout,
+    numLabels: c.num_labels,
+    raw: { ...raw },
   };
-  if (cfg.hiddenSize % cfg.numAttentionHeads !== 0)
-    throw new ConfigError(
-      `hidden_size ${cfg.hiddenSize} is not divisible by num_attention_heads ${cfg.numAttentionHeads}`,
-    );
-  return cfg;
 }
 
-/** A config from a partial camelCase description (defaults: BERT-base-like, vocab required). */
+/**
+ * A config from camelCase options (defaults: BERT-base-like; `vocabSize` required; `raw` supplies
+ * other HF fields). Validated like `config.json` (errors name the HF field and the option);
+ * unknown options throw `ConfigError`.
+ */
 export function makeConfig(p: Partial<BertConfig> & { vocabSize: number }): BertConfig {
-  return configFromHf({ ...configToHf({ ...configFromHf({ vocab_size: p.vocabSize }), ...p }) });
+  const hf = makeConfigToHf(p);
+  return configFromHf(configToHf(toBertConfig(validateHfConfig(hf, { makeConfig: true }), hf)));
 }
 
 /** The HF `config.json` object for a config (unknown source fields preserved). */

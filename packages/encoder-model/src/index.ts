@@ -7,7 +7,16 @@ export {
   type EncoderLike,
 } from './adamw.js';
 export { type CheckpointContents, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
-export { type BertConfig, configFromHf, configToHf, type HiddenAct, makeConfig } from './config.js';
+export {
+  type BertConfig,
+  CONFIG_LIMITS,
+  configFromHf,
+  configParameterCount,
+  configToHf,
+  type HiddenAct,
+  type ModelSizes,
+  makeConfig,
+} from './config.js';
 export type { EncoderInputs, EncoderOutput } from './encoder-inputs.js';
 export { EncoderModule } from './encoder-module.js';
 export {
