@@ -30,7 +30,17 @@ describe('entry points', () => {
   it('every non-test module under src/ is reachable from an entry point', async () => {
     const main = await import('./index.js');
     const node = await import('./node/index.js');
-    expect(Object.keys(main).sort()).toEqual(['SeededRandom', 'SelfevoError', 'ShapeMismatchError']);
+    expect(Object.keys(main).sort()).toEqual([
+      'FETCH_DEFAULTS',
+      'FetchError',
+      'FetchOptionError',
+      'SeededRandom',
+      'SelfevoError',
+      'ShapeMismatchError',
+      'fetchWithRetry',
+      'parseRetryAfter',
+      'retryDelayMs',
+    ]);
     expect(Object.keys(node).sort()).toEqual([
       'createProgress',
       'fsyncDir',
@@ -45,6 +55,7 @@ describe('entry points', () => {
       (f) => f.endsWith('.ts') && !f.endsWith('.test.ts'),
     );
     expect(modules.sort()).toEqual([
+      'fetch-with-retry.ts',
       'index.ts',
       'node/fsync.ts',
       'node/index.ts',

@@ -1,2 +1,16 @@
+export {
+  type BackoffOptions,
+  type BodyReader,
+  FETCH_DEFAULTS,
+  FetchError,
+  type FetchFailureKind,
+  FetchOptionError,
+  type FetchResponseInfo,
+  type FetchResult,
+  type FetchWithRetryOptions,
+  fetchWithRetry,
+  parseRetryAfter,
+  retryDelayMs,
+} from './fetch-with-retry.js';
 export { SeededRandom, type SeededRandomState } from './seeded-random.js';
 export { SelfevoError, type SelfevoErrorOptions, ShapeMismatchError } from './selfevo-error.js';
