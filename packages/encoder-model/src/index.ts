@@ -6,7 +6,16 @@ export {
   type AdamWState,
   type EncoderLike,
 } from './adamw.js';
-export { type CheckpointContents, loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+export {
+  applyCheckpoint,
+  CHECKPOINT_FORMAT,
+  type CheckpointContents,
+  type CheckpointData,
+  loadCheckpoint,
+  MAX_CHECKPOINT_STATE_BYTES,
+  readCheckpoint,
+  saveCheckpoint,
+} from './checkpoint.js';
 export {
   type BertConfig,
   CONFIG_LIMITS,
@@ -63,8 +72,10 @@ export { SeededRandom } from './rng.js';
 export {
   MAX_HEADER_BYTES,
   readSafetensors,
+  readSafetensorsHeader,
   readSafetensorsMetadata,
   type SafeTensor,
+  type SafetensorsHeader,
   type TensorLike,
   writeSafetensors,
 } from './safetensors.js';

@@ -110,6 +110,61 @@ describe('safetensors', () => {
       () => build({ t: { dtype: 'F32', shape: [1e9, 1e9], data_offsets: [0, 8] } }, f32([1, 2])),
       /needs/,
     ],
+    // what the reference implementation (huggingface/safetensors `Metadata::validate`) also refuses
+    [
+      'a gap between two tensors',
+      () =>
+        build(
+          {
+            a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] },
+            b: { dtype: 'F32', shape: [1], data_offsets: [8, 12] },
+          },
+          f32([1, 2, 3]),
+        ),
+      /tensor b: .*gap of 4 bytes after a/,
+    ],
+    [
+      'a first tensor that does not start at 0',
+      () => build({ a: { dtype: 'F32', shape: [1], data_offsets: [4, 8] } }, f32([1, 2])),
+      /tensor a: .*gap of 4 bytes at the start/,
+    ],
+    [
+      'bytes after the last tensor',
+      () => build({ a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] } }, f32([1, 2])),
+      /cover 4 of the 8 data bytes.*after tensor a/,
+    ],
+    ['data but no tensors', () => build({}, f32([1, 2])), /cover 0 of the 8 data bytes/],
+    [
+      'two tensors on the same range',
+      () =>
+        build(
+          {
+            a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] },
+            b: { dtype: 'F32', shape: [2], data_offsets: [0, 8] },
+          },
+          f32([1, 2]),
+        ),
+      /tensor b: .*overlapping a/,
+    ],
+    [
+      'a duplicate tensor name (JSON.parse would keep the last one silently)',
+      () =>
+        build(
+          '{"t":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"t":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}',
+          f32([1, 2]),
+        ),
+      /duplicate key "t"/,
+    ],
+    [
+      'a duplicate field inside a tensor entry',
+      () => build('{"t":{"dtype":"F16","dtype":"F32","shape":[2],"data_offsets":[0,8]}}', f32([1, 2])),
+      /duplicate key "dtype" in t/,
+    ],
+    [
+      'metadata values that are not strings',
+      () => build({ __metadata__: { format: 1 } }, new Uint8Array(0)),
+      /__metadata__\.format must be a string/,
+    ],
   ];
   for (const [name, make, msg] of cases) {
     it(`rejects ${name} with SafetensorsFormatError`, () => {
