@@ -27,6 +27,8 @@ export class FetchError extends SelfevoError {
   readonly retryable: boolean;
   /** The wait a 429/503 asked for in `Retry-After`, in ms (before the `maxRetryAfterMs` cap). */
   readonly retryAfterMs: number | undefined;
+  /** What went wrong, without the URL and attempt (e.g. `HTTP 404 Not Found`). */
+  readonly detail: string;
   constructor(init: {
     url: string;
     kind: FetchFailureKind;
@@ -52,6 +54,7 @@ export class FetchError extends SelfevoError {
     this.status = init.status;
     this.retryable = isRetryable(init.kind, init.status);
     this.retryAfterMs = init.retryAfterMs;
+    this.detail = init.detail;
   }
 }
 
