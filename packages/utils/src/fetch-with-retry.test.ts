@@ -281,9 +281,16 @@ describe('fetchWithRetry against a 127.0.0.1 server', () => {
 
   it('refuses bad options with a typed error naming the option', async () => {
     await expect(fetchWithRetry(`${base}/ok`, { retries: 1.5 })).rejects.toThrow(
-      new FetchOptionError('retries', 'must be an integer >= 0, got 1.5'),
+      new FetchOptionError('retries', 'must be an integer in [0, 100], got 1.5'),
     );
     await expect(fetchWithRetry(`${base}/ok`, { idleTimeoutMs: 0 })).rejects.toThrow(FetchOptionError);
+    // Infinity would overflow the timer to 1 ms: refused, not an instant timeout
+    await expect(fetchWithRetry(`${base}/ok`, { timeoutMs: Number.POSITIVE_INFINITY })).rejects.toThrow(
+      /timeoutMs/,
+    );
+    await expect(fetchWithRetry(`${base}/ok`, { idleTimeoutMs: Number.NaN })).rejects.toThrow(
+      /idleTimeoutMs/,
+    );
     await expect(fetchWithRetry(`${base}/ok`, { backoff: { factor: 0.5 } })).rejects.toThrow(
       /backoff.factor/,
     );
@@ -312,6 +319,7 @@ describe('backoff', () => {
     });
     expect(retryDelayMs(3, err, undefined, { backoff: { initialMs: 100, random: () => 0 } })).toBe(200);
     expect(retryDelayMs(1, err, undefined, { backoff: (k) => k * 7 })).toBe(7);
+    expect(() => retryDelayMs(1, err, undefined, { backoff: () => Number.NaN })).toThrow(FetchOptionError);
     expect(retryDelayMs(1, err, 5000, { maxRetryAfterMs: 1000 })).toBe(1000);
   });
   it('Retry-After as seconds or an HTTP date', () => {

@@ -150,27 +150,31 @@ export const FETCH_DEFAULTS = {
   backoff: { initialMs: 500, maxMs: 30_000, factor: 2 },
 } as const;
 
+const MAX_TIMER_MS = 2_147_483_647;
+
 function checkOptions(o: FetchWithRetryOptions<unknown>): void {
-  const positive = (name: string, v: number | undefined, integer = false) => {
+  // Timer delays above 2^31-1 ms overflow to 1 ms in every runtime: refused like the rest.
+  const positive = (name: string, v: number | undefined, integer = false, max = MAX_TIMER_MS) => {
     if (v === undefined) return;
-    if (typeof v !== 'number' || !(v > 0) || (integer && !Number.isInteger(v)))
+    if (typeof v !== 'number' || !(v > 0 && v <= max) || (integer && !Number.isInteger(v)))
       throw new FetchOptionError(
         name,
-        `must be a positive ${integer ? 'integer' : 'number'}, got ${String(v)}`,
+        `must be a positive ${integer ? 'integer' : 'number'} <= ${max}, got ${String(v)}`,
       );
   };
   positive('timeoutMs', o.timeoutMs);
   positive('idleTimeoutMs', o.idleTimeoutMs);
-  positive('maxBytes', o.maxBytes, true);
-  if (o.retries !== undefined && (!Number.isInteger(o.retries) || o.retries < 0))
-    throw new FetchOptionError('retries', `must be an integer >= 0, got ${String(o.retries)}`);
-  if (o.maxRetryAfterMs !== undefined && !(o.maxRetryAfterMs >= 0))
-    throw new FetchOptionError('maxRetryAfterMs', `must be >= 0, got ${String(o.maxRetryAfterMs)}`);
+  positive('maxBytes', o.maxBytes, true, Number.MAX_SAFE_INTEGER);
+  if (o.retries !== undefined && (!Number.isInteger(o.retries) || o.retries < 0 || o.retries > 100))
+    throw new FetchOptionError('retries', `must be an integer in [0, 100], got ${String(o.retries)}`);
+  const cap = o.maxRetryAfterMs;
+  if (cap !== undefined && !(cap >= 0 && cap <= MAX_TIMER_MS))
+    throw new FetchOptionError('maxRetryAfterMs', `must be in [0, ${MAX_TIMER_MS}], got ${String(cap)}`);
   if (o.backoff !== undefined && typeof o.backoff !== 'function') {
     positive('backoff.initialMs', o.backoff.initialMs);
     positive('backoff.maxMs', o.backoff.maxMs);
-    if (o.backoff.factor !== undefined && !(o.backoff.factor >= 1))
-      throw new FetchOptionError('backoff.factor', `must be >= 1, got ${String(o.backoff.factor)}`);
+    if (o.backoff.factor !== undefined && !(o.backoff.factor >= 1 && o.backoff.factor <= 100))
+      throw new FetchOptionError('backoff.factor', `must be in [1, 100], got ${String(o.backoff.factor)}`);
   }
 }
 
@@ -184,7 +188,15 @@ export function retryDelayMs(
   if (retryAfterMs !== undefined)
     return Math.min(retryAfterMs, options.maxRetryAfterMs ?? FETCH_DEFAULTS.maxRetryAfterMs);
   const b = options.backoff;
-  if (typeof b === 'function') return Math.max(0, b(retry, error));
+  if (typeof b === 'function') {
+    const ms = b(retry, error);
+    if (!(ms >= 0 && ms <= MAX_TIMER_MS))
+      throw new FetchOptionError(
+        'backoff',
+        `returned ${String(ms)} ms for retry ${retry}; expected [0, ${MAX_TIMER_MS}]`,
+      );
+    return ms;
+  }
   const initial = b?.initialMs ?? FETCH_DEFAULTS.backoff.initialMs;
   const max = b?.maxMs ?? FETCH_DEFAULTS.backoff.maxMs;
   const factor = b?.factor ?? FETCH_DEFAULTS.backoff.factor;
