@@ -1,4 +1,5 @@
 import { SeededRandom } from '@selfevo/encoder-model';
+import { validateArrayBatchSource } from './options-schema.js';
 
 /**
  * Where training batches come from, designed so a run can be resumed exactly.
@@ -47,9 +48,8 @@ export function arrayBatchSource<E, B>(
   examples: readonly E[],
   opts: ArrayBatchSourceOptions<E, B>,
 ): BatchSource<B> {
+  validateArrayBatchSource(examples, opts);
   const { batchSize, shuffle = true, dropLast = false, collate } = opts;
-  if (!Number.isInteger(batchSize) || batchSize <= 0)
-    throw new RangeError(`arrayBatchSource: batchSize must be a positive integer, got ${batchSize}`);
   const n = examples.length;
   const batchesPerEpoch = dropLast ? Math.floor(n / batchSize) : Math.ceil(n / batchSize);
   return {

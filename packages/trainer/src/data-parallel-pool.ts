@@ -10,6 +10,7 @@ import type {
   WorkResult,
 } from './data-parallel-protocol.js';
 import { DataParallelWorkerError } from './errors.js';
+import { configError, TRAINER_LIMITS } from './options-schema.js';
 
 export type { DataParallelOptions };
 
@@ -84,8 +85,9 @@ export class GradientWorkerPool {
     params: Map<string, tf.Variable>,
     trained: ReadonlySet<string> = new Set(params.keys()),
   ): Promise<GradientWorkerPool> {
-    if (!Number.isInteger(opts.workers) || opts.workers < 1)
-      throw new RangeError(`dataParallel.workers must be a positive integer, got ${opts.workers}`);
+    const { maxWorkers } = TRAINER_LIMITS;
+    if (!(Number.isInteger(opts.workers) && opts.workers >= 1 && opts.workers <= maxWorkers))
+      throw configError('dataParallel.workers', `must be an integer in [1, ${maxWorkers}]`, opts.workers);
     const specs: ParamSpec[] = [];
     let offset = 0;
     for (const [name, v] of params) {

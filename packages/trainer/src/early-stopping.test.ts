@@ -38,6 +38,6 @@ describe('BestMetricTracker', () => {
     const t = new BestMetricTracker({ greaterIsBetter: true });
     for (let i = 0; i < 10; i++) t.update(i, 0);
     expect(t.shouldStop).toBe(false);
-    expect(() => new BestMetricTracker({ greaterIsBetter: true, patience: 0 })).toThrow(/patience/);
+    expect(() => new BestMetricTracker({ greaterIsBetter: true, patience: 0 })).toThrow(/patience/i);
   });
 });

@@ -1,3 +1,4 @@
+import { configError } from './options-schema.js';
 /** Serializable state of {@link BestMetricTracker}. */
 export interface BestMetricState {
   bestValue: number | null;
@@ -25,7 +26,7 @@ export class BestMetricTracker {
 
   constructor(private readonly opts: BestMetricOptions) {
     if (opts.patience !== undefined && !(Number.isInteger(opts.patience) && opts.patience >= 1))
-      throw new RangeError(`early stopping patience must be an integer >= 1, got ${opts.patience}`);
+      throw configError('earlyStoppingPatience', 'must be a positive integer', opts.patience);
   }
 
   /** Record the metric of the evaluation at `step`; returns whether it is the new best. */

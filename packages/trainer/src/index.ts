@@ -23,10 +23,21 @@ export {
   NonFiniteLossError,
   ResumeError,
   TrainerConfigError,
+  type TrainerConfigErrorDetails,
+  TrainerError,
   TrainingLogError,
 } from './errors.js';
 export { JsonlLogWriter, parseJsonlLog, readJsonlLog } from './jsonl-log.js';
 export { microBatchRng, modelRng } from './micro-batch-rng.js';
+export {
+  ADAMW_OPTIONS_SCHEMA,
+  ARRAY_BATCH_SOURCE_SCHEMA,
+  SCHEDULE_SCHEMA,
+  TRAIN_OPTIONS_SCHEMA,
+  TRAINER_LIMITS,
+  validateArrayBatchSource,
+  validateTrainOptions,
+} from './options-schema.js';
 export {
   createProgressReporter,
   formatLogLine,

@@ -26,44 +26,6 @@ export interface RunSettings {
   greaterIsBetter: boolean;
 }
 
-function positiveInt(name: string, v: number | undefined): void {
-  if (v !== undefined && !(Number.isInteger(v) && v > 0))
-    throw new TrainerConfigError(`${name} must be a positive integer, got ${v}`);
-}
-
-/** Contradictory or out-of-range options, as a `TrainerConfigError` naming the option. */
-export function validateOptions<M extends EncoderLike, B>(opts: TrainOptions<M, B>): void {
-  const seed = opts.seed ?? 42;
-  const maxGradNorm = opts.maxGradNorm ?? 1.0;
-  const onNonFinite = opts.onNonFinite ?? 'error';
-  positiveInt('gradientAccumulationSteps', opts.gradientAccumulationSteps);
-  positiveInt('logEverySteps', opts.logEverySteps);
-  positiveInt('evalEverySteps', opts.evalEverySteps);
-  positiveInt('saveEverySteps', opts.saveEverySteps);
-  positiveInt('maxSteps', opts.maxSteps);
-  if (!Number.isFinite(seed)) throw new TrainerConfigError(`seed must be a finite number, got ${seed}`);
-  if ((opts.maxSteps === undefined) === (opts.epochs === undefined))
-    throw new TrainerConfigError('pass exactly one of maxSteps and epochs');
-  if (opts.epochs !== undefined && !(opts.epochs > 0 && Number.isInteger(opts.epochs)))
-    throw new TrainerConfigError(`epochs must be a positive integer, got ${opts.epochs}`);
-  if (!(maxGradNorm >= 0)) throw new TrainerConfigError(`maxGradNorm must be >= 0, got ${maxGradNorm}`);
-  if (onNonFinite !== 'error' && onNonFinite !== 'skip')
-    throw new TrainerConfigError(`onNonFinite must be 'error' or 'skip', got ${String(onNonFinite)}`);
-  if (opts.earlyStoppingPatience !== undefined && !opts.evalFn)
-    throw new TrainerConfigError('earlyStoppingPatience needs evalFn (and evalEverySteps)');
-  if (opts.evalFn && opts.evalEverySteps === undefined)
-    throw new TrainerConfigError('evalFn needs evalEverySteps');
-  if (opts.resumeFrom !== undefined && opts.outputDir === undefined && opts.resumeFrom === 'latest')
-    throw new TrainerConfigError("resumeFrom: 'latest' needs outputDir");
-  if (opts.loadBestModelAtEnd && (!opts.outputDir || !opts.evalFn))
-    throw new TrainerConfigError('loadBestModelAtEnd needs outputDir and evalFn');
-  const s = opts.schedule;
-  if (s?.warmupSteps !== undefined && s.warmupRatio !== undefined)
-    throw new TrainerConfigError('pass at most one of schedule.warmupSteps and schedule.warmupRatio');
-  if (s?.warmupRatio !== undefined && !(s.warmupRatio >= 0 && s.warmupRatio < 1))
-    throw new TrainerConfigError(`schedule.warmupRatio must be in [0, 1), got ${s.warmupRatio}`);
-}
-
 /**
  * The encoder package's schedule for a run of `totalSteps`: `peakLr` defaults to the optimizer's
  * rate, the warmup to `warmupSteps` or `ceil(warmupRatio · totalSteps)` (else 0); no schedule is a

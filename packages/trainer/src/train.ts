@@ -8,10 +8,11 @@ import { JsonlLogWriter } from './jsonl-log.js';
 import { modelRng } from './micro-batch-rng.js';
 import { microBatchStream } from './micro-batch-stream.js';
 import { optimizerStep, type StepContext, type StepOutcome } from './optimizer-step.js';
+import { validateTrainOptions } from './options-schema.js';
 import { createProgressReporter } from './progress.js';
 import { startOrResume } from './resume.js';
 import { RunReporter } from './run-reporter.js';
-import { type RunSettings, resolveRunSettings, validateOptions } from './run-settings.js';
+import { type RunSettings, resolveRunSettings } from './run-settings.js';
 import type { TrainOptions, TrainResult } from './train-options.js';
 import { parameterFingerprint, selectParameters, type TrainedParameters } from './trained-parameters.js';
 import { freshState, type TrainerState } from './trainer-state.js';
@@ -28,7 +29,7 @@ export type { TrainerCallback, TrainOptions, TrainResult } from './train-options
  * tuning. See the package README for the semantics of every option.
  */
 export async function train<M extends EncoderLike, B>(opts: TrainOptions<M, B>): Promise<TrainResult> {
-  validateOptions(opts);
+  validateTrainOptions(opts);
   const params = selectParameters(opts.model, opts.parameters);
   if (opts.optimizer instanceof AdamW) return runTraining(opts, params, opts.optimizer);
   // An optimizer the trainer creates is also freed by it, however the run ends.
