@@ -15,7 +15,7 @@ export function attentionMaskBias(
   front: number,
 ): tf.Tensor4D {
   let m: tf.Tensor2D =
-    mask !== undefined ? tf.cast(toInt2d(mask, 'attentionMask'), 'float32') : tf.ones([B, T]); // [B, T]
+    mask !== undefined ? tf.cast(toInt2d(mask, 'attentionMask', 2), 'float32') : tf.ones([B, T]); // [B, T]
   if (m.shape[0] !== B || m.shape[1] !== T)
     throw new ShapeMismatchError('attentionMask', `must be [${B}, ${T}], got [${m.shape}]`);
   if (front) m = tf.concat([tf.ones<tf.Rank.R2>([B, front]), m], 1); // [B, front + T]

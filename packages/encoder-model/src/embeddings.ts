@@ -56,7 +56,7 @@ function wordEmbeddings(
 /** Token-type embeddings: [B, S, H] from `tokenTypeIds` (type 0 on the prompt), or type 0's row [1, H]. */
 function typeEmbeddings(table: tf.Tensor2D, types: IntInput | undefined, promptLength: number): tf.Tensor {
   if (types === undefined) return gatherRows(table, tf.tensor1d([0], 'int32')); // [1, H]
-  return lookup(table, prependPromptTypes(toInt2d(types, 'tokenTypeIds'), promptLength)); // [B, S, H]
+  return lookup(table, prependPromptTypes(toInt2d(types, 'tokenTypeIds', table.shape[0]), promptLength)); // [B, S, H]
 }
 
 /** The embeddings output [B, S, H] (S = P + T) and the prompt length P. */
@@ -66,7 +66,7 @@ export function embed(
   inp: EncoderInputs,
   rng?: SeededRandom,
 ): { x: tf.Tensor3D; promptLength: number } {
-  const ids = inp.inputIds !== undefined ? toInt2d(inp.inputIds, 'inputIds') : undefined; // [B, T]
+  const ids = inp.inputIds !== undefined ? toInt2d(inp.inputIds, 'inputIds', c.vocabSize) : undefined; // [B, T]
   const tokens = wordEmbeddings(p.word, ids, inp.inputsEmbeds); // [B, T, H]
   const [B, T] = tokens.shape;
   const { words, promptLength: P } = prependPrompt(tokens, inp.promptEmbeds); // [B, S, H]

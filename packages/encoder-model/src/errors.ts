@@ -80,6 +80,21 @@ export class MissingParametersError extends EncoderModelError {
   }
 }
 
+/**
+ * A forward input has a value out of range (an id outside the vocabulary, a non-integer id, a mask
+ * value other than 0/1) or is too large for the element ceiling (`code` `ERR_INPUT_TOO_LARGE`);
+ * `parameter` names it.
+ */
+export class InvalidInputError extends EncoderModelError {
+  constructor(
+    readonly parameter: string,
+    message: string,
+    options?: SelfevoErrorOptions,
+  ) {
+    super(`${parameter}: ${message}`, options);
+  }
+}
+
 /** A download from the Hugging Face hub (or a mirror) failed, or what it received is not valid. */
 export class HubDownloadError extends EncoderModelError {}
 

@@ -3,8 +3,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BertConfig } from './config.js';
 import type { EncoderInputs, EncoderOutput } from './encoder-inputs.js';
-import { ShapeMismatchError } from './errors.js';
+import { InvalidInputError, ShapeMismatchError } from './errors.js';
 import { HeadModel, type HeadOptions } from './head-model.js';
+import { checkElements } from './input-limits.js';
 import { activation, bmm, gatherRows, layerNorm, linear } from './ops.js';
 import type { Dense, Norm } from './parameter-set.js';
 import { firstInputToken } from './pooler.js';
@@ -12,6 +13,20 @@ import { tidy } from './tidy.js';
 
 /** Flat indices into the [B·S] positions: Int32Array / number[] / int32 tensor. */
 export type Positions = Int32Array | number[] | tf.Tensor1D;
+
+/** Flat positions as an int32 [N] tensor; values held in JS must be integers in [0, rows). */
+function positionsTensor(p: Positions, rows: number): tf.Tensor1D {
+  if (p instanceof tf.Tensor) return p;
+  for (let i = 0; i < p.length; i++) {
+    const v = p[i];
+    if (!(Number.isInteger(v) && v >= 0 && v < rows))
+      throw new InvalidInputError(
+        'maskedPositions',
+        `position ${v} at index ${i} is not an integer in [0, ${rows}) (flat b·S + s)`,
+      );
+  }
+  return tf.tensor1d(Int32Array.from(p), 'int32');
+}
 
 /** Masked-LM head: transform (dense, act, LayerNorm) then a decoder tied to the word embeddings. */
 export class BertForMaskedLM extends HeadModel {
@@ -44,10 +59,9 @@ export class BertForMaskedLM extends HeadModel {
   mlmLogits(hidden: tf.Tensor, maskedPositions: Positions): tf.Tensor2D {
     return tf.tidy(() => {
       const c = this.config;
-      const idx =
-        maskedPositions instanceof tf.Tensor
-          ? maskedPositions
-          : tf.tensor1d(Int32Array.from(maskedPositions), 'int32');
+      const N = maskedPositions instanceof tf.Tensor ? maskedPositions.size : maskedPositions.length;
+      checkElements('maskedPositions', N * c.vocabSize, `${N} positions × vocab_size ${c.vocabSize}`);
+      const idx = positionsTensor(maskedPositions, hidden.size / c.hiddenSize); // [N]
       const picked = gatherRows(tf.reshape(hidden, [-1, c.hiddenSize]), idx); // [N, H]
       const act = c.modelType === 'roberta' ? 'gelu' : c.hiddenAct;
       const x = activation(linear(picked, this.transform.weight, this.transform.bias), act); // [N, H]

@@ -34,6 +34,7 @@ export {
   type ConfigErrorDetails,
   EncoderModelError,
   HubDownloadError,
+  InvalidInputError,
   type LoadReport,
   MissingParametersError,
   SafetensorsFormatError,
@@ -49,6 +50,7 @@ export {
   BertForSpanClassification,
   type Positions,
 } from './heads.js';
+export { checkForwardSize, FORWARD_LIMITS } from './input-limits.js';
 export type { IntInput } from './int-input.js';
 export type { KeyValuePrefix } from './key-value-prefix.js';
 export { BertModel } from './model.js';

@@ -9,6 +9,8 @@ import { type EmbeddingParams, embed, embeddingParams } from './embeddings.js';
 import type { EncoderInputs, EncoderOutput } from './encoder-inputs.js';
 import { encoderLayer, type LayerParams, layerParams } from './encoder-layer.js';
 import { EncoderModule } from './encoder-module.js';
+import { checkForwardSize } from './input-limits.js';
+import { intInputShape } from './int-input.js';
 import { prefixLength } from './key-value-prefix.js';
 import { type Dense, ParameterSet } from './parameter-set.js';
 import { pool } from './pooler.js';
@@ -61,8 +63,20 @@ export class BertModel extends EncoderModule {
     return tidy(() => this.run(inp));
   }
 
+  /** B, T, P and Pk from the input shapes, checked against the position table and the element ceiling. */
+  private checkSizes(inp: EncoderInputs): void {
+    const what = inp.inputIds !== undefined ? 'inputIds' : 'inputsEmbeds';
+    const [B, T] =
+      inp.inputIds !== undefined ? intInputShape(inp.inputIds, what) : (inp.inputsEmbeds?.shape ?? [0, 0]);
+    const prompt = inp.promptEmbeds;
+    const P = prompt ? prompt.shape[prompt.rank - 2] : 0;
+    const Pk = prefixLength(inp.pastKeyValuePrefixes, this.config.numHiddenLayers);
+    checkForwardSize(this.config, { B, T, P, Pk }, what);
+  }
+
   private run(inp: EncoderInputs): EncoderOutput {
     const c = this.config;
+    this.checkSizes(inp);
     const rng = (inp.training ?? this.training) ? this.rng : undefined;
     const { x, promptLength: P } = embed(this.embeddings, c, inp, rng); // [B, S, H]
     const [B, S, H] = x.shape;
