@@ -7,9 +7,16 @@ describe('errors', () => {
     const classes = Object.entries(api).filter(
       ([name, v]) => typeof v === 'function' && name.endsWith('Error'),
     ) as [string, new (...args: never[]) => Error][];
-    const schema = ['UnknownLabelError', 'UnknownSplitError'];
+    const schema = [
+      'UnknownLabelError',
+      'UnknownSplitError',
+      'UnknownTaskError',
+      'ZipFormatError',
+      'ZipLimitError',
+    ];
     expect(classes.map(([n]) => n).sort()).toEqual(
       [
+        'CachePathError',
         'ChecksumMismatchError',
         'DatasetOptionError',
         'DownloadError',
@@ -17,6 +24,7 @@ describe('errors', () => {
         'SpanAlignmentError',
         'SuperGlueDatasetsError',
         'SuperGlueFormatError',
+        'UnexpectedContentError',
         'UnknownChecksumError',
         'UnsafeZipEntryError',
         ...schema,

@@ -73,12 +73,47 @@ export class UnsafeZipEntryError extends SuperGlueDatasetsError {
   }
 }
 
-/** A download that failed (HTTP status, network error, missing file). */
+/**
+ * A download that failed (HTTP status, network error, timeout, missing file). `status` and
+ * `attempt` come from the `FetchError` (the `cause`) when the source was a URL.
+ */
 export class DownloadError extends SuperGlueDatasetsError {
   readonly url: string;
-  constructor(url: string, reason: string) {
-    super(`download of ${url} failed: ${reason}`);
+  readonly status: number | undefined;
+  readonly attempt: number | undefined;
+  constructor(
+    url: string,
+    reason: string,
+    options: { status?: number; attempt?: number; cause?: unknown } = {},
+  ) {
+    super(`download of ${url} failed: ${reason}`, { cause: options.cause });
     this.url = url;
+    this.status = options.status;
+    this.attempt = options.attempt;
+  }
+}
+
+/**
+ * A download whose content is not what was asked for (e.g. an HTML error page served with status
+ * 200 in place of a zip); it is discarded before anything is cached.
+ */
+export class UnexpectedContentError extends SuperGlueDatasetsError {
+  constructor(
+    readonly source: string,
+    readonly expected: string,
+    readonly reason: string,
+  ) {
+    super(`${source}: ${reason}; expected ${expected}; the download was discarded`);
+  }
+}
+
+/** A path the cache code was about to write or delete lies outside the cache folder (refused). */
+export class CachePathError extends SuperGlueDatasetsError {
+  constructor(
+    readonly cacheDir: string,
+    readonly path: string,
+  ) {
+    super(`refusing to write or delete ${path}: not inside the cache folder ${cacheDir}`);
   }
 }
 

@@ -18,6 +18,7 @@ export {
   labelName,
   MULTIRC_LABELS,
   type NliLabel,
+  parseTaskName,
   RTE_LABELS,
   SCORED_TASKS,
   type ScoredTaskName,
@@ -28,16 +29,25 @@ export {
   type TaskName,
   UnknownLabelError,
   UnknownSplitError,
+  UnknownTaskError,
   WIC_LABELS,
   WSC_LABELS,
+  ZipFormatError,
+  ZipLimitError,
+  type ZipLimits,
 } from '@selfevo/superglue-tasks';
 export type { Batch, BatchOptions, CollateOptions, EncodedInput } from './batching.js';
 export { batchIterator, collate, makeBatches, planBatches } from './batching.js';
+export { defaultCacheDir } from './cache-dir.js';
+export { checkContentStart, type ExpectedContent } from './content-check.js';
 export { resolveDataDir, splitFileName, splitPath } from './data-dir.js';
-export type { DownloadOptions, DownloadResult, ProgressCallback } from './download-task.js';
-export { defaultCacheDir, downloadFile, downloadTask } from './download-task.js';
+export type { DownloadFileOptions, NetworkOptions, ProgressCallback } from './download-file.js';
+export { downloadFile } from './download-file.js';
+export type { DownloadOptions, DownloadResult } from './download-task.js';
+export { downloadTask } from './download-task.js';
 export type { FormatLocation } from './errors.js';
 export {
+  CachePathError,
   ChecksumMismatchError,
   DatasetOptionError,
   DownloadError,
@@ -45,6 +55,7 @@ export {
   SpanAlignmentError,
   SuperGlueDatasetsError,
   SuperGlueFormatError,
+  UnexpectedContentError,
   UnknownChecksumError,
   UnsafeZipEntryError,
 } from './errors.js';
@@ -97,7 +108,7 @@ export {
   recordPredictions,
 } from './official-predictions.js';
 export type { UnzipOptions, UnzipResult } from './safe-unzip.js';
-export { extractZip, safeEntryPath } from './safe-unzip.js';
+export { DATA_ZIP_LIMITS, extractZip, safeEntryPath, verifyZipBytes } from './safe-unzip.js';
 export { mulberry32, shuffled } from './seeded-shuffle.js';
 export type { SourceOptions } from './superglue-source.js';
 export { ensureTask } from './superglue-source.js';

@@ -1,13 +1,40 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import {
+  readZipDirectory,
+  streamZipEntry,
+  type ZipEntry,
+  ZipLimitError,
+  type ZipLimits,
+} from '@selfevo/superglue-tasks';
 import { tempSibling } from '@selfevo/utils/node';
-import { unzipSync } from 'fflate';
-import { SuperGlueDatasetsError, UnsafeZipEntryError } from './errors.js';
+import { UnsafeZipEntryError } from './errors.js';
+import { parseOptions, ZipLimitsSchema } from './input-schemas.js';
 
-export interface UnzipOptions {
-  /** Refuse archives whose entries add up to more than this many uncompressed bytes (default 4 GiB). */
-  maxTotalBytes?: number;
-}
+/** Limits of an archive to extract (see `DATA_ZIP_LIMITS` for the defaults). */
+export type UnzipOptions = Partial<ZipLimits>;
+
+/**
+ * Defaults for the official task zips (the largest, ReCoRD.zip, is 51 MB and expands ~3× to
+ * ~165 MB): archive 512 MiB, 1,000 entries, 1 GiB per entry, 2 GiB in all, at most 200× expansion
+ * per entry over 1 MiB (text zips expand 3–10×; a zip bomb ~1000×).
+ */
+export const DATA_ZIP_LIMITS: Readonly<ZipLimits> = {
+  maxArchiveBytes: 512 * 1024 ** 2,
+  maxEntries: 1000,
+  maxEntryBytes: 1024 ** 3,
+  maxTotalBytes: 2 * 1024 ** 3,
+  maxRatio: 200,
+};
 
 /**
  * The relative path an entry may be written to, or an `UnsafeZipEntryError` for a name that is
@@ -42,53 +69,99 @@ export interface UnzipResult {
 }
 
 /**
- * Extracts a zip (path or bytes) into `target` with fflate. Every entry name is checked first; one
- * unsafe name refuses the whole archive before anything is written. Files are written into a temp
- * folder beside `target`, which is renamed into place at the end (an existing `target` is replaced),
- * so a failed extraction leaves no partial folder. One entry is inflated at a time.
+ * Checks a whole archive in memory without writing anything: the directory against `limits`, then
+ * every entry inflated (streamed, nothing kept) with its size and CRC-32. Throws the
+ * `ZipLimitError` / `ZipFormatError` of `@selfevo/superglue-tasks`, naming the entry.
+ */
+export function verifyZipBytes(zip: Uint8Array, limits: ZipLimits, archive: string): ZipEntry[] {
+  const entries = readZipDirectory(zip, limits, archive);
+  for (const entry of entries) if (!entry.directory) streamZipEntry(zip, entry, archive, () => {});
+  return entries;
+}
+
+interface PlannedEntry {
+  entry: ZipEntry;
+  path: string;
+}
+
+/** Every entry's safe path; two entries on one path, or a file where another needs a folder, are refused. */
+function planEntries(archive: string, target: string, entries: ZipEntry[]): PlannedEntry[] {
+  const files = new Set<string>();
+  const folders = new Set<string>();
+  const plan: PlannedEntry[] = [];
+  for (const entry of entries) {
+    const path = safeEntryPath(archive, target, entry.name);
+    if (path === '') continue;
+    const parts = path.split('/');
+    for (let i = 1; i < parts.length; i++) folders.add(parts.slice(0, i).join('/'));
+    if (entry.directory) folders.add(path);
+    else if (files.has(path))
+      throw new UnsafeZipEntryError(archive, entry.name, `a second entry for ${path}`);
+    else files.add(path);
+    plan.push({ entry, path });
+  }
+  for (const f of files) {
+    if (folders.has(f)) throw new UnsafeZipEntryError(archive, f, 'is both a file and a folder');
+  }
+  return plan;
+}
+
+function writeEntry(zip: Uint8Array, entry: ZipEntry, archive: string, out: string): void {
+  const fd = openSync(out, 'wx');
+  try {
+    streamZipEntry(zip, entry, archive, (chunk) => {
+      for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at);
+    });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Extracts a zip (path or bytes) into `target`. The archive is read once: its directory is checked
+ * against the limits (`DATA_ZIP_LIMITS`, overridable) and every entry name is checked before
+ * anything is written — one unsafe name (`UnsafeZipEntryError`) or limit (`ZipLimitError`) refuses
+ * the whole archive. Entries are streamed to disk one at a time, their size and CRC-32 checked
+ * (`ZipFormatError` naming the entry). Files go to a temp folder beside `target`, renamed into
+ * place at the end (an existing `target` is replaced); a failure leaves no partial folder.
  */
 export function extractZip(
   zip: string | Uint8Array,
   target: string,
   options: UnzipOptions = {},
 ): UnzipResult {
+  const limits: ZipLimits = { ...DATA_ZIP_LIMITS, ...parseOptions(ZipLimitsSchema, options) };
   const archive = typeof zip === 'string' ? zip : '<zip bytes>';
+  if (typeof zip === 'string') {
+    const size = statSync(zip).size;
+    if (size > limits.maxArchiveBytes) {
+      throw new ZipLimitError(
+        archive,
+        undefined,
+        'maxArchiveBytes',
+        size,
+        limits.maxArchiveBytes,
+        `archive is ${size} bytes, over maxArchiveBytes (${limits.maxArchiveBytes})`,
+      );
+    }
+  }
   const data = typeof zip === 'string' ? new Uint8Array(readFileSync(zip)) : zip;
-  const maxTotal = options.maxTotalBytes ?? 4 * 1024 ** 3;
-  const entries: { name: string; path: string; dir: boolean }[] = [];
-  let total = 0;
-  // Pass 1: names and sizes only (the filter returns false, so nothing is inflated).
-  unzipSync(data, {
-    filter: (f) => {
-      const path = safeEntryPath(archive, target, f.name);
-      total += f.originalSize;
-      if (total > maxTotal) {
-        throw new UnsafeZipEntryError(archive, f.name, `archive expands beyond ${maxTotal} bytes`);
-      }
-      entries.push({ name: f.name, path, dir: f.name.endsWith('/') || f.name.endsWith('\\') });
-      return false;
-    },
-  });
+  const plan = planEntries(archive, target, readZipDirectory(data, limits, archive));
   const tmp = tempSibling(resolve(target), 'extract');
   const files: string[] = [];
   let bytes = 0;
   try {
     mkdirSync(tmp, { recursive: true });
-    for (const entry of entries) {
-      if (entry.path === '') continue;
-      const out = join(tmp, ...entry.path.split('/'));
-      if (entry.dir) {
+    for (const { entry, path } of plan) {
+      const out = join(tmp, ...path.split('/'));
+      if (entry.directory) {
         mkdirSync(out, { recursive: true });
         continue;
       }
-      const one = unzipSync(data, { filter: (f) => f.name === entry.name });
-      const content = one[entry.name];
-      if (!content)
-        throw new SuperGlueDatasetsError(`zip entry ${entry.name} of ${archive} could not be read`);
       mkdirSync(join(out, '..'), { recursive: true });
-      writeFileSync(out, content);
-      files.push(entry.path);
-      bytes += content.length;
+      writeEntry(data, entry, archive, out);
+      files.push(path);
+      bytes += entry.size;
     }
     rmSync(target, { recursive: true, force: true });
     renameSync(tmp, target);
