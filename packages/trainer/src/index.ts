@@ -44,6 +44,7 @@ export {
   type ProgressMode,
   type ProgressReporter,
 } from './progress.js';
+export type { SkippedCheckpoint } from './resume.js';
 export { type TrainerCallback, type TrainOptions, type TrainResult, train } from './train.js';
 export type {
   EncoderLike,

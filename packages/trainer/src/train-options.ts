@@ -2,6 +2,7 @@ import type { AdamW, AdamWOptions, SeededRandom } from '@selfevo/encoder-model';
 import type { BatchSource } from './batch-source.js';
 import type { DataParallelOptions } from './data-parallel-protocol.js';
 import type { ProgressMode } from './progress.js';
+import type { SkippedCheckpoint } from './resume.js';
 import type { EncoderLike, LogRecord, LossFn, ParameterSelection, ScheduleOptions } from './types.js';
 
 /** Hooks for custom logging and monitoring. Every hook may be async; the trainer awaits it. */
@@ -90,7 +91,11 @@ export interface TrainOptions<M extends EncoderLike, B> {
    * Set `gradientAccumulationSteps` to a multiple of `workers` to keep every worker busy.
    */
   dataParallel?: DataParallelOptions;
-  /** `'latest'`: newest checkpoint in `outputDir` (a fresh start if there is none); or a checkpoint folder. */
+  /**
+   * `'latest'`: the newest intact checkpoint in `outputDir` (a fresh start if there is none; a
+   * damaged newer one is skipped, moved aside and reported in `skippedCheckpoints`); or a
+   * checkpoint folder (a damaged one is a `ResumeError` naming the file).
+   */
   resumeFrom?: 'latest' | string;
   /** Start fresh even though `outputDir` already holds checkpoints (they are deleted). Default false. */
   overwriteOutputDir?: boolean;
@@ -122,6 +127,12 @@ export interface TrainResult {
   logHistory: LogRecord[];
   /** The step the run resumed from (0 for a fresh start). */
   resumedFromStep: number;
+  /**
+   * Damaged checkpoints (truncated or missing file, garbled state, half-written folder) that
+   * `resumeFrom: 'latest'` skipped for an older intact one: the folder, what is damaged, and where
+   * it was moved (`checkpoint-N.damaged-<time>`; never deleted). Empty otherwise.
+   */
+  skippedCheckpoints: SkippedCheckpoint[];
   /** Names of the parameters that were trained (all of the model's unless `parameters` was set). */
   trainedParameters: string[];
 }

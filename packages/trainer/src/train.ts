@@ -10,7 +10,7 @@ import { microBatchStream } from './micro-batch-stream.js';
 import { optimizerStep, type StepContext, type StepOutcome } from './optimizer-step.js';
 import { validateTrainOptions } from './options-schema.js';
 import { createProgressReporter } from './progress.js';
-import { startOrResume } from './resume.js';
+import { type SkippedCheckpoint, startOrResume } from './resume.js';
 import { RunReporter } from './run-reporter.js';
 import { type RunSettings, resolveRunSettings } from './run-settings.js';
 import type { TrainOptions, TrainResult } from './train-options.js';
@@ -60,6 +60,8 @@ interface Run<M extends EncoderLike, B> {
   seedStream: SeededRandom;
   state: TrainerState;
   resumeDir: string | null;
+  /** Damaged checkpoints `resumeFrom: 'latest'` skipped (moved aside). */
+  skipped: SkippedCheckpoint[];
   log: JsonlLogWriter | null;
   reporter: RunReporter;
   keeper: CheckpointKeeper | null;
@@ -98,7 +100,9 @@ async function openRun<M extends EncoderLike, B>(
     frozenFingerprint: needsFingerprint ? parameterFingerprint(params.frozen) : undefined,
   });
   const contents = { params: params.trained, optimizer, rng: seedStream };
-  const { state, resumeDir } = await startOrResume(opts, fresh, contents);
+  // a warning (a damaged checkpoint skipped) is written whatever the progress mode
+  const warn = (line: string) => (opts.progressStream ?? process.stderr).write(`${line}\n`);
+  const { state, resumeDir, skipped } = await startOrResume(opts, fresh, contents, warn);
   tracker.setState(state.best);
   const log = opts.outputDir ? new JsonlLogWriter(join(opts.outputDir, 'log.jsonl')) : null;
   if (resumeDir) await log?.truncateAfter(state.step);
@@ -110,7 +114,20 @@ async function openRun<M extends EncoderLike, B>(
   const keeper = opts.outputDir
     ? new CheckpointKeeper(opts.outputDir, contents, opts.saveTotalLimit, resumed)
     : null;
-  return { opts, s, params, optimizer, tracker, seedStream, state, resumeDir, log, reporter, keeper };
+  return {
+    opts,
+    s,
+    params,
+    optimizer,
+    tracker,
+    seedStream,
+    state,
+    resumeDir,
+    skipped,
+    log,
+    reporter,
+    keeper,
+  };
 }
 
 /** Save a checkpoint of the current state (when there is an `outputDir`) and tell the callbacks. */
@@ -210,6 +227,7 @@ async function finishRun<M extends EncoderLike, B>(
     logPath: run.log?.path ?? null,
     logHistory: run.reporter.history,
     resumedFromStep,
+    skippedCheckpoints: run.skipped,
     trainedParameters: [...run.params.trained.keys()],
   };
   for (const cb of run.reporter.callbacks) await cb.onTrainEnd?.(result);
