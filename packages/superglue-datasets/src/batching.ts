@@ -1,5 +1,6 @@
 import { SeededRandom } from '@selfevo/utils';
 import { DatasetOptionError } from './errors.js';
+import { BatchOptionsSchema, CollateOptionsSchema, parseOptions } from './input-schemas.js';
 import { shuffled } from './seeded-shuffle.js';
 
 /** The token arrays every formulated example has (plain JS arrays, one sequence). */
@@ -41,14 +42,35 @@ export interface CollateOptions {
   minLength?: number;
 }
 
-/** Pads examples to the longest one (dynamic padding) and packs them into Int32Arrays. */
+/** The largest of `values` and `floor`, without spreading (a big array would overflow the stack). */
+function maxOf(values: Iterable<number>, floor: number): number {
+  let max = floor;
+  for (const v of values) if (v > max) max = v;
+  return max;
+}
+
+/** Appends `items` to `target` in place, without spreading. */
+function append<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
+}
+
+function lengths(examples: readonly EncodedInput[], indices?: readonly number[]): Iterable<number> {
+  return indices ? indices.map((i) => examples[i]!.inputIds.length) : examples.map((e) => e.inputIds.length);
+}
+
+/**
+ * Pads examples to the longest one (dynamic padding) and packs them into Int32Arrays. Options are
+ * checked first (`DatasetOptionError` naming the option: a non-integer or negative pad id, multiple
+ * or minimum length).
+ */
 export function collate<E extends EncodedInput>(
   examples: E[],
   options: CollateOptions,
   indices?: number[],
 ): Batch<E> {
+  parseOptions(CollateOptionsSchema, options);
   if (examples.length === 0) throw new DatasetOptionError('examples', 'cannot collate an empty batch');
-  let seqLength = Math.max(options.minLength ?? 0, ...examples.map((e) => e.inputIds.length));
+  let seqLength = maxOf(lengths(examples), options.minLength ?? 0);
   const multiple = options.padToMultipleOf;
   if (multiple && multiple > 1) seqLength = Math.ceil(seqLength / multiple) * multiple;
   const size = examples.length;
@@ -122,13 +144,16 @@ interface Unit {
   length: number;
 }
 
-/** Plans batches (lists of example positions) without building them. Deterministic for a given seed. */
+/**
+ * Plans batches (lists of example positions) without building them. Deterministic for a given seed.
+ * Options are checked first: `DatasetOptionError` naming the option (e.g. a batch size that is not
+ * an integer >= 1, a negative `bucketBatches`, a `groupKey` that is not a function).
+ */
 export function planBatches<E extends EncodedInput>(
   examples: readonly E[],
   options: BatchOptions<E>,
 ): number[][] {
-  if (!(options.batchSize >= 1))
-    throw new DatasetOptionError('batchSize', `must be >= 1, got ${options.batchSize}`);
+  parseOptions(BatchOptionsSchema, options);
   let units: Unit[];
   if (options.groupKey) {
     const byKey = new Map<string | number, number[]>();
@@ -140,7 +165,7 @@ export function planBatches<E extends EncodedInput>(
     });
     units = [...byKey.values()].map((indices) => ({
       indices,
-      length: Math.max(...indices.map((i) => examples[i]!.inputIds.length)),
+      length: maxOf(lengths(examples, indices), 0),
     }));
   } else {
     units = examples.map((e, i) => ({ indices: [i], length: e.inputIds.length }));
@@ -154,7 +179,10 @@ export function planBatches<E extends EncodedInput>(
     let current: Unit[] = [];
     let count = 0;
     const flush = () => {
-      sorted.push(...current.sort((a, b) => a.length - b.length));
+      append(
+        sorted,
+        current.sort((a, b) => a.length - b.length),
+      );
       current = [];
       count = 0;
     };
@@ -173,7 +201,7 @@ export function planBatches<E extends EncodedInput>(
       batches.push(batch);
       batch = [];
     }
-    batch.push(...u.indices);
+    append(batch, u.indices);
   }
   if (batch.length > 0 && !(options.dropLast && batch.length < options.batchSize)) batches.push(batch);
   // With bucketing the batches come out sorted by length; shuffle their order too.

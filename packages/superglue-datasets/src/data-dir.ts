@@ -1,5 +1,5 @@
 import { isAbsolute, join, resolve } from 'node:path';
-import { type Split, splitFile, type TaskName } from '@selfevo/superglue-tasks';
+import { parseTaskName, type Split, splitFile, type TaskName } from '@selfevo/superglue-tasks';
 import { MissingDataError } from './errors.js';
 
 /**
@@ -18,9 +18,11 @@ export function resolveDataDir(dir?: string): string {
 
 /**
  * Relative path of a split inside the SuperGLUE folder, as in the official zips (`CB/train.jsonl`,
- * `AX-b/AX-b.jsonl`); throws `UnknownSplitError` for a split the task lacks (the diagnostics have only `test`).
+ * `AX-b/AX-b.jsonl`); throws `UnknownSplitError` for a split the task lacks (the diagnostics have
+ * only `test`) and `UnknownTaskError` for a name outside the allow-list (aliases: `cb` → `CB/…`).
  */
-export function splitFileName(task: TaskName, split: Split): string {
+export function splitFileName(name: TaskName, split: Split): string {
+  const task = parseTaskName(name);
   return join(task, splitFile(task, split));
 }
 

@@ -1,4 +1,4 @@
-import type { TaskName } from '@selfevo/superglue-tasks';
+import { parseTaskName, type TaskName } from '@selfevo/superglue-tasks';
 import { DatasetOptionError } from './errors.js';
 import { formulateCopa } from './formulate-copa.js';
 import { formulateMultiRc } from './formulate-multirc.js';
@@ -7,16 +7,23 @@ import { formulateRecord } from './formulate-record.js';
 import { formulateWic } from './formulate-wic.js';
 import { formulateWsc } from './formulate-wsc.js';
 import type { FormulatedExample, FormulateOptions, TaskExampleMap } from './formulated-example.js';
+import { FormulateOptionsSchema, parseOptions } from './input-schemas.js';
 import type { TokenizerLike } from './tokenizer-contract.js';
 import type { TaskRecordMap } from './types.js';
 
-/** Model inputs of one official record (one or more examples: COPA 2, MultiRC/ReCoRD many). */
+/**
+ * Model inputs of one official record (one or more examples: COPA 2, MultiRC/ReCoRD many).
+ * `task` goes through the allow-list and `options` through their schema (`maxLength` an integer
+ * in [4, 65536], `stride` an integer below it): `UnknownTaskError` / `DatasetOptionError`.
+ */
 export function formulateOne<T extends TaskName>(
-  task: T,
+  name: T,
   record: TaskRecordMap[T],
   tokenizer: TokenizerLike,
   options: FormulateOptions = {},
 ): TaskExampleMap[T][] {
+  const task = parseTaskName(name) as T;
+  parseOptions(FormulateOptionsSchema, options);
   const r = record as never;
   let out: FormulatedExample[];
   switch (task) {
@@ -43,7 +50,7 @@ export function formulateOne<T extends TaskName>(
       out = [formulateWsc(r, tokenizer, options)];
       break;
     default:
-      throw new DatasetOptionError('task', `unknown task ${JSON.stringify(task)}`);
+      throw new DatasetOptionError('task', `unknown task ${String(task)}`);
   }
   return out as TaskExampleMap[T][];
 }

@@ -1,27 +1,76 @@
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 
 export interface JsonlLine {
   /** 1-based line number. */
   line: number;
   text: string;
+  /** Why the line could not be read (too long, invalid UTF-8); `text` is then empty. */
+  error?: string;
+}
+
+/** Longest line read by default: 16 MiB (the longest official line, a MultiRC paragraph, is ~100 KB). */
+export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function decode(parts: Buffer[], length: number, line: number): JsonlLine {
+  let bytes = parts.length === 1 ? parts[0]! : Buffer.concat(parts, length);
+  if (bytes.length > 0 && bytes[bytes.length - 1] === 0x0d) bytes = bytes.subarray(0, bytes.length - 1);
+  if (line === 1 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+  try {
+    return { line, text: utf8.decode(bytes) };
+  } catch {
+    return { line, text: '', error: 'line is not valid UTF-8' };
+  }
 }
 
 /**
  * Streams the lines of a (possibly large) text file. A final line without a trailing newline is
- * yielded like any other; `\r\n` endings and a leading BOM are accepted. Memory use is one line at a time.
+ * yielded like any other; `\r\n` endings and a leading BOM are accepted. Memory use is one line at
+ * a time, at most `maxLineBytes`: a longer line is skipped as it streams and yielded with `error`
+ * (its bytes are never held), as is a line that is not valid UTF-8 (never silently replaced by
+ * U+FFFD), so the caller can name it.
  */
-export async function* readLines(file: string): AsyncGenerator<JsonlLine> {
-  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
-  const rl = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
+export async function* readLines(
+  file: string,
+  maxLineBytes = DEFAULT_MAX_LINE_BYTES,
+): AsyncGenerator<JsonlLine> {
+  const stream = createReadStream(file, { highWaterMark: 1 << 20 });
+  let parts: Buffer[] = [];
+  let length = 0;
+  let tooLong = false;
   let line = 0;
   try {
-    for await (const text of rl) {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      let start = 0;
+      while (start < chunk.length) {
+        const nl = chunk.indexOf(0x0a, start);
+        const end = nl < 0 ? chunk.length : nl;
+        if (!tooLong) {
+          length += end - start;
+          if (length > maxLineBytes) {
+            tooLong = true;
+            parts = [];
+          } else if (end > start) parts.push(chunk.subarray(start, end));
+        }
+        if (nl < 0) break;
+        line++;
+        yield tooLong
+          ? { line, text: '', error: `line is longer than ${maxLineBytes} bytes (maxLineBytes)` }
+          : decode(parts, length, line);
+        parts = [];
+        length = 0;
+        tooLong = false;
+        start = nl + 1;
+      }
+    }
+    if (length > 0 || tooLong) {
       line++;
-      yield { line, text: line === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text };
+      yield tooLong
+        ? { line, text: '', error: `line is longer than ${maxLineBytes} bytes (maxLineBytes)` }
+        : decode(parts, length, line);
     }
   } finally {
-    rl.close();
     stream.destroy();
   }
 }

@@ -1,8 +1,9 @@
 import type { Split, TaskName } from '@selfevo/superglue-tasks';
-import { isLabelledSplit } from '@selfevo/superglue-tasks';
+import { isLabelledSplit, parseTaskName } from '@selfevo/superglue-tasks';
 import { splitPath } from './data-dir.js';
 import { SuperGlueFormatError } from './errors.js';
-import { readLines } from './jsonl-lines.js';
+import { parseOptions, ReadOptionsSchema, SplitOptionsSchema } from './input-schemas.js';
+import { DEFAULT_MAX_LINE_BYTES, readLines } from './jsonl-lines.js';
 import { RecordChecker } from './record-checker.js';
 import type { TaskRecordMap } from './types.js';
 import { validateRecord } from './validate-record.js';
@@ -35,6 +36,8 @@ export interface ReadOptions {
   labelled?: boolean;
   /** Called for each skipped line in lenient mode. */
   onSkip?: (skipped: SkippedLine) => void;
+  /** A longer line is a format error (skipped in lenient mode) and never held in memory (default 16 MiB). */
+  maxLineBytes?: number;
 }
 
 export interface SplitOptions extends ReadOptions {
@@ -50,20 +53,25 @@ export function emptyReport(task: TaskName, file: string): LoadReport {
  * Streams the validated records of one official JSONL file. Throws `SuperGlueFormatError` (file,
  * line, field) on a malformed line, a missing or mistyped field, an unknown label or a duplicate
  * `idx` at any level, unless `lenient` is set, in which case the line is skipped and recorded in
- * `report.skipped`. A duplicate is checked against the records kept so far.
+ * `report.skipped`. A duplicate is checked against the records kept so far. A line longer than
+ * `maxLineBytes` or not valid UTF-8 is a format error too. `task` goes through the allow-list
+ * (`parseTaskName`) and the options through their schema before the file is opened.
  */
 export async function* readTaskFile<T extends TaskName>(
-  task: T,
+  name: T,
   file: string,
   options: ReadOptions & { labelled: boolean },
-  report: LoadReport = emptyReport(task, file),
+  report: LoadReport = emptyReport(name, file),
 ): AsyncGenerator<TaskRecordMap[T]> {
+  const task = parseTaskName(name) as T;
+  parseOptions(ReadOptionsSchema, options);
   const seen = new Map<string, Map<string | number, number>>();
-  for await (const { line, text } of readLines(file)) {
+  for await (const { line, text, error } of readLines(file, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES)) {
     report.lines = line;
     const checker = new RecordChecker(file, line);
     let record: TaskRecordMap[T];
     try {
+      if (error !== undefined) checker.fail(undefined, error);
       if (text.trim() === '') checker.fail(undefined, 'empty line');
       let raw: unknown;
       try {
@@ -113,10 +121,12 @@ export interface SplitStream<T extends TaskName> {
 
 /** Streams `<dir>/<TASK>/<split>.jsonl` record by record (for the large files, e.g. ReCoRD train). */
 export function streamSplit<T extends TaskName>(
-  task: T,
+  name: T,
   split: Split,
   options: SplitOptions = {},
 ): SplitStream<T> {
+  const task = parseTaskName(name) as T;
+  parseOptions(SplitOptionsSchema, options);
   const file = splitPath(task, split, options.dir);
   const report = emptyReport(task, file);
   const labelled = options.labelled ?? isLabelledSplit(task, split);

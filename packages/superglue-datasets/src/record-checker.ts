@@ -1,3 +1,4 @@
+import { previewValue } from '@selfevo/superglue-tasks';
 import { SuperGlueFormatError } from './errors.js';
 
 /** JSON type name of a parsed value, for error messages. */
@@ -87,12 +88,12 @@ export class RecordChecker {
     }
     const expectedType = typeof allowed[0];
     if (typeof value !== expectedType) {
-      this.fail(path, `expected a ${expectedType} label, got ${jsonType(value)} ${JSON.stringify(value)}`);
+      this.fail(path, `expected a ${expectedType} label, got ${jsonType(value)} ${previewValue(value)}`);
     }
     if (!allowed.includes(value as V)) {
       this.fail(
         path,
-        `unknown label ${JSON.stringify(value)} (expected one of ${allowed.map((a) => JSON.stringify(a)).join(', ')})`,
+        `unknown label ${previewValue(value)} (expected one of ${allowed.map((a) => JSON.stringify(a)).join(', ')})`,
       );
     }
     return value as V;

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { TaskName } from '@selfevo/superglue-tasks';
+import { parseTaskName, type TaskName } from '@selfevo/superglue-tasks';
 import { type DownloadOptions, downloadTask } from './download-task.js';
 import { MissingDataError } from './errors.js';
+import { parseOptions, SourceOptionsSchema } from './input-schemas.js';
 
 export interface SourceOptions {
   /** A local folder with `<TASK>/…jsonl` (default: `SUPERGLUE_DIR`). */
@@ -15,7 +16,9 @@ export interface SourceOptions {
  * The folder to read `task` from: the local folder (option or `SUPERGLUE_DIR`) when it holds the
  * task, else a download into the cache when `download` is set. Throws when neither works.
  */
-export async function ensureTask(task: TaskName, options: SourceOptions = {}): Promise<string> {
+export async function ensureTask(name: TaskName, options: SourceOptions = {}): Promise<string> {
+  const task = parseTaskName(name);
+  parseOptions(SourceOptionsSchema, options);
   const local = options.dir ?? process.env.SUPERGLUE_DIR;
   if (local && existsSync(join(resolve(local), task))) return resolve(local);
   if (options.download) {
