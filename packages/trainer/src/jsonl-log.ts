@@ -1,35 +1,161 @@
-import { appendFile, readFile } from 'node:fs/promises';
-import { writeFileAtomic } from '@selfevo/encoder-model';
+import { appendFile, open, stat } from 'node:fs/promises';
+import { writeFileAtomic } from '@selfevo/utils/node';
+import * as v from 'valibot';
 import { TrainingLogError } from './errors.js';
+import { showValue } from './options-schema.js';
 import type { LogRecord } from './types.js';
 
+/** Bounds of a JSONL training log read (a log of 1 M steps logged every step is ~200 MB). */
+export const JSONL_LOG_LIMITS = {
+  /** The whole file (or text), in bytes. */
+  maxBytes: 256 * 2 ** 20,
+  /** One line, in bytes (a record is ~200 bytes). */
+  maxLineBytes: 2 ** 20,
+} as const;
+
+export interface JsonlLogReadOptions {
+  /** Refuse a file (or text) larger than this many bytes. Default 256 MiB. */
+  maxBytes?: number;
+  /** Refuse a line longer than this many bytes. Default 1 MiB. */
+  maxLineBytes?: number;
+}
+
+const NON_NEGATIVE = 'must be a finite number >= 0';
+const SCALAR = 'must be a number, string, boolean or null';
+
+/** One log record: a numeric `step`, checked `type` / `epoch` / `elapsed_ms` when present, scalar values. */
+const LOG_RECORD_SCHEMA = v.objectWithRest(
+  {
+    step: v.pipe(
+      v.number('must be an integer >= 0'),
+      v.safeInteger('must be an integer >= 0'),
+      v.minValue(0, 'must be an integer >= 0'),
+    ),
+    type: v.optional(v.picklist(['train', 'eval'], 'must be "train" or "eval"')),
+    epoch: v.optional(v.pipe(v.number(NON_NEGATIVE), v.finite(NON_NEGATIVE), v.minValue(0, NON_NEGATIVE))),
+    elapsed_ms: v.optional(
+      v.pipe(v.number(NON_NEGATIVE), v.finite(NON_NEGATIVE), v.minValue(0, NON_NEGATIVE)),
+    ),
+  },
+  v.union([v.number(), v.string(), v.boolean(), v.null()], SCALAR),
+);
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** One complete line as a record, or a TrainingLogError naming `source:line`. */
+function parseLine(line: string, source: string, lineNo: number): LogRecord | null {
+  const fail = (why: string, cause?: unknown): never => {
+    throw new TrainingLogError(`${source}:${lineNo}: ${why}`, { file: source, line: lineNo, cause });
+  };
+  if (line.trim() === '') return null;
+  let rec: unknown;
+  try {
+    rec = JSON.parse(line);
+  } catch (err) {
+    fail(`not valid JSON (${(err as Error).message.slice(0, 200)})`, err);
+  }
+  if (rec === null || typeof rec !== 'object' || Array.isArray(rec) || !('step' in rec))
+    fail('expected an object with a numeric "step"');
+  const parsed = v.safeParse(LOG_RECORD_SCHEMA, rec, { abortEarly: true });
+  if (!parsed.success) {
+    const issue = parsed.issues[0];
+    const key = issue.path?.map((p) => String(p.key)).join('.') ?? 'record';
+    fail(`${key} ${issue.message}, got ${showValue(issue.input)}`);
+  }
+  return rec as LogRecord;
+}
+
 /**
- * Parse a JSONL training log. A last line without its newline (a process killed while appending)
- * is ignored; any other line that is not a JSON object is an error naming the line.
+ * Parse a JSONL training log (text, or the file's bytes: those must be valid UTF-8). A last line
+ * without its newline (a process killed while appending) is ignored; any other line that is not a
+ * JSON object with an integer `step >= 0` and scalar values is a `TrainingLogError` naming
+ * `source:line`. The text and each line are bounded (`JSONL_LOG_LIMITS`, or `opts`).
  */
-export function parseJsonlLog(text: string, source = 'log'): LogRecord[] {
-  const lines = text.split('\n');
-  // The last element is '' after a final newline, or a partial line: both are dropped.
-  const complete = lines.slice(0, -1);
+export function parseJsonlLog(
+  text: string | Uint8Array,
+  source = 'log',
+  opts: JsonlLogReadOptions = {},
+): LogRecord[] {
+  const maxBytes = opts.maxBytes ?? JSONL_LOG_LIMITS.maxBytes;
+  const maxLine = opts.maxLineBytes ?? JSONL_LOG_LIMITS.maxLineBytes;
+  // (for text, its length in UTF-16 units, at most its UTF-8 size)
+  const size = typeof text === 'string' ? text.length : text.byteLength;
+  if (size > maxBytes)
+    throw new TrainingLogError(`${source}: ${size} bytes, over the ${maxBytes}-byte limit`, { file: source });
   const out: LogRecord[] = [];
-  complete.forEach((line, i) => {
-    if (line.trim() === '') return;
-    let rec: unknown;
-    try {
-      rec = JSON.parse(line);
-    } catch (err) {
-      throw new TrainingLogError(`${source}:${i + 1}: not valid JSON (${(err as Error).message})`);
+  const nl = typeof text === 'string' ? '\n' : 0x0a;
+  let start = 0;
+  for (let lineNo = 1; ; lineNo++) {
+    const end = text.indexOf(nl as never, start);
+    // no newline after `start`: '' after a final newline, or a partial last line — dropped
+    if (end < 0) break;
+    if (end - start > maxLine)
+      throw new TrainingLogError(
+        `${source}:${lineNo}: line of ${end - start} bytes is over the ${maxLine}-byte limit`,
+        { file: source, line: lineNo },
+      );
+    let line: string;
+    if (typeof text === 'string') line = text.slice(start, end);
+    else {
+      try {
+        line = utf8.decode(text.subarray(start, end));
+      } catch (err) {
+        throw new TrainingLogError(`${source}:${lineNo}: not valid UTF-8`, {
+          file: source,
+          line: lineNo,
+          cause: err,
+        });
+      }
     }
-    if (rec === null || typeof rec !== 'object' || typeof (rec as LogRecord).step !== 'number')
-      throw new TrainingLogError(`${source}:${i + 1}: expected an object with a numeric "step"`);
-    out.push(rec as LogRecord);
-  });
+    const rec = parseLine(line, source, lineNo);
+    if (rec) out.push(rec);
+    start = end + 1;
+  }
   return out;
 }
 
-/** Read and parse a JSONL training log file. */
-export async function readJsonlLog(path: string): Promise<LogRecord[]> {
-  return parseJsonlLog(await readFile(path, 'utf8'), path);
+/**
+ * The bytes of a log file, bounded: a path that is no regular file (a folder, a FIFO, a device)
+ * is refused before it is opened, a file over `maxBytes` before it is read. `null` if missing and
+ * `missingOk`.
+ */
+async function readLogBytes(path: string, maxBytes: number, missingOk: boolean): Promise<Uint8Array | null> {
+  let size: number;
+  try {
+    const st = await stat(path);
+    if (!st.isFile()) throw new TrainingLogError(`${path}: not a regular file`, { file: path });
+    size = st.size;
+  } catch (err) {
+    if (err instanceof TrainingLogError) throw err;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && missingOk) return null;
+    throw new TrainingLogError(`${path}: cannot be read (${(err as Error).message})`, {
+      file: path,
+      cause: err,
+    });
+  }
+  if (size > maxBytes)
+    throw new TrainingLogError(`${path}: ${size} bytes, over the ${maxBytes}-byte limit`, { file: path });
+  const fh = await open(path, 'r');
+  try {
+    // at most the size seen (and one byte more, to notice a file still growing past the limit)
+    const buf = new Uint8Array(Math.min(size, maxBytes) + 1);
+    let n = 0;
+    while (n < buf.length) {
+      const { bytesRead } = await fh.read(buf, n, buf.length - n, n);
+      if (bytesRead === 0) break;
+      n += bytesRead;
+    }
+    if (n > maxBytes) throw new TrainingLogError(`${path}: over the ${maxBytes}-byte limit`, { file: path });
+    return buf.subarray(0, n);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Read and parse a JSONL training log file (bounded: see {@link parseJsonlLog}). */
+export async function readJsonlLog(path: string, opts: JsonlLogReadOptions = {}): Promise<LogRecord[]> {
+  const bytes = await readLogBytes(path, opts.maxBytes ?? JSONL_LOG_LIMITS.maxBytes, false);
+  return parseJsonlLog(bytes!, path, opts);
 }
 
 /**
@@ -47,13 +173,8 @@ export class JsonlLogWriter {
 
   /** Keep only records with `step <= step` (temp file + rename). A missing file becomes empty. */
   async truncateAfter(step: number): Promise<void> {
-    let text = '';
-    try {
-      text = await readFile(this.path, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-    const kept = parseJsonlLog(text, this.path).filter((r) => r.step <= step);
+    const bytes = await readLogBytes(this.path, JSONL_LOG_LIMITS.maxBytes, true);
+    const kept = bytes ? parseJsonlLog(bytes, this.path).filter((r) => r.step <= step) : [];
     await writeFileAtomic(this.path, kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
   }
 
