@@ -3,9 +3,11 @@
 type Fs = typeof import('node:fs/promises');
 type Path = typeof import('node:path');
 type UtilsNode = typeof import('@selfevo/utils/node');
+type Crypto = typeof import('node:crypto');
 
 let cached: { fs: Fs; path: Path } | undefined;
 let cachedUtils: UtilsNode | undefined;
+let cachedCrypto: Crypto | undefined;
 
 function needsNode(e: unknown): Error {
   return new Error('file-system functions (checkpoints, fromPretrained paths, saved prompts) need Node', {
@@ -29,7 +31,8 @@ export async function nodeIo(): Promise<{ fs: Fs; path: Path }> {
   }
 }
 
-async function utilsNode(): Promise<UtilsNode> {
+/** `@selfevo/utils/node` (atomic writes, progress), loaded on first use. */
+export async function utilsNode(): Promise<UtilsNode> {
   if (cachedUtils) return cachedUtils;
   const name = '@selfevo/utils/node';
   try {
@@ -40,12 +43,28 @@ async function utilsNode(): Promise<UtilsNode> {
   }
 }
 
+/** `node:crypto` (sha256 of downloads), loaded on first use. */
+export async function nodeCrypto(): Promise<Crypto> {
+  if (cachedCrypto) return cachedCrypto;
+  const name = 'node:crypto';
+  try {
+    cachedCrypto = (await import(/* @vite-ignore */ name)) as Crypto;
+    return cachedCrypto;
+  } catch (e) {
+    throw needsNode(e);
+  }
+}
+
 /**
  * Write a file atomically (`@selfevo/utils/node`): the data goes to a temp file in the same folder
  * (created if missing), is fsynced, renamed over the target, and the folder fsynced, so a reader
- * (or a process killed mid-write) never sees a partial file. The temp file is removed on failure.
+ * (or a process killed mid-write) never sees a partial file. The temp file is removed on failure
+ * (including the data iterable throwing: a download that fails verification leaves nothing).
  */
-export async function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
+export async function writeFileAtomic(
+  file: string,
+  data: Uint8Array | string | AsyncIterable<Uint8Array | string>,
+): Promise<void> {
   return (await utilsNode()).writeFileAtomic(file, data);
 }
 

@@ -53,17 +53,21 @@ function fail(msg: string): never {
 
 /**
  * Parse and validate the header of a safetensors buffer (no tensor data is read or copied).
- * Throws `SafetensorsFormatError` naming the tensor (or field) at fault.
+ * `bytes` may be just the start of the file (at least its header) when `fileLength` gives the
+ * whole file's length (e.g. checking a download as it streams). Throws `SafetensorsFormatError`
+ * naming the tensor (or field) at fault.
  */
-export function readSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
+export function readSafetensorsHeader(bytes: Uint8Array, fileLength?: number): SafetensorsHeader {
   if (!(bytes instanceof Uint8Array)) fail('expected a Uint8Array');
-  if (bytes.byteLength < 8) fail(`file is ${bytes.byteLength} bytes, shorter than the 8-byte header length`);
+  const length = fileLength ?? bytes.byteLength;
+  if (Math.min(length, bytes.byteLength) < 8)
+    fail(`file is ${Math.min(length, bytes.byteLength)} bytes, shorter than the 8-byte header length`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLen = view.getUint32(4, true) * 2 ** 32 + view.getUint32(0, true);
   if (headerLen > MAX_HEADER_BYTES)
     fail(`header length ${headerLen} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
-  if (8 + headerLen > bytes.byteLength)
-    fail(`header length ${headerLen} runs past the end of the file (${bytes.byteLength} bytes): truncated?`);
+  if (8 + headerLen > Math.min(length, bytes.byteLength))
+    fail(`header length ${headerLen} runs past the end of the file (${length} bytes): truncated?`);
   let text: string;
   let header: unknown;
   try {
@@ -80,7 +84,7 @@ export function readSafetensorsHeader(bytes: Uint8Array): SafetensorsHeader {
       `duplicate key ${JSON.stringify(duplicate.key)}${duplicate.parent ? ` in ${duplicate.parent}` : ''}`,
     );
   const dataStart = 8 + headerLen;
-  const dataLen = bytes.byteLength - dataStart;
+  const dataLen = length - dataStart;
   const entries: HeaderEntry[] = [];
   let metadata: Record<string, string> = {};
   for (const [name, info] of Object.entries(header)) {
