@@ -1,7 +1,8 @@
 import { describeEachBackend, expectAllClose } from '@selfevo/backend/test';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { ADAMW_KERNEL_NAME, AdamW } from './adamw.js';
+import { ADAMW_KERNEL_NAME, AdamW, type AdamWOptions } from './adamw.js';
+import { ConfigError } from './errors.js';
 import { clipByGlobalNorm, GradientAccumulator } from './grad-utils.js';
 import { learningRateAt } from './schedule.js';
 
@@ -165,6 +166,35 @@ describeEachBackend('AdamW parameter groups', () => {
     expect(() => new AdamW(params, { parameterGroups: [{ params: 'w' as never }] })).toThrow(
       /list of names, a RegExp or a function/,
     );
+    w.dispose();
+  });
+
+  it('rejects impossible base options with a ConfigError naming the option and value', () => {
+    const w = tf.variable(tf.zeros([2, 2]));
+    const params = new Map([['w', w]]);
+    const bad: [AdamWOptions, string, string][] = [
+      [{ lr: -0.01 }, 'AdamW.lr', '-0.01'],
+      [{ lr: Number.NaN }, 'AdamW.lr', 'NaN'],
+      [{ lr: Number.POSITIVE_INFINITY }, 'AdamW.lr', 'Infinity'],
+      [{ eps: -1e-8 }, 'AdamW.eps', '-1e-8'],
+      [{ eps: 0 }, 'AdamW.eps', '0'],
+      [{ betas: [1, 0.999] }, 'AdamW.betas', '[1,0.999]'],
+      [{ betas: [0.9, -0.1] }, 'AdamW.betas', '[0.9,-0.1]'],
+      [{ betas: [0.9] as never }, 'AdamW.betas', '[0.9]'],
+      [{ weightDecay: -0.01 }, 'AdamW.weightDecay', '-0.01'],
+      [{ weightDecay: Number.NaN }, 'AdamW.weightDecay', 'NaN'],
+    ];
+    for (const [opts, field, shown] of bad) {
+      let caught: unknown;
+      try {
+        new AdamW(params, opts);
+      } catch (e) {
+        caught = e;
+      }
+      expect(caught, field).toBeInstanceOf(ConfigError);
+      expect((caught as ConfigError).field).toBe(field);
+      expect((caught as Error).message).toContain(`got ${shown}`);
+    }
     w.dispose();
   });
 });

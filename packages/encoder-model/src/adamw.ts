@@ -101,6 +101,25 @@ function checkGroup(group: AdamWParameterGroup, index: number, params: Map<strin
         );
 }
 
+/** The base hyper-parameters: lr, weight decay finite >= 0, eps finite > 0, betas in [0, 1). */
+function checkBaseOptions(o: {
+  lr: number;
+  betas: readonly number[];
+  eps: number;
+  weightDecay: number;
+}): void {
+  const fail = (field: string, rule: string, value: unknown): never => {
+    throw new ConfigError(rule, { field: `AdamW.${field}`, value });
+  };
+  if (!(Number.isFinite(o.lr) && o.lr >= 0)) fail('lr', 'must be a finite number >= 0', o.lr);
+  if (!(Number.isFinite(o.eps) && o.eps > 0)) fail('eps', 'must be a finite number > 0', o.eps);
+  if (!(Number.isFinite(o.weightDecay) && o.weightDecay >= 0))
+    fail('weightDecay', 'must be a finite number >= 0', o.weightDecay);
+  const b = o.betas;
+  if (!(Array.isArray(b) && b.length === 2 && b.every((x) => typeof x === 'number' && x >= 0 && x < 1)))
+    fail('betas', 'must be a pair [beta1, beta2], each in [0, 1)', b);
+}
+
 /**
  * AdamW (Loshchilov & Hutter), exactly PyTorch's `torch.optim.AdamW` update:
  * p ← p − lr·wd·p; m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²;
@@ -127,6 +146,7 @@ export class AdamW {
     this.betas = opts.betas ?? [0.9, 0.999];
     this.eps = opts.eps ?? 1e-8;
     this.weightDecay = opts.weightDecay ?? 0.01;
+    checkBaseOptions(this);
     this.fused = opts.fused ?? true;
     const noDecay = opts.noDecay ?? ((_n, v) => v.rank < 2);
     const groups = opts.parameterGroups ?? [];
