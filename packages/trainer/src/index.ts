@@ -9,6 +9,8 @@ export {
   checkpointsToDelete,
   latestCheckpoint,
   listCheckpoints,
+  moveAsideDamaged,
+  removeLeftovers,
 } from './checkpoint-dirs.js';
 export { computeGradients, type GradientResult } from './compute-gradients.js';
 export {
@@ -27,7 +29,13 @@ export {
   TrainerError,
   TrainingLogError,
 } from './errors.js';
-export { JsonlLogWriter, parseJsonlLog, readJsonlLog } from './jsonl-log.js';
+export {
+  JSONL_LOG_LIMITS,
+  type JsonlLogReadOptions,
+  JsonlLogWriter,
+  parseJsonlLog,
+  readJsonlLog,
+} from './jsonl-log.js';
 export { microBatchRng, modelRng } from './micro-batch-rng.js';
 export {
   ADAMW_OPTIONS_SCHEMA,
