@@ -1,9 +1,9 @@
 import type { TaskName } from '@selfevo/superglue-tasks';
-import { LABELS, type Label } from '@selfevo/superglue-tasks';
+import { LABELS, type Label, parseTaskName, previewValue } from '@selfevo/superglue-tasks';
 import { SeededRandom } from '@selfevo/utils';
 import type { GoldSet } from './data/gold.js';
 import { multircKey } from './data/gold.js';
-import { InvalidGoldError } from './errors.js';
+import { EvalOptionError, InvalidGoldError } from './errors.js';
 
 /** FNV-1a hash of a string, to give every task its own random stream from one seed. */
 function hashString(s: string): number {
@@ -27,7 +27,9 @@ function goldLabels(gold: GoldSet): Label[] {
  * The most frequent label of `labelSource` (e.g. the training split). Ties go to the label listed
  * first in `LABELS` (BoolQ/WiC/WSC: false; COPA/MultiRC: 0; CB/RTE/AX: entailment).
  */
-export function majorityLabel(task: Exclude<TaskName, 'ReCoRD'>, labelSource: GoldSet): Label {
+export function majorityLabel(name: Exclude<TaskName, 'ReCoRD'>, labelSource: GoldSet): Label {
+  const task = parseTaskName(name);
+  if (task === 'ReCoRD') throw new InvalidGoldError(task, 'ReCoRD has no label set: use majorityBaseline');
   const labels = goldLabels(labelSource);
   if (labels.length === 0) throw new InvalidGoldError(task, 'majority baseline needs labelled examples');
   const order = LABELS[task] as readonly Label[];
@@ -55,10 +57,11 @@ function predictAll(gold: GoldSet, choose: (entities?: string[]) => Label): Map<
  * (ties: first in passage order).
  */
 export function majorityBaseline(
-  task: TaskName,
+  name: TaskName,
   gold: GoldSet,
   labelSource: GoldSet = gold,
 ): Map<string, Label> {
+  const task = parseTaskName(name);
   if (task === 'ReCoRD') {
     return predictAll(gold, (entities) => {
       if (!entities || entities.length === 0) throw new InvalidGoldError(task, 'a passage has no entities');
@@ -74,7 +77,10 @@ export function majorityBaseline(
 }
 
 /** Uniformly random labels (ReCoRD: a random entity of the passage), reproducible from `seed`. */
-export function randomBaseline(task: TaskName, gold: GoldSet, seed: number): Map<string, Label> {
+export function randomBaseline(name: TaskName, gold: GoldSet, seed: number): Map<string, Label> {
+  const task = parseTaskName(name);
+  if (!Number.isSafeInteger(seed))
+    throw new EvalOptionError('seed', `must be an integer, got ${previewValue(seed)}`);
   const rng = new SeededRandom((seed ^ hashString(task)) >>> 0);
   if (task === 'ReCoRD') {
     return predictAll(gold, (entities) => {

@@ -190,18 +190,18 @@ describe('CLI baseline / validate / usage', () => {
     expect(noRef.stdout).toContain('| ReCoRD | ReCoRD.jsonl | no reference test file |');
   });
 
-  it('usage errors exit 2 with the usage text; data errors exit 1 naming the path', () => {
+  it('usage errors (flags checked before any work, a missing path included) exit 2 with one line pointing to --help', () => {
     const a = cli(['score', '--data', SUPERGLUE_DIR]);
     expect(a.code).toBe(2);
-    expect(a.stderr).toContain('error: --pred is required');
-    expect(a.stderr).toContain('Usage: selfevo-superglue');
+    expect(a.stderr).toBe('error: --pred is required (see selfevo-superglue --help)\n');
     expect(cli(['frobnicate']).code).toBe(2);
     expect(cli(['score', '--pred', root, '--data', SUPERGLUE_DIR, '--split', 'dev']).stderr).toContain(
       '--split must be one of',
     );
     const missing = cli(['validate', '--submission', join(root, 'nope'), '--data', SUPERGLUE_DIR]);
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(`${join(root, 'nope')}: no such file or folder`);
     expect(cli(['--help']).code).toBe(0);
+    expect(cli(['--help']).stdout).toContain('Usage: selfevo-superglue');
   });
 });

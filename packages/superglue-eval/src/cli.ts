@@ -1,9 +1,19 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { SPLITS, type Split, splitFile, TASKS, type TaskName } from '@selfevo/superglue-tasks';
+import { join } from 'node:path';
+import { splitFile, TASKS, type TaskName } from '@selfevo/superglue-tasks';
 import { writeFileAtomic } from '@selfevo/utils/node';
 import { majorityBaseline, randomBaseline } from './baselines.js';
+import {
+  baselineKind,
+  dataDir,
+  existingPath,
+  optionalFile,
+  outputFile,
+  outputFolder,
+  parseFlags,
+  seed as seedOf,
+  split as splitOf,
+} from './cli-flags.js';
 import { type GoldSet, readGoldFile, referenceFilePath } from './data/gold.js';
 import { UsageError } from './errors.js';
 import { formatScoreReportMarkdown, scoreReportToJson } from './report.js';
@@ -23,43 +33,14 @@ Commands:
             Write majority-class or seeded random predictions as submission files.
 
 --data is the SuperGLUE folder (BoolQ/, CB/, …, AX-g/); default $SELFEVO_DATA/superglue.
+Every flag is checked before any work. Exit codes: 0 done (validate: valid), 1 invalid submission
+or unreadable data, 2 bad usage (unknown flag, missing or wrong path, bad value) — one line on stderr.
 `;
-
-function dataDirOf(v: string | undefined): string {
-  if (v) return resolve(v);
-  if (process.env.SELFEVO_DATA) return resolve(process.env.SELFEVO_DATA, 'superglue');
-  throw new UsageError('--data DIR is required (or set SELFEVO_DATA)');
-}
-
-function splitOf(v: string | undefined, fallback: Split): Split {
-  if (v === undefined) return fallback;
-  if (!(SPLITS as readonly string[]).includes(v))
-    throw new UsageError(`--split must be one of ${SPLITS.join(', ')}; got ${v}`);
-  return v as Split;
-}
-
-function required(v: string | undefined, flag: string): string {
-  if (!v) throw new UsageError(`${flag} is required`);
-  return v;
-}
-
-function parse(args: string[], options: Record<string, { type: 'string' | 'boolean' }>) {
-  try {
-    return parseArgs({
-      args,
-      options: { ...options, help: { type: 'boolean' } },
-      strict: true,
-      allowPositionals: false,
-    }).values as Record<string, string | boolean | undefined>;
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-}
 
 type Out = (s: string) => void;
 
 async function score(args: string[], out: Out): Promise<number> {
-  const v = parse(args, {
+  const v = parseFlags(args, {
     pred: { type: 'string' },
     data: { type: 'string' },
     split: { type: 'string' },
@@ -67,39 +48,38 @@ async function score(args: string[], out: Out): Promise<number> {
     json: { type: 'string' },
     'record-reference': { type: 'string' },
   });
-  const pred = resolve(required(v.pred as string | undefined, '--pred'));
-  const split = splitOf(v.split as string | undefined, 'val');
-  const report = await scoreFolder(pred, dataDirOf(v.data as string | undefined), split, {
-    recordReference: v['record-reference'] as string | undefined,
-  });
+  // Every flag first: nothing is read or written until all of them are valid.
+  const pred = existingPath(v, 'pred');
+  const data = dataDir(v);
+  const split = splitOf(v, 'val');
+  if (split === 'test')
+    throw new UsageError('--split test has no labels to score against: use val (or train)');
+  const recordReference = optionalFile(v, 'record-reference');
+  const mdPath = outputFile(v, 'out');
+  const jsonPath = outputFile(v, 'json');
+  const report = await scoreFolder(pred, data, split, { recordReference });
   const md = formatScoreReportMarkdown(report);
-  if (v.out) await writeFileAtomic(resolve(v.out as string), md);
-  if (v.json)
-    await writeFileAtomic(
-      resolve(v.json as string),
-      `${JSON.stringify(scoreReportToJson(report), null, 2)}\n`,
-    );
+  if (mdPath) await writeFileAtomic(mdPath, md);
+  if (jsonPath) await writeFileAtomic(jsonPath, `${JSON.stringify(scoreReportToJson(report), null, 2)}\n`);
   out(md);
   return 0;
 }
 
 async function validate(args: string[], out: Out): Promise<number> {
-  const v = parse(args, {
+  const v = parseFlags(args, {
     submission: { type: 'string' },
     data: { type: 'string' },
     split: { type: 'string' },
     json: { type: 'string' },
     'record-reference': { type: 'string' },
   });
-  const report = await validateSubmission(
-    resolve(required(v.submission as string | undefined, '--submission')),
-    dataDirOf(v.data as string | undefined),
-    {
-      split: splitOf(v.split as string | undefined, 'test'),
-      recordReference: v['record-reference'] as string | undefined,
-    },
-  );
-  if (v.json) await writeFileAtomic(resolve(v.json as string), `${JSON.stringify(report, null, 2)}\n`);
+  const submission = existingPath(v, 'submission');
+  const data = dataDir(v);
+  const split = splitOf(v, 'test');
+  const recordReference = optionalFile(v, 'record-reference');
+  const jsonPath = outputFile(v, 'json');
+  const report = await validateSubmission(submission, data, { split, recordReference });
+  if (jsonPath) await writeFileAtomic(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
   out(formatValidationReport(report));
   return report.ok ? 0 : 1;
 }
@@ -120,7 +100,7 @@ async function labelSource(
 }
 
 async function baseline(args: string[], out: Out): Promise<number> {
-  const v = parse(args, {
+  const v = parseFlags(args, {
     kind: { type: 'string' },
     data: { type: 'string' },
     split: { type: 'string' },
@@ -129,21 +109,17 @@ async function baseline(args: string[], out: Out): Promise<number> {
     zip: { type: 'string' },
     'record-reference': { type: 'string' },
   });
-  const kind = required(v.kind as string | undefined, '--kind');
-  if (kind !== 'majority' && kind !== 'random')
-    throw new UsageError(`--kind must be majority or random; got ${kind}`);
-  const seed = Number(v.seed ?? '1');
-  if (!Number.isInteger(seed)) throw new UsageError(`--seed must be an integer; got ${v.seed}`);
-  const dataDir = dataDirOf(v.data as string | undefined);
-  const split = splitOf(v.split as string | undefined, 'val');
-  const dir = resolve(required(v.out as string | undefined, '--out'));
+  const kind = baselineKind(v);
+  const seed = seedOf(v);
+  const data = dataDir(v);
+  const split = splitOf(v, 'val');
+  const dir = outputFolder(v, 'out');
+  const zipPath = outputFile(v, 'zip');
+  const recordReference = optionalFile(v, 'record-reference');
   const preds: PredictionsByTask = {};
   const reference: Partial<Record<TaskName, GoldSet>> = {};
   for (const task of TASKS) {
-    const ref =
-      task === 'ReCoRD' && v['record-reference']
-        ? (v['record-reference'] as string)
-        : referenceFilePath(dataDir, task, split);
+    const ref = task === 'ReCoRD' && recordReference ? recordReference : referenceFilePath(data, task, split);
     if (!existsSync(ref)) {
       out(`${task}: no reference file ${ref}; skipped\n`);
       continue;
@@ -157,15 +133,12 @@ async function baseline(args: string[], out: Out): Promise<number> {
       preds[task] = majorityBaseline(task, gold);
       out(`${task}: most frequent passage entity for ${ref}\n`);
     } else {
-      const src = await labelSource(dataDir, task, gold);
+      const src = await labelSource(data, task, gold);
       preds[task] = majorityBaseline(task, gold, src.gold);
       out(`${task}: majority class of ${src.from} for ${ref}\n`);
     }
   }
-  const written = await writeSubmission(dir, preds, {
-    reference,
-    zipPath: v.zip ? resolve(v.zip as string) : undefined,
-  });
+  const written = await writeSubmission(dir, preds, { reference, zipPath });
   out(`wrote ${written.files.length} files to ${dir}${written.zipPath ? ` and ${written.zipPath}` : ''}\n`);
   return 0;
 }
@@ -191,11 +164,13 @@ export async function main(
     if (command === 'baseline') return await baseline(rest, out);
     throw new UsageError(`unknown command ${JSON.stringify(command)}`);
   } catch (err) {
+    // One line each: a usage error (exit 2) or a failure naming the file at fault (exit 1).
+    const oneLine = (s: string) => s.replace(/\s*\n\s*/g, ' ');
     if (err instanceof UsageError) {
-      errOut(`error: ${err.message}\n\n${USAGE}`);
+      errOut(`error: ${oneLine(err.message)} (see selfevo-superglue --help)\n`);
       return 2;
     }
-    errOut(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    errOut(`error: ${oneLine(err instanceof Error ? err.message : String(err))}\n`);
     return 1;
   }
 }

@@ -20,10 +20,38 @@ export class DataFormatError extends SuperGlueEvalError {
     readonly line: number | undefined,
     readonly field: string | undefined,
     readonly detail: string,
+    options: { cause?: unknown } = {},
   ) {
     super(
       `${file}${line === undefined ? '' : `:${line}`}${field === undefined ? '' : ` (field ${field})`}: ${detail}`,
+      options,
     );
+  }
+}
+
+/**
+ * An input over one of the documented limits (a prediction file's size or line count, a reference
+ * file's size); refused before it is read in full. `limit` names the limit, `file` the input.
+ */
+export class InputLimitError extends SuperGlueEvalError {
+  constructor(
+    readonly file: string,
+    readonly limit: string,
+    readonly actual: number,
+    readonly max: number,
+    what: string,
+  ) {
+    super(`${file}: ${actual} ${what}, over ${limit} (${max})`);
+  }
+}
+
+/** An option out of range or of the wrong type; `parameter` is its path (`limits.maxPredictionLines`). */
+export class EvalOptionError extends SuperGlueEvalError {
+  constructor(
+    readonly parameter: string,
+    message: string,
+  ) {
+    super(`${parameter}: ${message}`);
   }
 }
 

@@ -10,6 +10,7 @@ export {
   isTaskName,
   LABELS,
   type Label,
+  parseTaskName,
   SCORED_TASKS,
   type ScoredTaskName,
   type SingleLabelTaskName,
@@ -20,6 +21,9 @@ export {
   TASKS,
   type TaskLabelMap,
   type TaskName,
+  UnknownTaskError,
+  ZipFormatError,
+  ZipLimitError,
 } from '@selfevo/superglue-tasks';
 export { majorityBaseline, majorityLabel, randomBaseline } from './baselines.js';
 export { main as runCli, USAGE } from './cli.js';
@@ -43,6 +47,8 @@ export {
 export { type JsonlRecord, parseJsonl, readJsonl } from './data/jsonl.js';
 export {
   DataFormatError,
+  EvalOptionError,
+  InputLimitError,
   InvalidGoldError,
   InvalidPredictionError,
   MetricInputError,
@@ -80,8 +86,13 @@ export {
   type TaskScoreEntry,
 } from './score-folder.js';
 export { formatSubmissionFile, goldKeys } from './submission/format.js';
-export { type ParsedSubmissionFile, parseSubmissionFile, type SubmissionEntry } from './submission/parse.js';
-export { formatProblem, type SubmissionProblem } from './submission/problems.js';
+export {
+  type ParsedSubmissionFile,
+  type ParseSubmissionOptions,
+  parseSubmissionFile,
+  type SubmissionEntry,
+} from './submission/parse.js';
+export { formatProblem, problemCount, type SubmissionProblem } from './submission/problems.js';
 export { readSubmissionSource, type SubmissionSource } from './submission/source.js';
 export {
   formatValidationReport,

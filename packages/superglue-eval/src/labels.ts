@@ -4,13 +4,16 @@ import {
   isLabel,
   LABELS,
   type Label,
+  parseTaskName,
+  previewValue,
   type SingleLabelTaskName,
   type TaskName,
 } from '@selfevo/superglue-tasks';
 import { describeType } from './data/fields.js';
 
 /** Native label → the exact value the submission file holds (§3.2). */
-export function toSubmissionLabel(task: TaskName, label: Label): string | number {
+export function toSubmissionLabel(name: TaskName, label: Label): string | number {
+  const task = parseTaskName(name);
   switch (task) {
     case 'BoolQ':
     case 'WiC':
@@ -45,10 +48,11 @@ export function submissionLabelDescription(task: TaskName): string {
 }
 
 /** Submission value → native label, or the reason it is not legal for the task. */
-export function parseSubmissionLabel(task: TaskName, raw: unknown): ParseResult<Label> {
+export function parseSubmissionLabel(name: TaskName, raw: unknown): ParseResult<Label> {
+  const task = parseTaskName(name);
   const bad = (): ParseResult<Label> => ({
     ok: false,
-    reason: `label ${JSON.stringify(raw)} (${describeType(raw)}) is not legal for ${task}: expected ${submissionLabelDescription(task)}`,
+    reason: `label ${previewValue(raw)} (${describeType(raw)}) is not legal for ${task}: expected ${submissionLabelDescription(task)}`,
   });
   switch (task) {
     case 'BoolQ':
@@ -72,6 +76,6 @@ export function parseGoldLabel(task: SingleLabelTaskName, raw: unknown): ParseRe
   if (isLabel(task, raw)) return { ok: true, value: raw as Label };
   return {
     ok: false,
-    reason: `gold label ${JSON.stringify(raw)} (${describeType(raw)}) is not one of ${JSON.stringify(LABELS[task])}`,
+    reason: `gold label ${previewValue(raw)} (${describeType(raw)}) is not one of ${JSON.stringify(LABELS[task])}`,
   };
 }

@@ -1,4 +1,4 @@
-import { SCORED_TASKS, type ScoredTaskName, type TaskName } from '@selfevo/superglue-tasks';
+import { parseTaskName, SCORED_TASKS, type ScoredTaskName, type TaskName } from '@selfevo/superglue-tasks';
 import { MetricInputError } from './errors.js';
 import { LEADERBOARD_METRICS } from './metrics/task-metrics.js';
 
@@ -19,7 +19,10 @@ export interface LeaderboardScore {
  * ReCoRD F1/EM), then the plain mean of the 8 tasks. AX-b and AX-g are not part of it.
  * @throws RangeError when a present task lacks one of its metrics or holds a non-finite value.
  */
-export function leaderboardScore(rows: LeaderboardRows): LeaderboardScore {
+export function leaderboardScore(input: LeaderboardRows): LeaderboardScore {
+  // Keys through the allow-list: a misspelt task is an error, not a silently missing one.
+  const rows: LeaderboardRows = {};
+  for (const [key, row] of Object.entries(input)) rows[parseTaskName(key)] = row;
   const taskScores: Partial<Record<ScoredTaskName, number>> = {};
   const missingTasks: ScoredTaskName[] = [];
   for (const task of SCORED_TASKS) {

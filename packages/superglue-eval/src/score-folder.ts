@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { isScoredTask, type Split, submissionFileName, TASKS, type TaskName } from '@selfevo/superglue-tasks';
 import { readGoldFile, referenceFilePath } from './data/gold.js';
 import { InvalidGoldError } from './errors.js';
+import { parseOptions, ScoreFolderOptionsSchema } from './input-schemas.js';
 import { type LeaderboardScore, leaderboardScore } from './leaderboard.js';
+import { type InputLimits, resolveLimits } from './limits.js';
 import { computeTaskMetrics, type TaskMetricsResult } from './metrics/task-metrics.js';
 import { parseSubmissionFile } from './submission/parse.js';
 import type { SubmissionProblem } from './submission/problems.js';
@@ -33,6 +35,8 @@ export interface ScoreReport {
 export interface ScoreFolderOptions {
   /** ReCoRD reference file (official labelled schema); default `<dataDir>/ReCoRD/<split>.jsonl`. */
   recordReference?: string;
+  /** Limits on the prediction files and the zip (default `DEFAULT_LIMITS`). */
+  limits?: Partial<InputLimits>;
 }
 
 /**
@@ -46,13 +50,15 @@ export async function scoreFolder(
   split: Split = 'val',
   options: ScoreFolderOptions = {},
 ): Promise<ScoreReport> {
+  parseOptions(ScoreFolderOptionsSchema, options);
+  const limits = resolveLimits(options.limits);
   if (split === 'test') {
     throw new InvalidGoldError(
       'scoreFolder',
       'the official test files have no labels: score against val (or train)',
     );
   }
-  const source = await readSubmissionSource(predDir);
+  const source = await readSubmissionSource(predDir, limits);
   const tasks: TaskScoreEntry[] = [];
   for (const task of TASKS) {
     const referenceFile =
@@ -71,7 +77,10 @@ export async function scoreFolder(
       });
       continue;
     }
-    const gold = await readGoldFile(task, referenceFile, { requireLabels: true });
+    const gold = await readGoldFile(task, referenceFile, {
+      requireLabels: true,
+      maxBytes: limits.maxReferenceFileBytes,
+    });
     const predictions = new Map<string, unknown>();
     const problems: SubmissionProblem[] = [];
     if (text === undefined) {
@@ -82,8 +91,8 @@ export async function scoreFolder(
         message: `no prediction file ${file}: every prediction counts as missing`,
       });
     } else {
-      const parsed = parseSubmissionFile(task, text, file);
-      problems.push(...parsed.problems);
+      const parsed = parseSubmissionFile(task, text, file, limits);
+      for (const p of parsed.problems) problems.push(p);
       for (const e of parsed.entries) predictions.set(e.key, e.label.ok ? e.label.value : UNPARSEABLE);
       for (const k of parsed.duplicates) predictions.set(k, UNPARSEABLE);
     }

@@ -1,3 +1,4 @@
+import { previewValue } from '@selfevo/superglue-tasks';
 import { DataFormatError } from '../errors.js';
 
 /** Where a value sits, for error messages: file, line and a dotted field path. */
@@ -41,7 +42,7 @@ export function requireInteger(v: unknown, ctx: FieldContext, field: string): nu
       ctx.file,
       ctx.line,
       field,
-      `expected an integer, got ${describeType(v)} ${JSON.stringify(v)}`,
+      `expected an integer, got ${describeType(v)} ${previewValue(v)}`,
     );
   }
   return v;
@@ -60,6 +61,6 @@ export function requireIdx(
     ctx.file,
     ctx.line,
     field,
-    `expected ${allowString ? 'an integer or string' : 'an integer'} idx, got ${describeType(v)} ${JSON.stringify(v)}`,
+    `expected ${allowString ? 'an integer or string' : 'an integer'} idx, got ${describeType(v)} ${previewValue(v)}`,
   );
 }

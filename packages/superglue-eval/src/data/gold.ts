@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import {
   isDiagnostic,
   type Label,
+  parseTaskName,
+  previewValue,
   type SingleLabelTaskName,
   type Split,
   splitFile,
@@ -10,6 +12,7 @@ import {
 } from '@selfevo/superglue-tasks';
 import { DataFormatError, MissingReferenceError } from '../errors.js';
 import { parseGoldLabel } from '../labels.js';
+import { DEFAULT_LIMITS } from '../limits.js';
 import {
   type FieldContext,
   requireArray,
@@ -79,7 +82,8 @@ export function multircKey(paragraphIdx: number, questionIdx: number, answerIdx:
 }
 
 /** Path of a task's reference file: `<dir>/<Task>/<split>.jsonl`, or `AX-b/AX-b.jsonl` for diagnostics. */
-export function referenceFilePath(dataDir: string, task: TaskName, split: Split): string {
+export function referenceFilePath(dataDir: string, name: TaskName, split: Split): string {
+  const task = parseTaskName(name);
   // The diagnostics have one file, whatever split the other tasks are scored on.
   return join(dataDir, task, splitFile(task, isDiagnostic(task) ? 'test' : split));
 }
@@ -87,25 +91,34 @@ export function referenceFilePath(dataDir: string, task: TaskName, split: Split)
 export interface ReadGoldOptions {
   /** Throw when a record has no label (true for scoring; false for test files). Default false. */
   requireLabels?: boolean;
+  /** Refuse a larger file (`InputLimitError`) before reading it (default 1 GiB). */
+  maxBytes?: number;
 }
 
-/** Reads an official SuperGLUE JSONL file of `task` into a {@link GoldSet}. */
+/**
+ * Reads an official SuperGLUE JSONL file of `task` into a {@link GoldSet}: the task name through
+ * the allow-list (`UnknownTaskError`), the file at most `maxBytes`, strict UTF-8, every record
+ * checked field by field (`DataFormatError` naming file, line and field).
+ */
 export async function readGoldFile(
-  task: TaskName,
+  name: TaskName,
   file: string,
   options: ReadGoldOptions = {},
 ): Promise<GoldSet> {
+  const task = parseTaskName(name);
   if (!existsSync(file)) throw new MissingReferenceError(task, file);
-  return goldFromRecords(task, await readJsonl(file), file, options);
+  const records = await readJsonl(file, options.maxBytes ?? DEFAULT_LIMITS.maxReferenceFileBytes);
+  return goldFromRecords(task, records, file, options);
 }
 
 /** Builds a {@link GoldSet} from already-parsed JSONL records (see {@link readGoldFile}). */
 export function goldFromRecords(
-  task: TaskName,
+  name: TaskName,
   records: JsonlRecord[],
   file: string,
   options: ReadGoldOptions = {},
 ): GoldSet {
+  const task = parseTaskName(name);
   const requireLabels = options.requireLabels ?? false;
   const seen = new Map<string, number>();
   const checkUnique = (key: string, ctx: FieldContext, field: string) => {
@@ -141,7 +154,7 @@ export function goldFromRecords(
               file,
               rec.line,
               `${af}.label`,
-              `expected 0 or 1, got ${JSON.stringify(ao.label)}`,
+              `expected 0 or 1, got ${previewValue(ao.label)}`,
             );
           }
           return { idx: aIdx, label: ao.label as 0 | 1 };

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { DataFormatError } from '../errors.js';
+import { readFile, stat } from 'node:fs/promises';
+import { DataFormatError, InputLimitError } from '../errors.js';
 
 /** One parsed JSON-lines record with its 1-based line number. */
 export interface JsonlRecord {
@@ -28,8 +28,21 @@ export function parseJsonl(text: string, file: string): JsonlRecord[] {
   return out;
 }
 
-/** Like {@link parseJsonl} but collects malformed lines instead of throwing. */
-export function parseJsonlLenient(text: string): {
+/** Lines of `text` (a final line without newline counted; a final newline adds none). */
+export function countLines(text: string): number {
+  let lines = 0;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) lines++;
+  return text.length > 0 && !text.endsWith('\n') ? lines + 1 : lines;
+}
+
+/**
+ * Like {@link parseJsonl} but collects malformed lines instead of throwing. A line longer than
+ * `maxLineLength` (UTF-16 code units) is reported without being parsed.
+ */
+export function parseJsonlLenient(
+  text: string,
+  maxLineLength = Number.POSITIVE_INFINITY,
+): {
   records: JsonlRecord[];
   errors: { line: number; message: string }[];
 } {
@@ -37,6 +50,13 @@ export function parseJsonlLenient(text: string): {
   const errors: { line: number; message: string }[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
+    if (lines[i].length > maxLineLength) {
+      errors.push({
+        line: i + 1,
+        message: `line is longer than ${maxLineLength} characters (maxLineLength)`,
+      });
+      continue;
+    }
     const raw = lines[i].endsWith('\r') ? lines[i].slice(0, -1) : lines[i];
     if (raw.trim() === '') continue;
     try {
@@ -48,6 +68,21 @@ export function parseJsonlLenient(text: string): {
   return { records, errors };
 }
 
-export async function readJsonl(file: string): Promise<JsonlRecord[]> {
-  return parseJsonl(await readFile(file, 'utf8'), file);
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Reads and parses a JSONL file: at most `maxBytes` (`InputLimitError` naming the file otherwise,
+ * before it is read) and strict UTF-8 (`DataFormatError`; never a silent U+FFFD).
+ */
+export async function readJsonl(file: string, maxBytes = Number.POSITIVE_INFINITY): Promise<JsonlRecord[]> {
+  const size = (await stat(file)).size;
+  if (size > maxBytes) throw new InputLimitError(file, 'maxReferenceFileBytes', size, maxBytes, 'bytes');
+  const bytes = await readFile(file);
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw new DataFormatError(file, undefined, undefined, 'not valid UTF-8');
+  }
+  return parseJsonl(text, file);
 }

@@ -3,6 +3,7 @@ import {
   isScoredTask,
   LABELS,
   type Label,
+  parseTaskName,
   type ScoredTaskName,
   type TaskName,
 } from '@selfevo/superglue-tasks';
@@ -71,10 +72,11 @@ function mean(xs: number[]): number {
  * macro-F1 they belong to no class (a false negative of the gold class).
  */
 export function computeTaskMetrics(
-  task: TaskName,
+  name: TaskName,
   gold: GoldSet,
   predictions: PredictionInput,
 ): TaskMetricsResult {
+  const task = parseTaskName(name);
   if (gold.task !== task) throw new InvalidGoldError(task, `gold data is for ${gold.task}`);
   const missingKeys: string[] = [];
   const unparseableKeys: string[] = [];

@@ -1,5 +1,5 @@
 import type { TaskName } from '@selfevo/superglue-tasks';
-import { isLabel, type Label } from '@selfevo/superglue-tasks';
+import { isLabel, type Label, parseTaskName, previewValue } from '@selfevo/superglue-tasks';
 import type { GoldSet } from '../data/gold.js';
 import { InvalidPredictionError } from '../errors.js';
 import { toSubmissionLabel } from '../labels.js';
@@ -27,7 +27,7 @@ function idxValue(task: TaskName, key: string): number | string {
 function legal(task: TaskName, key: string, v: unknown): Label {
   if (v === undefined) throw new InvalidPredictionError(task, key, 'missing prediction');
   if (!isLabel(task, v)) {
-    throw new InvalidPredictionError(task, key, `${JSON.stringify(v)} is not a legal ${task} label`);
+    throw new InvalidPredictionError(task, key, `${previewValue(v)} is not a legal ${task} label`);
   }
   return v as Label;
 }
@@ -57,7 +57,8 @@ export function goldKeys(gold: GoldSet): string[] {
  * Predictions are native labels keyed like `computeTaskMetrics` expects.
  * @throws InvalidPredictionError on an illegal label or (with a reference) an unknown idx.
  */
-export function formatSubmissionFile(task: TaskName, preds: PredictionInput, reference?: GoldSet): string {
+export function formatSubmissionFile(name: TaskName, preds: PredictionInput, reference?: GoldSet): string {
+  const task = parseTaskName(name);
   const keys = orderedKeys(task, preds, reference ? goldKeys(reference) : undefined);
   const lines: string[] = [];
   if (task === 'MultiRC') {

@@ -1,8 +1,16 @@
-import type { Label, TaskName } from '@selfevo/superglue-tasks';
+import { type Label, parseTaskName, previewValue, type TaskName } from '@selfevo/superglue-tasks';
 import { describeType, isPlainObject } from '../data/fields.js';
-import { parseJsonlLenient } from '../data/jsonl.js';
+import { countLines, parseJsonlLenient } from '../data/jsonl.js';
+import { InputLimitError } from '../errors.js';
+import { ParseOptionsSchema, parseOptions } from '../input-schemas.js';
 import { type ParseResult, parseSubmissionLabel } from '../labels.js';
-import type { SubmissionProblem } from './problems.js';
+import { DEFAULT_LIMITS, type InputLimits } from '../limits.js';
+import { ProblemList, type SubmissionProblem } from './problems.js';
+
+/** Limits of one prediction file (see `InputLimits`). */
+export type ParseSubmissionOptions = Partial<
+  Pick<InputLimits, 'maxLineLength' | 'maxPredictionLines' | 'maxListedProblems'>
+>;
 
 /** One prediction line (MultiRC: one answer option) of a submission file. */
 export interface SubmissionEntry {
@@ -19,7 +27,7 @@ export interface ParsedSubmissionFile {
   entries: SubmissionEntry[];
   /** Keys that occur more than once (ambiguous: scored as unparseable). */
   duplicates: Set<string>;
-  /** Keys whose line was found but whose label is illegal. */
+  /** Problems naming line, field and value (the first `maxListedProblems` listed, the rest counted). */
   problems: SubmissionProblem[];
 }
 
@@ -37,52 +45,75 @@ function labelHint(task: TaskName, raw: unknown): string {
 }
 
 /**
- * Parses one submission-format file (§3.2) of `task`, line by line, never throwing: malformed JSON,
- * wrong idx types, illegal labels, bad MultiRC nesting, duplicates and unexpected fields all become
- * problems naming the file and line.
+ * Parses one submission-format file (§3.2) of `task`, line by line: malformed JSON, over-long
+ * lines, wrong idx types, illegal labels, bad MultiRC nesting, duplicates and unexpected fields all
+ * become problems naming the file, line, field and (previewed) value. The task name goes through
+ * the allow-list (`UnknownTaskError`); a file of more than `maxPredictionLines` lines is refused
+ * (`InputLimitError`) before it is parsed.
  */
-export function parseSubmissionFile(task: TaskName, text: string, file: string): ParsedSubmissionFile {
-  const problems: SubmissionProblem[] = [];
+export function parseSubmissionFile(
+  name: TaskName,
+  text: string,
+  file: string,
+  options: ParseSubmissionOptions = {},
+): ParsedSubmissionFile {
+  const task = parseTaskName(name);
+  parseOptions(ParseOptionsSchema, options);
+  const maxLines = options.maxPredictionLines ?? DEFAULT_LIMITS.maxPredictionLines;
+  const lineCount = countLines(text);
+  if (lineCount > maxLines)
+    throw new InputLimitError(file, 'maxPredictionLines', lineCount, maxLines, 'lines');
+  const list = new ProblemList(options.maxListedProblems ?? DEFAULT_LIMITS.maxListedProblems, file, task);
   const entries: SubmissionEntry[] = [];
   const duplicates = new Set<string>();
   const firstLine = new Map<string, number>();
-  const err = (line: number, message: string) =>
-    problems.push({ severity: 'error', file, task, line, message });
-  const warn = (line: number, message: string) =>
-    problems.push({ severity: 'warning', file, task, line, message });
+  const at = (field: string | undefined, raw: unknown) =>
+    field === undefined ? {} : raw === undefined ? { field } : { field, value: previewValue(raw) };
+  const err = (line: number, message: string, field?: string, raw?: unknown) =>
+    list.add({ severity: 'error', file, task, line, ...at(field, raw), message });
+  const warn = (line: number, message: string, field?: string) =>
+    list.add({ severity: 'warning', file, task, line, ...at(field, undefined), message });
   const extraFields = (line: number, obj: Record<string, unknown>, allowed: string[], where: string) => {
     const extra = Object.keys(obj).filter((k) => !allowed.includes(k));
     if (extra.length > 0)
-      warn(line, `unexpected field(s) ${extra.map((k) => `"${k}"`).join(', ')} in ${where} (ignored)`);
+      warn(
+        line,
+        `unexpected field(s) ${extra
+          .slice(0, 10)
+          .map((k) => previewValue(k, 40))
+          .join(', ')}${extra.length > 10 ? ', …' : ''} in ${where} (ignored)`,
+        where,
+      );
   };
-  const add = (entry: SubmissionEntry, what: string) => {
+  const add = (entry: SubmissionEntry, what: string, field: string) => {
     const prev = firstLine.get(entry.key);
     if (prev !== undefined) {
       duplicates.add(entry.key);
-      err(entry.line, `duplicate ${what} ${entry.key} (first on line ${prev})`);
+      err(entry.line, `duplicate ${what} ${entry.key} (first on line ${prev})`, field);
       return;
     }
     firstLine.set(entry.key, entry.line);
     entries.push(entry);
   };
-  const checkLabel = (line: number, raw: unknown, where: string): ParseResult<Label> => {
+  const checkLabel = (line: number, raw: unknown, where: string, field: string): ParseResult<Label> => {
     if (raw === undefined) {
-      err(line, `missing "label"${where}`);
+      err(line, `missing "label"${where}`, field);
       return { ok: false, reason: 'missing label' };
     }
     const parsed = parseSubmissionLabel(task, raw);
-    if (!parsed.ok) err(line, `${parsed.reason}${labelHint(task, raw)}${where}`);
+    if (!parsed.ok) err(line, `${parsed.reason}${labelHint(task, raw)}${where}`, field, raw);
     return parsed;
   };
 
-  const { records, errors } = parseJsonlLenient(text);
+  const maxLineLength = options.maxLineLength ?? DEFAULT_LIMITS.maxLineLength;
+  const { records, errors } = parseJsonlLenient(text, maxLineLength);
   for (const e of errors) err(e.line, e.message);
   if (records.length === 0 && errors.length === 0)
-    problems.push({ severity: 'error', file, task, message: 'file is empty' });
+    list.add({ severity: 'error', file, task, message: 'file is empty' });
 
   for (const { line, value } of records) {
     if (!isPlainObject(value)) {
-      err(line, `expected a JSON object, got ${describeType(value)}`);
+      err(line, `expected a JSON object, got ${describeType(value)}`, '(line)', value);
       continue;
     }
     if (task === 'MultiRC') {
@@ -90,50 +121,77 @@ export function parseSubmissionFile(task: TaskName, text: string, file: string):
       if (!isInt(value.idx)) {
         err(
           line,
-          `paragraph "idx" must be an integer, got ${describeType(value.idx)} ${JSON.stringify(value.idx)}`,
+          `paragraph "idx" must be an integer, got ${describeType(value.idx)} ${previewValue(value.idx)}`,
+          'idx',
+          value.idx,
         );
         continue;
       }
       const p = value.idx;
       if (!isPlainObject(value.passage)) {
-        err(line, `"passage" must be an object holding "questions", got ${describeType(value.passage)}`);
+        err(
+          line,
+          `"passage" must be an object holding "questions", got ${describeType(value.passage)}`,
+          'passage',
+          value.passage,
+        );
         continue;
       }
       extraFields(line, value.passage, ['questions'], 'passage');
       const questions = value.passage.questions;
       if (!Array.isArray(questions)) {
-        err(line, `"passage.questions" must be an array, got ${describeType(questions)}`);
+        err(
+          line,
+          `"passage.questions" must be an array, got ${describeType(questions)}`,
+          'passage.questions',
+          questions,
+        );
         continue;
       }
       for (const [qi, q] of questions.entries()) {
         const qf = `passage.questions[${qi}]`;
         if (!isPlainObject(q)) {
-          err(line, `${qf} must be an object, got ${describeType(q)}`);
+          err(line, `${qf} must be an object, got ${describeType(q)}`, qf, q);
           continue;
         }
         extraFields(line, q, ['idx', 'answers'], qf);
         if (!isInt(q.idx)) {
-          err(line, `${qf}.idx must be an integer, got ${describeType(q.idx)} ${JSON.stringify(q.idx)}`);
+          err(
+            line,
+            `${qf}.idx must be an integer, got ${describeType(q.idx)} ${previewValue(q.idx)}`,
+            `${qf}.idx`,
+            q.idx,
+          );
           continue;
         }
         if (!Array.isArray(q.answers)) {
-          err(line, `${qf}.answers must be an array, got ${describeType(q.answers)}`);
+          err(
+            line,
+            `${qf}.answers must be an array, got ${describeType(q.answers)}`,
+            `${qf}.answers`,
+            q.answers,
+          );
           continue;
         }
-        if (q.answers.length === 0) err(line, `${qf}.answers is empty`);
+        if (q.answers.length === 0) err(line, `${qf}.answers is empty`, `${qf}.answers`);
         const question = q.idx;
         for (const [ai, a] of q.answers.entries()) {
           const af = `${qf}.answers[${ai}]`;
           if (!isPlainObject(a)) {
-            err(line, `${af} must be an object, got ${describeType(a)}`);
+            err(line, `${af} must be an object, got ${describeType(a)}`, af, a);
             continue;
           }
           extraFields(line, a, ['idx', 'label'], af);
           if (!isInt(a.idx)) {
-            err(line, `${af}.idx must be an integer, got ${describeType(a.idx)} ${JSON.stringify(a.idx)}`);
+            err(
+              line,
+              `${af}.idx must be an integer, got ${describeType(a.idx)} ${previewValue(a.idx)}`,
+              `${af}.idx`,
+              a.idx,
+            );
             continue;
           }
-          const label = checkLabel(line, a.label, ` at ${af}`);
+          const label = checkLabel(line, a.label, ` at ${af}`, `${af}.label`);
           add(
             {
               key: `${p}/${question}/${a.idx}`,
@@ -142,6 +200,7 @@ export function parseSubmissionFile(task: TaskName, text: string, file: string):
               path: { paragraph: p, question, answer: a.idx },
             },
             'answer',
+            `${af}.idx`,
           );
         }
       }
@@ -155,11 +214,13 @@ export function parseSubmissionFile(task: TaskName, text: string, file: string):
     else {
       err(
         line,
-        `"idx" must be an integer${task === 'AX-b' ? ' (or a string of digits)' : ''}, got ${describeType(idx)} ${JSON.stringify(idx)}`,
+        `"idx" must be an integer${task === 'AX-b' ? ' (or a string of digits)' : ''}, got ${describeType(idx)} ${previewValue(idx)}`,
+        'idx',
+        idx,
       );
       continue;
     }
-    add({ key, line, label: checkLabel(line, value.label, '') }, 'idx');
+    add({ key, line, label: checkLabel(line, value.label, '', 'label') }, 'idx', 'idx');
   }
-  return { entries, duplicates, problems };
+  return { entries, duplicates, problems: list.finish() };
 }

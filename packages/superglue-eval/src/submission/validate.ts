@@ -2,9 +2,11 @@ import { existsSync } from 'node:fs';
 import type { Split, TaskName } from '@selfevo/superglue-tasks';
 import { submissionFileName, TASKS } from '@selfevo/superglue-tasks';
 import { type GoldSet, readGoldFile, referenceFilePath } from '../data/gold.js';
+import { parseOptions, ValidateOptionsSchema } from '../input-schemas.js';
+import { type InputLimits, resolveLimits } from '../limits.js';
 import { goldKeys } from './format.js';
 import { parseSubmissionFile } from './parse.js';
-import { formatProblem, type SubmissionProblem } from './problems.js';
+import { formatProblem, ProblemList, problemCount, type SubmissionProblem } from './problems.js';
 import { readSubmissionSource } from './source.js';
 
 export type TaskValidationStatus = 'ok' | 'invalid' | 'missing file' | 'no reference test file';
@@ -35,6 +37,8 @@ export interface ValidateOptions {
   split?: Split;
   /** ReCoRD reference file (official schema); default `<dataDir>/ReCoRD/<split>.jsonl` when it exists. */
   recordReference?: string;
+  /** Limits on the prediction files and the zip (default `DEFAULT_LIMITS`). */
+  limits?: Partial<InputLimits>;
 }
 
 /** Index of the reference: key → "where it belongs", for precise MultiRC nesting messages. */
@@ -64,8 +68,10 @@ export async function validateSubmission(
   dataDir: string,
   options: ValidateOptions = {},
 ): Promise<ValidationReport> {
+  parseOptions(ValidateOptionsSchema, options);
+  const limits = resolveLimits(options.limits);
   const split = options.split ?? 'test';
-  const source = await readSubmissionSource(pathOrZip);
+  const source = await readSubmissionSource(pathOrZip, limits);
   const problems: SubmissionProblem[] = [];
   const tasks: TaskValidation[] = [];
   const expectedNames = new Set(TASKS.map(submissionFileName));
@@ -84,7 +90,9 @@ export async function validateSubmission(
       task === 'ReCoRD' && options.recordReference
         ? options.recordReference
         : referenceFilePath(dataDir, task, split);
-    const gold = existsSync(refPath) ? await readGoldFile(task, refPath) : undefined;
+    const gold = existsSync(refPath)
+      ? await readGoldFile(task, refPath, { maxBytes: limits.maxReferenceFileBytes })
+      : undefined;
     const expected = gold ? goldKeys(gold) : null;
     const before = problems.length;
     const text = source.files.get(file);
@@ -92,14 +100,14 @@ export async function validateSubmission(
     if (text === undefined) {
       problems.push({ severity: 'error', file, task, message: `missing file ${file}` });
     } else {
-      const parsed = parseSubmissionFile(task, text, file);
-      problems.push(...parsed.problems);
+      const parsed = parseSubmissionFile(task, text, file, limits);
+      for (const p of parsed.problems) problems.push(p);
       predictions = parsed.entries.length;
       if (gold && expected) {
         const ref = new Set(expected);
         const { question, answer } = multircIndex(gold);
         const seen = new Set<string>();
-        const unknown: SubmissionProblem[] = [];
+        const unknown = new ProblemList(limits.maxListedProblems, file, task);
         for (const e of parsed.entries) {
           seen.add(e.key);
           if (ref.has(e.key)) continue;
@@ -113,9 +121,9 @@ export async function validateSubmission(
               message = `question ${q} belongs to paragraph ${question.get(q)}, not paragraph ${paragraph}`;
             }
           }
-          unknown.push({ severity: 'error', file, task, line: e.line, message });
+          unknown.add({ severity: 'error', file, task, line: e.line, field: 'idx', message });
         }
-        problems.push(...unknown);
+        for (const p of unknown.finish()) problems.push(p);
         const missing = expected.filter((k) => !seen.has(k));
         if (missing.length > 0) {
           problems.push({
@@ -137,7 +145,7 @@ export async function validateSubmission(
       });
     }
     const mine = problems.slice(before);
-    const errors = mine.filter((p) => p.severity === 'error').length;
+    const errors = problemCount(mine, 'error');
     const status: TaskValidationStatus =
       text === undefined ? 'missing file' : errors > 0 ? 'invalid' : gold ? 'ok' : 'no reference test file';
     tasks.push({
@@ -147,7 +155,7 @@ export async function validateSubmission(
       predictions,
       expected: expected ? expected.length : null,
       errors,
-      warnings: mine.length - errors,
+      warnings: problemCount(mine, 'warning'),
     });
   }
   return {

@@ -1,8 +1,10 @@
 import { join } from 'node:path';
-import { submissionFileName, TASKS, type TaskName } from '@selfevo/superglue-tasks';
+import { parseTaskName, submissionFileName, TASKS, type TaskName } from '@selfevo/superglue-tasks';
 import { writeFileAtomic } from '@selfevo/utils/node';
 import { strToU8, zipSync } from 'fflate';
 import type { GoldSet } from '../data/gold.js';
+import { EvalOptionError } from '../errors.js';
+import { parseOptions, WriteSubmissionOptionsSchema } from '../input-schemas.js';
 import type { PredictionInput } from '../predictions.js';
 import { formatSubmissionFile } from './format.js';
 
@@ -30,10 +32,18 @@ export async function writeSubmission(
   predictionsByTask: PredictionsByTask,
   options: WriteSubmissionOptions = {},
 ): Promise<WrittenSubmission> {
+  parseOptions(WriteSubmissionOptionsSchema, options);
+  // Task keys through the allow-list (aliases such as `cb` are taken as `CB`; `MNLI` is refused).
+  const byTask: PredictionsByTask = {};
+  for (const [key, preds] of Object.entries(predictionsByTask)) {
+    const task = parseTaskName(key);
+    if (byTask[task] !== undefined) throw new EvalOptionError(key, `a second entry for task ${task}`);
+    byTask[task] = preds;
+  }
   const contents: Record<string, Uint8Array> = {};
   const files: string[] = [];
   for (const task of TASKS) {
-    const preds = predictionsByTask[task];
+    const preds = byTask[task];
     if (!preds) continue;
     const name = submissionFileName(task);
     const text = formatSubmissionFile(task, preds, options.reference?.[task]);
