@@ -13,13 +13,24 @@ export type FetchFailureKind =
   | 'too-large'
   | 'aborted';
 
+/** What a `FetchError` is made of (`detail`: what went wrong, without the URL and attempt). */
+export interface FetchErrorInit {
+  url: string;
+  kind: FetchFailureKind;
+  attempt: number;
+  maxAttempts: number;
+  status?: number;
+  detail: string;
+  cause?: unknown;
+  retryAfterMs?: number;
+}
+
 /** A fetch that failed for good: names the URL, the attempt, and the HTTP status when there was one. */
 export class FetchError extends SelfevoError {
   readonly url: string;
   readonly kind: FetchFailureKind;
-  /** The attempt that failed (1-based). */
+  /** The attempt that failed (1-based), of `maxAttempts` (`retries + 1`). */
   readonly attempt: number;
-  /** How many attempts were allowed (`retries + 1`). */
   readonly maxAttempts: number;
   /** The HTTP status, for `kind: 'http'` (and for body faults after a 2xx). */
   readonly status: number | undefined;
@@ -29,32 +40,17 @@ export class FetchError extends SelfevoError {
   readonly retryAfterMs: number | undefined;
   /** What went wrong, without the URL and attempt (e.g. `HTTP 404 Not Found`). */
   readonly detail: string;
-  constructor(init: {
-    url: string;
-    kind: FetchFailureKind;
-    attempt: number;
-    maxAttempts: number;
-    status?: number;
-    detail: string;
-    cause?: unknown;
-    retryAfterMs?: number;
-  }) {
-    const status = init.status === undefined ? '' : ` (HTTP ${init.status})`;
-    super(
-      `fetch ${init.url} failed on attempt ${init.attempt} of ${init.maxAttempts}${status}: ${init.detail}`,
-      {
-        cause: init.cause,
-        code: `ERR_FETCH_${init.kind.toUpperCase().replace('-', '_')}`,
-      },
-    );
-    this.url = init.url;
-    this.kind = init.kind;
-    this.attempt = init.attempt;
-    this.maxAttempts = init.maxAttempts;
-    this.status = init.status;
-    this.retryable = isRetryable(init.kind, init.status);
-    this.retryAfterMs = init.retryAfterMs;
-    this.detail = init.detail;
+  constructor(init: FetchErrorInit) {
+    const { url, kind, attempt, maxAttempts, status, detail } = init;
+    const code = `ERR_FETCH_${kind.toUpperCase().replace('-', '_')}`;
+    const http = status === undefined ? '' : ` (HTTP ${status})`;
+    super(`fetch ${url} failed on attempt ${attempt} of ${maxAttempts}${http}: ${detail}`, {
+      cause: init.cause,
+      code,
+    });
+    [this.url, this.kind, this.attempt, this.maxAttempts] = [url, kind, attempt, maxAttempts];
+    [this.status, this.detail, this.retryAfterMs] = [status, detail, init.retryAfterMs];
+    this.retryable = isRetryable(kind, status);
   }
 }
 

@@ -3,6 +3,7 @@ export {
   type BodyReader,
   FETCH_DEFAULTS,
   FetchError,
+  type FetchErrorInit,
   type FetchFailureKind,
   FetchOptionError,
   type FetchResponseInfo,
