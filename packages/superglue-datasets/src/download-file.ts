@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { ZipLimits } from '@selfevo/superglue-tasks';
-import { type BackoffOptions, FetchError, fetchWithRetry } from '@selfevo/utils';
+import { type BackoffOptions, FetchError, fetchWithRetry, SelfevoError } from '@selfevo/utils';
 import { createProgress, type Progress, writeFileAtomic } from '@selfevo/utils/node';
 import { type ExpectedContent, HeadCheck } from './content-check.js';
 import { ChecksumMismatchError, DownloadError } from './errors.js';
@@ -158,7 +158,10 @@ export async function downloadFile(
         cause: err,
       });
     }
-    throw err;
+    // Our checks' own errors pass through; a file-system error (a folder in place of the file, a
+    // full disk) becomes a DownloadError naming the source, with the original as its cause.
+    if (err instanceof SelfevoError) throw err;
+    throw new DownloadError(url, (err as Error)?.message ?? String(err), { cause: err });
   } finally {
     progress.stop();
   }

@@ -241,3 +241,15 @@ describe('only verified content is cached', () => {
     expect(existsSync(join(cacheDir, live))).toBe(true);
   });
 });
+
+describe('local sources', () => {
+  it('a folder where the zip should be, or a missing zip file, is a typed error', async () => {
+    const base = join(root, `local-${n}`);
+    mkdirSync(join(base, 'COPA.zip'), { recursive: true });
+    const err = await downloadTask('COPA', { ...quick, cacheDir, baseUrl: base }).catch((e) => e);
+    expect(err).toBeInstanceOf(DownloadError);
+    expect(cacheEntries()).toEqual(['zips']);
+    const { extractZip } = await import('./safe-unzip.js');
+    expect(() => extractZip(join(base, 'none.zip'), join(base, 'out'))).toThrow(DatasetOptionError);
+  });
+});

@@ -1,5 +1,6 @@
 import {
   closeSync,
+  existsSync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -17,7 +18,7 @@ import {
   type ZipLimits,
 } from '@selfevo/superglue-tasks';
 import { tempSibling } from '@selfevo/utils/node';
-import { UnsafeZipEntryError } from './errors.js';
+import { DatasetOptionError, UnsafeZipEntryError } from './errors.js';
 import { parseOptions, ZipLimitsSchema } from './input-schemas.js';
 
 /** Limits of an archive to extract (see `DATA_ZIP_LIMITS` for the defaults). */
@@ -133,6 +134,8 @@ export function extractZip(
   const limits: ZipLimits = { ...DATA_ZIP_LIMITS, ...parseOptions(ZipLimitsSchema, options) };
   const archive = typeof zip === 'string' ? zip : '<zip bytes>';
   if (typeof zip === 'string') {
+    if (!existsSync(zip) || !statSync(zip).isFile())
+      throw new DatasetOptionError('zip', `no such file: ${zip}`);
     const size = statSync(zip).size;
     if (size > limits.maxArchiveBytes) {
       throw new ZipLimitError(
