@@ -4,7 +4,9 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { BertConfig } from './config.js';
 import type { EncoderOutput } from './encoder-inputs.js';
 import { EncoderModule } from './encoder-module.js';
+import { ConfigError } from './errors.js';
 import { BertModel } from './model.js';
+import { checkModelConfig, checkModuleOptions } from './module-options.js';
 import { dropout } from './ops.js';
 import { ParameterSet } from './parameter-set.js';
 
@@ -15,11 +17,31 @@ export interface HeadOptions {
   encoder?: BertModel;
 }
 
+/** A shared encoder must be a `BertModel` built for the same shapes as the head's config. */
+function checkSharedEncoder(config: BertConfig, encoder: unknown): void {
+  if (!(encoder instanceof BertModel))
+    throw new ConfigError('must be a BertModel (to share its parameters)', {
+      field: 'encoder',
+      value: encoder,
+    });
+  const sizes = (c: BertConfig) =>
+    `${c.modelType} hidden_size ${c.hiddenSize}, vocab_size ${c.vocabSize}, intermediate_size ${c.intermediateSize}`;
+  if (sizes(encoder.config) !== sizes(config))
+    throw new ConfigError(
+      `was built for ${sizes(encoder.config)}, but the head's config has ${sizes(config)}`,
+      {
+        field: 'encoder',
+      },
+    );
+}
+
 export abstract class HeadModel extends EncoderModule {
   readonly encoder: BertModel;
   /** Parameters of the head itself (the encoder's are in `encoder`). */
   readonly head: ParameterSet;
   constructor(config: BertConfig, opts: HeadOptions, pooler: boolean) {
+    checkModuleOptions(checkModelConfig(config), opts);
+    if (opts.encoder !== undefined) checkSharedEncoder(config, opts.encoder);
     const encoder = opts.encoder ?? new BertModel(config, { seed: opts.seed, addPoolingLayer: pooler });
     super(config, encoder.rng);
     this.encoder = encoder;

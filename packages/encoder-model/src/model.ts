@@ -12,6 +12,7 @@ import { EncoderModule } from './encoder-module.js';
 import { checkForwardSize } from './input-limits.js';
 import { intInputShape } from './int-input.js';
 import { prefixLength } from './key-value-prefix.js';
+import { checkModelConfig, checkModuleOptions } from './module-options.js';
 import { type Dense, ParameterSet } from './parameter-set.js';
 import { pool } from './pooler.js';
 import { SeededRandom } from './rng.js';
@@ -31,6 +32,7 @@ export class BertModel extends EncoderModule {
     config: BertConfig,
     opts: { seed?: number; rng?: SeededRandom; addPoolingLayer?: boolean } = {},
   ) {
+    checkModuleOptions(checkModelConfig(config), opts);
     super(config, opts.rng ?? new SeededRandom(opts.seed ?? 0));
     this.prefix = config.modelType;
     this.hasPooler = opts.addPoolingLayer ?? true;
