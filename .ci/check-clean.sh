@@ -4,8 +4,9 @@
 #
 # 1. The working tree: every file of the repository except .git/, node_modules/ (vite/vitest keep
 #    their caches there) and .turbo/ (turbo's own task logs, written by `turbo run`, not by tests),
-#    listed with size and mtime before and after — tracked, untracked and ignored alike, so a
-#    test that rebuilds a package's dist/ (ignored by git) is caught even when the bytes match.
+#    listed before and after — tracked, untracked and ignored alike, so a test that writes into a
+#    package's dist/ (ignored by git) is caught. Files are compared by size and mtime, dist/ by
+#    content (turbo replays cached builds into dist/ during `npm test`; see tree_listing).
 #    `git status --porcelain` before and after as well (what git itself sees).
 # 2. Temp files: the command runs with TMPDIR set to a fresh private folder, which must be empty
 #    afterwards (os.tmpdir() and mkdtemp honour TMPDIR), so only files created by the command are
@@ -30,8 +31,15 @@ private_tmp="$work/tmp"
 mkdir "$private_tmp"
 
 tree_listing() {
+  # Build outputs (*/dist/*) by content: `npm test` runs turbo's test task, which depends on
+  # build, and turbo replays a cached build by rewriting the same bytes into dist/ — a new mtime
+  # there is not a test's doing, a new content is. Everything else by size and mtime.
   find . -path ./.git -prune -o -name node_modules -prune -o -name .turbo -prune -o \
-    -type f -printf '%p\t%s\t%T@\n' -o -type l -printf '%p\t->%l\n' | LC_ALL=C sort
+    -path '*/dist/*' -type f -print0 | xargs -0 -r sha1sum | awk '{ print $2 "\tsha1:" $1 }' >"$work/dist.list"
+  { cat "$work/dist.list"
+    find . -path ./.git -prune -o -name node_modules -prune -o -name .turbo -prune -o -path '*/dist/*' -prune -o \
+      -type f -printf '%p\t%s\t%T@\n' -o -type l -printf '%p\t->%l\n'
+  } | LC_ALL=C sort
 }
 tmp_listing() {
   find "$system_tmp" -mindepth 1 -maxdepth 1 ! -path "$work" -printf '%p\n' 2>/dev/null | LC_ALL=C sort
@@ -57,7 +65,7 @@ report() {
 # Changed or new files print their after line, removed ones their before line.
 changed="$(LC_ALL=C comm -13 "$work/tree.before" "$work/tree.after")"
 removed="$(LC_ALL=C comm -23 <(cut -f1 "$work/tree.before") <(cut -f1 "$work/tree.after"))"
-[ -n "$changed" ] && report "files written in the working tree (path, size, mtime):" <<<"$changed"
+[ -n "$changed" ] && report "files written in the working tree (path, size and mtime, or content hash):" <<<"$changed"
 [ -n "$removed" ] && report "files removed from the working tree:" <<<"$removed"
 if ! cmp -s "$work/git.before" "$work/git.after"; then
   diff "$work/git.before" "$work/git.after" | grep '^[<>]' | report "git status --porcelain changed (< before, > after):"
