@@ -322,6 +322,8 @@ describe('hub download (local HTTP server on 127.0.0.1)', () => {
     first.model.dispose();
     writeFileSync(join(first.dir, 'model.safetensors'), '<!DOCTYPE html><html>error</html>');
     writeFileSync(join(first.dir, '.complete'), new Date().toISOString()); // the old marker format
+    const stale = '.model.safetensors.4194999.0123456789ab.tmp'; // left by a killed process
+    writeFileSync(join(first.dir, stale), 'partial');
     const again = await BertModel.fromPretrained('org/tiny-bert', {
       endpoint,
       cacheDir,
@@ -331,6 +333,7 @@ describe('hub download (local HTTP server on 127.0.0.1)', () => {
     expect(readFileSync(join(again.dir, 'model.safetensors'))).toEqual(
       readFileSync(join(tiny, 'model.safetensors')),
     );
+    expect(readdirSync(again.dir)).not.toContain(stale);
     again.model.dispose();
   });
 
