@@ -1,3 +1,5 @@
+import * as v from 'valibot';
+
 /** HF truncation strategies: share the budget between a pair, or cut only the first / second sequence. */
 export type TruncationStrategy = 'longest_first' | 'only_first' | 'only_second';
 
@@ -25,3 +27,36 @@ export interface EncodeOptions {
   paddingSide?: 'right' | 'left';
   padToMultipleOf?: number;
 }
+
+// ---------------------------------------------------------------- bounds (checked before any allocation)
+
+/**
+ * Longest `maxLength`, `stride`, `padToMultipleOf` (options or tokenizer.json) accepted: 2^20 tokens.
+ * A larger value is a `TruncationError` / `PaddingError`, not an out-of-memory abort.
+ */
+export const MAX_LENGTH = 2 ** 20;
+
+/** Most tokens the overflow windows of one encode call may hold (2^23): beyond, a `TruncationError`. */
+export const MAX_WINDOW_TOKENS = 2 ** 23;
+
+/** Most pad tokens one encode / encodeBatch call may add (2^24): beyond, a `PaddingError`. */
+export const MAX_PAD_TOKENS = 2 ** 24;
+
+/** A length option: an integer in [0, MAX_LENGTH]. */
+export const LengthSchema = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_LENGTH));
+const Side = v.picklist(['right', 'left']);
+
+/** The options truncation reads (the strategy is checked by truncation.ts). */
+export const TruncationOptionsSchema = v.looseObject({
+  maxLength: LengthSchema,
+  stride: v.optional(LengthSchema, 0),
+  truncationSide: v.optional(Side, 'right'),
+  truncationEarlyExit: v.optional(v.boolean(), false),
+});
+
+/** The options padding reads (the strategy is checked by padding.ts). */
+export const PaddingOptionsSchema = v.looseObject({
+  maxLength: v.optional(LengthSchema),
+  paddingSide: v.optional(Side, 'right'),
+  padToMultipleOf: v.optional(v.pipe(LengthSchema, v.minValue(1))),
+});

@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { RawEncoding } from './encoding.js';
 import { PaddingError } from './errors.js';
-import { type PaddingConfig, paddedLength, paddingConfig, padEncodings } from './padding.js';
+import {
+  type PaddingConfig,
+  type PadTokenResolver,
+  paddedLength,
+  paddingConfig,
+  padEncodings,
+} from './padding.js';
 
-const PAD = () => ({ id: 0, token: '[PAD]' });
+/** A vocabulary with [PAD] = 0 and <pad> = 3: the resolver answers for the token a request names. */
+const PAD: PadTokenResolver = (req) =>
+  req?.token === '<pad>' ? { id: 3, token: '<pad>' } : { id: 0, token: '[PAD]' };
 const cfg = (over: Partial<PaddingConfig> = {}): PaddingConfig => ({
   strategy: 'longest',
   side: 'right',

@@ -1,6 +1,8 @@
-import type { EncodeOptions } from './encode-options.js';
+import * as v from 'valibot';
+import { parseWith, TokenIdSchema } from './config-schema.js';
+import { type EncodeOptions, LengthSchema, MAX_PAD_TOKENS, PaddingOptionsSchema } from './encode-options.js';
 import type { RawEncoding } from './encoding.js';
-import { PaddingError } from './errors.js';
+import { PaddingError, preview } from './errors.js';
 
 /** Padding settings of one encode call, resolved from the options or from tokenizer.json. */
 export interface PaddingConfig {
@@ -21,16 +23,57 @@ export interface PadToken {
   token: string;
 }
 
-/** The `padding` block of a tokenizer.json (HF names), applied when the call does not say otherwise. */
-export function paddingFromJSON(j: any, o: EncodeOptions): PaddingConfig {
+/**
+ * What a tokenizer.json `padding` block says about the pad token (either may be absent); the
+ * tokenizer checks them against its vocabulary.
+ */
+export interface PadTokenRequest {
+  id?: number;
+  token?: string;
+}
+
+/**
+ * Finds the pad token: from `request` (a tokenizer.json block) or the tokenizer's own. Returns
+ * undefined when there is none; throws a `PaddingError` when the one named is not in the vocabulary.
+ */
+export type PadTokenResolver = (request?: PadTokenRequest) => PadToken | undefined;
+
+/** The `padding` block of a tokenizer.json (HF field names; lengths bounded by `MAX_LENGTH`). */
+export const PaddingJsonSchema = v.looseObject({
+  strategy: v.nullish(
+    v.union([v.literal('BatchLongest'), v.looseObject({ Fixed: LengthSchema })]),
+    'BatchLongest',
+  ),
+  direction: v.nullish(v.picklist(['Left', 'Right']), 'Right'),
+  pad_to_multiple_of: v.nullish(v.pipe(LengthSchema, v.minValue(1))),
+  pad_id: v.nullish(TokenIdSchema),
+  pad_type_id: v.nullish(TokenIdSchema, 0),
+  pad_token: v.nullish(v.string()),
+});
+
+function requirePad(pad: PadToken | undefined): PadToken {
+  if (pad === undefined) throw new PaddingError('padding requested but the tokenizer has no pad token');
+  return pad;
+}
+
+/**
+ * The `padding` block of a tokenizer.json (HF names), applied when the call does not say otherwise.
+ * Its `pad_token` / `pad_id` must be a token of the vocabulary (checked by `padToken`): padding with
+ * an id that stands for another token is a `PaddingError`, not a silent 0.
+ */
+export function paddingFromJSON(j: unknown, o: EncodeOptions, padToken: PadTokenResolver): PaddingConfig {
+  const c = parseWith(PaddingJsonSchema, j, 'tokenizer.json: padding', PaddingError);
+  const fixed = c.strategy === 'BatchLongest' ? undefined : c.strategy.Fixed;
+  const maxLength = fixed ?? parseWith(PaddingOptionsSchema, o, 'encode options', PaddingError).maxLength;
+  const pad = requirePad(padToken({ id: c.pad_id ?? undefined, token: c.pad_token ?? undefined }));
   return {
-    strategy: j.strategy === 'BatchLongest' ? 'longest' : 'max_length',
-    maxLength: j.strategy?.Fixed !== undefined ? j.strategy.Fixed : o.maxLength,
-    side: j.direction === 'Left' ? 'left' : 'right',
-    multiple: j.pad_to_multiple_of ?? undefined,
-    padId: j.pad_id,
-    padTypeId: j.pad_type_id ?? 0,
-    padToken: j.pad_token,
+    strategy: fixed === undefined ? 'longest' : 'max_length',
+    maxLength,
+    side: c.direction === 'Left' ? 'left' : 'right',
+    multiple: c.pad_to_multiple_of ?? undefined,
+    padId: pad.id,
+    padTypeId: c.pad_type_id,
+    padToken: pad.token,
   };
 }
 
@@ -41,25 +84,22 @@ export function paddingFromJSON(j: any, o: EncodeOptions): PaddingConfig {
 export function paddingConfig(
   o: EncodeOptions,
   fromJson: unknown,
-  padToken: () => PadToken | undefined,
+  padToken: PadTokenResolver,
 ): PaddingConfig | null {
-  if (o.padding === undefined && fromJson) return paddingFromJSON(fromJson, o);
+  if (o.padding === undefined && fromJson) return paddingFromJSON(fromJson, o, padToken);
   if (!o.padding) return null;
   const strategy = o.padding === true ? 'longest' : o.padding;
   if (strategy !== 'longest' && strategy !== 'max_length')
-    throw new PaddingError(`unknown padding strategy ${JSON.stringify(o.padding)}`);
-  const { maxLength, padToMultipleOf: multiple } = o;
-  if (strategy === 'max_length' && (maxLength === undefined || !Number.isInteger(maxLength) || maxLength < 0))
+    throw new PaddingError(`unknown padding strategy ${preview(o.padding)}`);
+  if (strategy === 'max_length' && o.maxLength === undefined)
     throw new PaddingError("padding 'max_length' needs a non-negative integer `maxLength`");
-  if (multiple !== undefined && (!Number.isInteger(multiple) || multiple <= 0))
-    throw new PaddingError('`padToMultipleOf` must be a positive integer');
-  const pad = padToken();
-  if (pad === undefined) throw new PaddingError('padding requested but the tokenizer has no pad token');
+  const c = parseWith(PaddingOptionsSchema, o, 'encode options', PaddingError);
+  const pad = requirePad(padToken());
   return {
     strategy,
-    maxLength,
-    side: o.paddingSide ?? 'right',
-    multiple,
+    maxLength: c.maxLength,
+    side: c.paddingSide,
+    multiple: c.padToMultipleOf,
     padId: pad.id,
     padTypeId: 0,
     padToken: pad.token,
@@ -75,11 +115,26 @@ export function paddedLength(lengths: readonly number[], p: PaddingConfig): numb
   return target;
 }
 
-/** Pad every encoding of the batch (and its overflow windows) in place. */
+/** Pad tokens that padding `encs` (and their overflow windows) to `target` adds. */
+function padTokenCount(encs: readonly RawEncoding[], target: number): number {
+  let n = 0;
+  for (const e of encs) n += Math.max(0, target - e.length) + padTokenCount(e.overflowing, target);
+  return n;
+}
+
+/**
+ * Pad every encoding of the batch (and its overflow windows) in place. More than `MAX_PAD_TOKENS`
+ * pad tokens in all is a `PaddingError`, raised before anything is allocated.
+ */
 export function padEncodings(encs: RawEncoding[], p: PaddingConfig): void {
   const target = paddedLength(
     encs.map((e) => e.length),
     p,
   );
+  const added = padTokenCount(encs, target);
+  if (added > MAX_PAD_TOKENS)
+    throw new PaddingError(
+      `padding to ${target} tokens would add ${added} pad tokens to this batch (at most ${MAX_PAD_TOKENS})`,
+    );
   for (const e of encs) e.pad(target, p.padId, p.padTypeId, p.padToken, p.side);
 }

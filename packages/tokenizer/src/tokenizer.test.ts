@@ -238,7 +238,7 @@ describe('bad input gives a clear error', () => {
         ...bertJson,
         pre_tokenizer: { type: 'Split', pattern: { String: ' ' }, behavior: 'Nope' },
       }),
-    ).toThrow(/split behavior/);
+    ).toThrow(/pre_tokenizer\.behavior: expected \("Removed" \| .*got "Nope"/);
     expect(() =>
       Tokenizer.fromJSON({ ...bertJson, pre_tokenizer: { type: 'Metaspace', replacement: '' } }),
     ).toThrow(/non-empty `replacement`/);

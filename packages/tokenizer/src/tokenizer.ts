@@ -1,21 +1,24 @@
 import { AddedVocabulary } from './added-vocabulary.js';
 import { type BertVocabOptions, bertParts } from './bert-preset.js';
+import { checkDecodeArgs, checkEncodeArgs } from './call-args.js';
 import { type Decoder, decoderFromJSON, decodeTokens } from './decoders/index.js';
 import type { EncodeOptions } from './encode-options.js';
 import { encodeSequence } from './encode-sequence.js';
 import type { Encoding, RawEncoding } from './encoding.js';
-import { TokenizerConfigError } from './errors.js';
+import { PaddingError, preview } from './errors.js';
 import { modelFromJSON } from './models/index.js';
 import type { Model } from './models/model.js';
 import { importNodeEntry } from './node-bridge.js';
 import { type Normalizer, normalizerFromJSON } from './normalizers/index.js';
-import { paddingConfig, padEncodings } from './padding.js';
+import { type PadTokenResolver, paddingConfig, padEncodings } from './padding.js';
 import { postProcess } from './post-process.js';
 import { postProcessorFromJSON } from './post-processors/index.js';
 import type { PostProcessor } from './post-processors/post-processor.js';
 import { type PreTokenizer, preTokenizerFromJSON } from './pre-tokenizers/index.js';
 import { SequenceCache } from './sequence-cache.js';
+import { parseTokenizerJson } from './tokenizer-json.js';
 import { truncateEncodings, truncationBudget, truncationConfig } from './truncation.js';
+import { decodeUtf8 } from './utf8.js';
 
 /**
  * What the Node-only conveniences below call in `@selfevo/tokenizer/node` (./node/index.ts), which
@@ -31,14 +34,20 @@ export interface NodeLoaders {
 
 const nodeLoaders = (what: string) => importNodeEntry(what) as Promise<NodeLoaders>;
 
-/** JSON text (or bytes of it) → object, a `TokenizerConfigError` when it does not parse. */
-function parseJsonText(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new TokenizerConfigError(`tokenizer JSON does not parse: ${(e as Error).message}`);
-  }
-}
+/**
+ * Names of special tokens a model folder declares (special_tokens_map.json, tokenizer_config.json):
+ * they take precedence over the defaults ([PAD] / <pad>, [CLS] / <s>, ...). A declared token that is
+ * not in the vocabulary makes its getter undefined, and padding with it a `PaddingError`.
+ */
+export type SpecialTokenNames = Partial<Record<'pad' | 'unk' | 'cls' | 'sep' | 'mask', string>>;
+
+const DEFAULT_NAMES = {
+  pad: ['[PAD]', '<pad>'],
+  cls: ['[CLS]', '<s>'],
+  sep: ['[SEP]', '</s>'],
+  mask: ['[MASK]', '<mask>'],
+  unk: ['[UNK]', '<unk>'],
+} as const;
 
 /**
  * A Hugging Face-compatible tokenizer: normalizer → pre-tokenizer → model → post-processor, with a
@@ -56,6 +65,8 @@ export class Tokenizer {
   private readonly sequenceCache = new SequenceCache();
   private jsonTruncation: unknown = null;
   private jsonPadding: unknown = null;
+  /** Special tokens declared by the model folder (see `SpecialTokenNames`). */
+  readonly declaredTokens: SpecialTokenNames = {};
 
   private modelValue: Model;
   private normalizerValue: Normalizer | null;
@@ -97,41 +108,46 @@ export class Tokenizer {
 
   // ---------------------------------------------------------------- loading: strings, objects, bytes
 
-  /** From a tokenizer.json object, or its text. */
-  static fromJSON(json: string | object): Tokenizer {
-    const j: any = typeof json === 'string' ? parseJsonText(json) : json;
-    if (j === null || typeof j !== 'object')
-      throw new TokenizerConfigError('tokenizer JSON must be an object');
+  /**
+   * From a tokenizer.json object, or its text. Every field is validated (config-schema.ts): a bad one
+   * is a `TokenizerConfigError` naming `source` (the file), the field and the value; a regex that can
+   * backtrack catastrophically is an `UnsafePatternError`.
+   */
+  static fromJSON(json: string | object, source = 'tokenizer.json'): Tokenizer {
+    const j = parseTokenizerJson(json, source);
+    const at = (field: string) => `${source}: ${field}`;
     const t = new Tokenizer(
-      modelFromJSON(j.model),
-      normalizerFromJSON(j.normalizer),
-      preTokenizerFromJSON(j.pre_tokenizer),
-      postProcessorFromJSON(j.post_processor),
-      decoderFromJSON(j.decoder),
+      modelFromJSON(j.model, at('model')),
+      normalizerFromJSON(j.normalizer, at('normalizer')),
+      preTokenizerFromJSON(j.pre_tokenizer, at('pre_tokenizer')),
+      postProcessorFromJSON(j.post_processor, at('post_processor')),
+      decoderFromJSON(j.decoder, at('decoder')),
     );
-    for (const a of j.added_tokens ?? []) {
-      if (typeof a?.id !== 'number' || typeof a?.content !== 'string')
-        throw new TokenizerConfigError(
-          `added_tokens entry needs numeric id and string content: ${JSON.stringify(a)}`,
-        );
+    for (const a of j.added_tokens)
       t.addedVocabulary.add({
         id: a.id,
         content: a.content,
-        singleWord: a.single_word ?? false,
-        lstrip: a.lstrip ?? false,
-        rstrip: a.rstrip ?? false,
+        singleWord: a.single_word,
+        lstrip: a.lstrip,
+        rstrip: a.rstrip,
         normalized: a.normalized ?? !a.special,
-        special: a.special ?? false,
+        special: a.special,
       });
-    }
-    t.jsonTruncation = j.truncation ?? null;
-    t.jsonPadding = j.padding ?? null;
+    const raw = (typeof json === 'string' ? null : json) as {
+      truncation?: unknown;
+      padding?: unknown;
+    } | null;
+    t.jsonTruncation = (raw ?? j).truncation ?? null;
+    t.jsonPadding = (raw ?? j).padding ?? null;
     return t;
   }
 
-  /** From the UTF-8 bytes of a tokenizer.json (e.g. `await (await fetch(url)).arrayBuffer()`). */
-  static fromBytes(bytes: Uint8Array | ArrayBuffer): Tokenizer {
-    return Tokenizer.fromJSON(parseJsonText(new TextDecoder().decode(bytes)) as object);
+  /**
+   * From the UTF-8 bytes of a tokenizer.json (e.g. `await (await fetch(url)).arrayBuffer()`); bytes
+   * that are not UTF-8 are a `TextDecodeError` naming `source` and the byte offset.
+   */
+  static fromBytes(bytes: Uint8Array | ArrayBuffer, source = 'tokenizer.json'): Tokenizer {
+    return Tokenizer.fromJSON(decodeUtf8(bytes, source), source);
   }
 
   /** Build a BERT tokenizer (BertNormalizer, BertPreTokenizer, WordPiece, [CLS]/[SEP] template). */
@@ -216,33 +232,64 @@ export class Tokenizer {
     return this.addedVocabulary.tokens.filter((t) => t.special).map((t) => t.content);
   }
 
-  private firstId(names: string[]): number | undefined {
-    for (const n of names) {
-      const id = this.tokenToId(n);
-      if (id !== undefined) return id;
-    }
-    return undefined;
+  /** The declared name of a special token, else the first default name in the vocabulary. */
+  private specialName(kind: keyof SpecialTokenNames): string | undefined {
+    return this.declaredTokens[kind] ?? DEFAULT_NAMES[kind].find((n) => this.tokenToId(n) !== undefined);
+  }
+  private specialId(kind: keyof SpecialTokenNames): number | undefined {
+    const name = this.specialName(kind);
+    return name === undefined ? undefined : this.tokenToId(name);
   }
 
+  /**
+   * The pad token: `request`'s (a tokenizer.json `padding` block), else the declared one, else
+   * [PAD] / <pad>. A named token that is not in the vocabulary, or a `pad_id` that is not its id, is
+   * a `PaddingError` naming it (never a silent pad id 0).
+   */
+  private readonly resolvePad: PadTokenResolver = (request) => {
+    const token = request?.token ?? this.specialName('pad');
+    if (token === undefined) {
+      if (request?.id === undefined) return undefined;
+      const content = this.idToToken(request.id);
+      if (content === undefined)
+        throw new PaddingError(`tokenizer.json padding: pad_id ${request.id} is not in the vocabulary`);
+      return { id: request.id, token: content };
+    }
+    const id = this.tokenToId(token);
+    if (id === undefined) throw new PaddingError(`the pad token ${preview(token)} is not in the vocabulary`);
+    if (request?.id !== undefined && request.id !== id)
+      throw new PaddingError(
+        `tokenizer.json padding: pad_id ${request.id} is not the id of pad_token ${preview(token)} (${id})`,
+      );
+    return { id, token };
+  };
+
+  /** The pad token's id (tokenizer.json `padding`, declared, or [PAD] / <pad>); undefined when none is usable. */
   get padTokenId(): number | undefined {
-    const p = this.jsonPadding as any;
-    if (p && typeof p.pad_id === 'number') return p.pad_id;
-    return this.firstId(['[PAD]', '<pad>']);
+    const p = this.jsonPadding as { pad_id?: number; pad_token?: string } | null;
+    try {
+      return this.resolvePad(
+        p === null ? undefined : { id: p.pad_id ?? undefined, token: p.pad_token ?? undefined },
+      )?.id;
+    } catch {
+      return undefined;
+    }
   }
   get clsTokenId(): number | undefined {
-    return this.firstId(['[CLS]', '<s>']);
+    return this.specialId('cls');
   }
   get sepTokenId(): number | undefined {
-    return this.firstId(['[SEP]', '</s>']);
+    return this.specialId('sep');
   }
   get maskTokenId(): number | undefined {
-    return this.firstId(['[MASK]', '<mask>']);
+    return this.specialId('mask');
   }
   get unkTokenId(): number | undefined {
-    const m = this.model as any;
+    if (this.declaredTokens.unk !== undefined) return this.tokenToId(this.declaredTokens.unk);
+    const m = this.model as { unkToken?: unknown; unkId?: unknown };
     if (typeof m.unkToken === 'string') return this.tokenToId(m.unkToken);
     if (typeof m.unkId === 'number') return m.unkId;
-    return this.firstId(['[UNK]', '<unk>']);
+    return this.specialId('unk');
   }
 
   // ---------------------------------------------------------------- encoding
@@ -260,7 +307,6 @@ export class Tokenizer {
 
   /** The pipeline for one input: sequences → truncation → post-processor (padding is per batch). */
   private encodeOne(text: string, pair: string | null | undefined, o: EncodeOptions): RawEncoding {
-    if (typeof text !== 'string') throw new TypeError('encode: text must be a string');
     const isPair = pair !== null && pair !== undefined;
     const addSpecial = o.addSpecialTokens ?? true;
     const trunc = truncationConfig(o, this.jsonTruncation);
@@ -276,15 +322,17 @@ export class Tokenizer {
 
   /** Pad the batch in place when the options (or tokenizer.json) ask for it. */
   private padBatch(encs: RawEncoding[], o: EncodeOptions): void {
-    const p = paddingConfig(o, this.jsonPadding, () => {
-      const id = this.padTokenId;
-      return id === undefined ? undefined : { id, token: this.idToToken(id) ?? '[PAD]' };
-    });
+    const p = paddingConfig(o, this.jsonPadding, this.resolvePad);
     if (p !== null) padEncodings(encs, p);
   }
 
-  /** Encode a sequence or a pair. */
+  /**
+   * Encode a sequence or a pair. Wrong argument types are a `TokenizerInputError`; bad or absurd
+   * options a `TruncationError` / `PaddingError` (bounds: `MAX_LENGTH`, `MAX_WINDOW_TOKENS`,
+   * `MAX_PAD_TOKENS`), raised before anything large is allocated.
+   */
   encode(text: string, pair?: string | null, options: EncodeOptions = {}): Encoding {
+    checkEncodeArgs('encode', [pair === undefined || pair === null ? text : [text, pair]], options);
     const e = this.encodeOne(text, pair, options);
     this.padBatch([e], options);
     return e.toEncoding();
@@ -292,6 +340,7 @@ export class Tokenizer {
 
   /** Encode many inputs; 'longest' padding pads to the longest of the batch. */
   encodeBatch(inputs: Array<string | [string, string]>, options: EncodeOptions = {}): Encoding[] {
+    checkEncodeArgs('encodeBatch', inputs, options);
     const encs = inputs.map((x) =>
       typeof x === 'string' ? this.encodeOne(x, null, options) : this.encodeOne(x[0], x[1], options),
     );
@@ -301,8 +350,9 @@ export class Tokenizer {
 
   // ---------------------------------------------------------------- decoding
 
-  /** Ids back to text through the decoder. */
+  /** Ids back to text through the decoder (ids not in the vocabulary are skipped, as HF does). */
   decode(ids: number[], opts: { skipSpecialTokens?: boolean } = {}): string {
+    checkDecodeArgs(ids, opts);
     const skip = opts.skipSpecialTokens ?? false;
     const tokens: string[] = [];
     for (const id of ids) {

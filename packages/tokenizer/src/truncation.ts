@@ -1,6 +1,14 @@
-import type { EncodeOptions, TruncationStrategy } from './encode-options.js';
+import * as v from 'valibot';
+import { parseWith } from './config-schema.js';
+import {
+  type EncodeOptions,
+  LengthSchema,
+  MAX_WINDOW_TOKENS,
+  TruncationOptionsSchema,
+  type TruncationStrategy,
+} from './encode-options.js';
 import type { RawEncoding } from './encoding.js';
-import { TruncationError } from './errors.js';
+import { preview, TruncationError } from './errors.js';
 
 /** Truncation settings of one encode call, resolved from the options or from tokenizer.json. */
 export interface TruncationConfig {
@@ -20,14 +28,26 @@ const STRATEGY_FROM_HF: Record<string, TruncationStrategy> = {
 
 const STRATEGIES: readonly TruncationStrategy[] = ['longest_first', 'only_first', 'only_second'];
 
-/** The `truncation` block of a tokenizer.json (HF names), applied when the call does not say otherwise. */
-export function truncationFromJSON(j: any, earlyExit: boolean): TruncationConfig {
+/** The `truncation` block of a tokenizer.json (HF field names; lengths bounded by `MAX_LENGTH`). */
+export const TruncationJsonSchema = v.looseObject({
+  max_length: LengthSchema,
+  stride: v.nullish(LengthSchema, 0),
+  strategy: v.nullish(v.picklist(['LongestFirst', 'OnlyFirst', 'OnlySecond']), 'LongestFirst'),
+  direction: v.nullish(v.picklist(['Left', 'Right']), 'Right'),
+});
+
+/**
+ * The `truncation` block of a tokenizer.json (HF names), applied when the call does not say otherwise;
+ * a bad block is a `TruncationError` naming the field.
+ */
+export function truncationFromJSON(j: unknown, earlyExit: boolean): TruncationConfig {
+  const c = parseWith(TruncationJsonSchema, j, 'tokenizer.json: truncation', TruncationError);
   return {
-    maxLength: j.max_length,
+    maxLength: c.max_length,
     earlyExit,
-    stride: j.stride ?? 0,
-    strategy: STRATEGY_FROM_HF[j.strategy] ?? 'longest_first',
-    direction: j.direction === 'Left' ? 'left' : 'right',
+    stride: c.stride,
+    strategy: STRATEGY_FROM_HF[c.strategy],
+    direction: c.direction === 'Left' ? 'left' : 'right',
   };
 }
 
@@ -37,17 +57,19 @@ export function truncationFromJSON(j: any, earlyExit: boolean): TruncationConfig
  */
 export function truncationConfig(o: EncodeOptions, fromJson: unknown): TruncationConfig | null {
   const earlyExit = o.truncationEarlyExit ?? false;
+  if (typeof earlyExit !== 'boolean')
+    throw new TruncationError(
+      `encode options.truncationEarlyExit: expected a boolean, got ${preview(earlyExit)}`,
+    );
   if (o.truncation === undefined && fromJson) return truncationFromJSON(fromJson, earlyExit);
   if (!o.truncation) return null;
   const strategy: TruncationStrategy = o.truncation === true ? 'longest_first' : o.truncation;
   if (!STRATEGIES.includes(strategy))
-    throw new TruncationError(`unknown truncation strategy ${JSON.stringify(strategy)}`);
-  if (o.maxLength === undefined || !Number.isInteger(o.maxLength) || o.maxLength < 0)
+    throw new TruncationError(`unknown truncation strategy ${preview(strategy)}`);
+  if (o.maxLength === undefined)
     throw new TruncationError('truncation needs a non-negative integer `maxLength`');
-  const stride = o.stride ?? 0;
-  if (!Number.isInteger(stride) || stride < 0)
-    throw new TruncationError('`stride` must be a non-negative integer');
-  return { maxLength: o.maxLength, earlyExit, stride, strategy, direction: o.truncationSide ?? 'right' };
+  const c = parseWith(TruncationOptionsSchema, o, 'encode options', TruncationError);
+  return { maxLength: c.maxLength, earlyExit, stride: c.stride, strategy, direction: c.truncationSide };
 }
 
 /**
@@ -101,22 +123,45 @@ export function truncateEncodings(
   const total = enc.length + (pair?.length ?? 0);
   if (total <= maxLength) return;
   const toRemove = total - maxLength;
+  let n1 = enc.length;
+  let n2 = pair?.length ?? 0;
   if (t.strategy === 'longest_first') {
-    if (pair === null) {
-      enc.truncate(maxLength, stride, direction);
-      return;
-    }
-    const [n1, n2] = longestFirstLengths(enc.length, pair.length, maxLength);
-    enc.truncate(n1, stride, direction);
-    pair.truncate(n2, stride, direction);
-    return;
+    if (pair === null) n1 = maxLength;
+    else [n1, n2] = longestFirstLengths(enc.length, pair.length, maxLength);
+  } else {
+    const target = t.strategy === 'only_first' ? enc : pair;
+    if (target === null) throw new TruncationError("truncation 'only_second' needs a pair of sequences");
+    if (target.length <= toRemove)
+      throw new TruncationError(
+        `cannot truncate with '${t.strategy}': the sequence has ${target.length} tokens but ${toRemove} must be removed ` +
+          `to reach maxLength ${t.maxLength}`,
+      );
+    if (target === enc) n1 -= toRemove;
+    else n2 -= toRemove;
   }
-  const target = t.strategy === 'only_first' ? enc : pair;
-  if (target === null) throw new TruncationError("truncation 'only_second' needs a pair of sequences");
-  if (target.length <= toRemove)
+  checkWindowTokens(enc.length, n1, pair?.length ?? 0, n2, t);
+  enc.truncate(n1, stride, direction);
+  pair?.truncate(n2, stride, direction);
+}
+
+/** Windows `RawEncoding.truncate` cuts a sequence of `n` tokens into (`len` each, `stride` overlap). */
+export function windowCount(n: number, len: number, stride: number): number {
+  if (len >= n) return 1;
+  if (len === 0 || stride >= len) return 2; // all in one overflow window / truncate refuses the stride
+  return 1 + Math.ceil((n - len) / (len - stride));
+}
+
+/**
+ * Refuse (a `TruncationError`) a truncation whose overflow windows would hold more than
+ * `MAX_WINDOW_TOKENS` tokens: for a pair every window of one sequence is combined with every window
+ * of the other (HF `merge_with`), so a small stride on two long sequences multiplies.
+ */
+function checkWindowTokens(l1: number, n1: number, l2: number, n2: number, t: TruncationConfig): void {
+  const windows = windowCount(l1, n1, t.stride) * windowCount(l2, n2, t.stride);
+  const tokens = windows * (Math.min(l1, n1) + Math.min(l2, n2));
+  if (tokens > MAX_WINDOW_TOKENS)
     throw new TruncationError(
-      `cannot truncate with '${t.strategy}': the sequence has ${target.length} tokens but ${toRemove} must be removed ` +
-        `to reach maxLength ${t.maxLength}`,
+      `truncation to maxLength ${t.maxLength} with stride ${t.stride} would make ${windows} overflow windows ` +
+        `(about ${tokens} tokens; at most ${MAX_WINDOW_TOKENS}): raise maxLength or lower stride`,
     );
-  target.truncate(target.length - toRemove, stride, direction);
 }

@@ -1,10 +1,24 @@
+import { parseJsonText, stripBom } from './config-schema.js';
 import { VocabFormatError } from './errors.js';
 import { BPE } from './models/bpe.js';
 import { vocabFromObject } from './models/model.js';
+import { decodeUtf8 } from './utf8.js';
 
-/** Parse a BERT vocab.txt: one token per line (trailing whitespace trimmed), id = line index. */
-export function parseVocabTxt(text: string, file = 'vocab.txt'): Map<string, number> {
-  const lines = text.split('\n');
+/** Text of a vocab file given as text or as UTF-8 bytes (strict: a `TextDecodeError`), without a BOM. */
+export function vocabText(content: string | Uint8Array | ArrayBuffer, file: string): string {
+  return stripBom(typeof content === 'string' ? content : decodeUtf8(content, file));
+}
+
+/**
+ * Parse a BERT vocab.txt (text or UTF-8 bytes): one token per line (trailing whitespace trimmed),
+ * id = line index. A leading byte-order mark is dropped (HF keeps it in the first token, which then
+ * silently stops matching, e.g. `\ufeff[PAD]`).
+ */
+export function parseVocabTxt(
+  content: string | Uint8Array | ArrayBuffer,
+  file = 'vocab.txt',
+): Map<string, number> {
+  const lines = vocabText(content, file).split('\n');
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   if (lines.length === 0) throw new VocabFormatError(`${file}: empty vocab file`);
   const vocab = new Map<string, number>();
@@ -21,15 +35,16 @@ export function parseVocabTxt(text: string, file = 'vocab.txt'): Map<string, num
   return vocab;
 }
 
-/** Parse a GPT-2 style vocab.json (token → id object). */
-export function parseVocabJson(text: string, file = 'vocab.json'): Map<string, number> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw new VocabFormatError(`${file}: not valid JSON (${(e as Error).message})`);
-  }
-  return vocabFromObject(raw, file, VocabFormatError);
+/** Parse a GPT-2 style vocab.json (token → id object; text or UTF-8 bytes, a leading BOM dropped). */
+export function parseVocabJson(
+  content: string | Uint8Array | ArrayBuffer,
+  file = 'vocab.json',
+): Map<string, number> {
+  return vocabFromObject(
+    parseJsonText(vocabText(content, file), file, VocabFormatError),
+    file,
+    VocabFormatError,
+  );
 }
 
 /** tokenizer.json for GPT-2 byte-level BPE (as HF's GPT2TokenizerFast saves it). */

@@ -6,7 +6,7 @@ export class ByteFallbackDecoder implements Decoder {
     let pending: number[] = [];
     const flush = () => {
       if (pending.length === 0) return;
-      const r = new TextDecoder('utf-8', { fatal: false }).decode(Uint8Array.from(pending));
+      const r = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(Uint8Array.from(pending));
       out.push(r);
       pending = [];
     };

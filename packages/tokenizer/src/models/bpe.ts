@@ -1,7 +1,9 @@
-import { TokenizerConfigError, VocabFormatError } from '../errors.js';
+import { parseWith, stripBom } from '../config-schema.js';
+import { preview, TokenizerConfigError, VocabFormatError } from '../errors.js';
 import { codePointAt } from '../unicode.js';
 import { MinHeap } from './min-heap.js';
 import { VocabModel, vocabFromObject, WordCache, type WordTokens } from './model.js';
+import { MODEL_SCHEMAS } from './model-schemas.js';
 
 export interface BpeOptions {
   unkToken?: string | null;
@@ -13,6 +15,7 @@ export interface BpeOptions {
 }
 
 const PAIR_SHIFT = 2 ** 24;
+const UTF8 = new TextEncoder();
 const POS_SHIFT = 2 ** 27;
 
 /** Byte-pair encoding model (GPT-2 byte-level BPE when used with the ByteLevel pre-tokenizer). */
@@ -58,17 +61,18 @@ export class BPE extends VocabModel {
     });
   }
 
-  static fromJSON(j: any): BPE {
-    const vocab = vocabFromObject(j.vocab, 'BPE model', TokenizerConfigError);
-    if (!Array.isArray(j.merges)) throw new TokenizerConfigError('BPE model: `merges` must be an array');
-    const merges = j.merges.map((m: unknown, i: number) => parseMerge(m, i + 1));
+  /** From a tokenizer.json `model` object (validated; errors name `where`). */
+  static fromJSON(j: unknown, where = 'model'): BPE {
+    const c = parseWith(MODEL_SCHEMAS.BPE, j, where);
+    const vocab = vocabFromObject(c.vocab, `${where}.vocab`, TokenizerConfigError);
+    const merges = c.merges.map((m, i) => parseMerge(m, `${where}.merges[${i}]`));
     return new BPE(vocab, merges, {
-      unkToken: j.unk_token,
-      continuingSubwordPrefix: j.continuing_subword_prefix,
-      endOfWordSuffix: j.end_of_word_suffix,
-      fuseUnk: j.fuse_unk,
-      byteFallback: j.byte_fallback,
-      ignoreMerges: j.ignore_merges,
+      unkToken: c.unk_token,
+      continuingSubwordPrefix: c.continuing_subword_prefix,
+      endOfWordSuffix: c.end_of_word_suffix,
+      fuseUnk: c.fuse_unk,
+      byteFallback: c.byte_fallback,
+      ignoreMerges: c.ignore_merges,
     });
   }
 
@@ -146,7 +150,7 @@ export class BPE extends VocabModel {
   }
 
   private pushBytes(ch: string, ids: number[], lens: number[], len: number): boolean {
-    const bytes = Buffer.from(ch, 'utf8');
+    const bytes = UTF8.encode(ch);
     const bids: number[] = [];
     for (const b of bytes) {
       const id = this.vocab.get(`<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`);
@@ -221,21 +225,22 @@ export class BPE extends VocabModel {
   }
 }
 
-function parseMerge(m: unknown, line: number): [string, string] {
+function parseMerge(m: unknown, where: string): [string, string] {
   if (Array.isArray(m) && m.length === 2 && typeof m[0] === 'string' && typeof m[1] === 'string')
     return [m[0], m[1]];
   if (typeof m === 'string') {
     const parts = m.split(' ');
     if (parts.length === 2 && parts[0] !== '' && parts[1] !== '') return [parts[0], parts[1]];
   }
-  throw new VocabFormatError(
-    `BPE merges entry ${line}: expected "a b" or ["a", "b"], got ${JSON.stringify(m)}`,
-  );
+  throw new VocabFormatError(`${where}: expected "a b" or ["a", "b"], got ${preview(m)}`);
 }
 
-/** Parse a GPT-2 style merges.txt (optional `#version` header, one "a b" pair per line). */
+/**
+ * Parse a GPT-2 style merges.txt (optional `#version` header, one "a b" pair per line; a leading BOM
+ * is dropped).
+ */
 export function parseMergesTxt(text: string, file = 'merges.txt'): Array<[string, string]> {
-  const lines = text.split('\n');
+  const lines = stripBom(text).split('\n');
   const out: Array<[string, string]> = [];
   lines.forEach((raw, i) => {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;

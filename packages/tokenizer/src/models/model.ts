@@ -1,3 +1,6 @@
+import { MAX_TOKEN_ID } from '../config-schema.js';
+import { preview } from '../errors.js';
+
 /** Tokens of one pre-tokenized word: parallel arrays; offsets are [start, end) pairs in the word. */
 export interface WordTokens {
   readonly ids: readonly number[];
@@ -53,18 +56,23 @@ export class WordCache {
   }
 }
 
-/** Vocab object → Map with validation; ids must be non-negative integers. */
+/**
+ * Vocab object (token → id) → Map, checked: ids are integers in [0, MAX_TOKEN_ID]. Errors name
+ * `where` (file and field), the token and the value.
+ */
 export function vocabFromObject(
   v: unknown,
   where: string,
   ErrorClass: new (m: string) => Error,
 ): Map<string, number> {
   if (v === null || typeof v !== 'object' || Array.isArray(v))
-    throw new ErrorClass(`${where}: vocab must be an object`);
+    throw new ErrorClass(`${where}: expected an object of token → id, got ${preview(v)}`);
   const m = new Map<string, number>();
   for (const [k, id] of Object.entries(v as Record<string, unknown>)) {
-    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0)
-      throw new ErrorClass(`${where}: token ${JSON.stringify(k)} has invalid id ${JSON.stringify(id)}`);
+    if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id > MAX_TOKEN_ID)
+      throw new ErrorClass(
+        `${where}: token ${preview(k)} has invalid id ${preview(id)} (expected an integer in [0, ${MAX_TOKEN_ID}])`,
+      );
     m.set(k, id);
   }
   return m;

@@ -1,6 +1,8 @@
-import { TokenizerConfigError } from '../errors.js';
+import { parseWith } from '../config-schema.js';
+import { preview, TokenizerConfigError } from '../errors.js';
 import type { Model, WordTokens } from './model.js';
 import { WordCache } from './model.js';
+import { MODEL_SCHEMAS } from './model-schemas.js';
 
 /** SentencePiece unigram model: Viterbi segmentation maximising the sum of piece log-probabilities. */
 export class Unigram implements Model {
@@ -27,15 +29,21 @@ export class Unigram implements Model {
       throw new TokenizerConfigError(`Unigram: unk_id ${unkId} is out of range`);
   }
 
-  static fromJSON(j: any): Unigram {
-    if (!Array.isArray(j.vocab))
-      throw new TokenizerConfigError('Unigram model: `vocab` must be an array of [piece, score]');
-    const pieces: Array<[string, number]> = j.vocab.map((e: any, i: number) => {
-      if (!Array.isArray(e) || typeof e[0] !== 'string' || typeof e[1] !== 'number')
-        throw new TokenizerConfigError(`Unigram model: vocab entry ${i} must be [string, number]`);
+  /** From a tokenizer.json `model` object (validated; errors name `where`). */
+  static fromJSON(j: unknown, where = 'model'): Unigram {
+    const c = parseWith(MODEL_SCHEMAS.Unigram, j, where);
+    const pieces = c.vocab.map((e, i): [string, number] => {
+      if (!Array.isArray(e) || typeof e[0] !== 'string' || typeof e[1] !== 'number' || !Number.isFinite(e[1]))
+        throw new TokenizerConfigError(
+          `${where}.vocab[${i}]: expected [piece: string, score: finite number], got ${preview(e)}`,
+        );
       return [e[0], e[1]];
     });
-    return new Unigram(pieces, j.unk_id ?? null, j.byte_fallback ?? false);
+    if (c.unk_id !== null && c.unk_id >= pieces.length)
+      throw new TokenizerConfigError(
+        `${where}.unk_id: ${c.unk_id} is out of range (${pieces.length} pieces)`,
+      );
+    return new Unigram(pieces, c.unk_id, c.byte_fallback);
   }
 
   tokenize(word: string): WordTokens {

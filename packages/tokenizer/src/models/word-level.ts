@@ -1,5 +1,7 @@
+import { parseWith } from '../config-schema.js';
 import { TokenizerConfigError } from '../errors.js';
 import { VocabModel, vocabFromObject, type WordTokens } from './model.js';
+import { MODEL_SCHEMAS } from './model-schemas.js';
 
 /** One id per whole word; unknown words map to `unkToken`. */
 export class WordLevel extends VocabModel {
@@ -10,11 +12,10 @@ export class WordLevel extends VocabModel {
     super(vocab);
   }
 
-  static fromJSON(j: any): WordLevel {
-    return new WordLevel(
-      vocabFromObject(j.vocab, 'WordLevel model', TokenizerConfigError),
-      j.unk_token ?? '<unk>',
-    );
+  /** From a tokenizer.json `model` object (validated; errors name `where`). */
+  static fromJSON(j: unknown, where = 'model'): WordLevel {
+    const c = parseWith(MODEL_SCHEMAS.WordLevel, j, where);
+    return new WordLevel(vocabFromObject(c.vocab, `${where}.vocab`, TokenizerConfigError), c.unk_token);
   }
 
   tokenize(word: string): WordTokens {

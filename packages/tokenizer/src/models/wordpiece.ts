@@ -1,6 +1,8 @@
+import { parseWith } from '../config-schema.js';
 import { TokenizerConfigError } from '../errors.js';
 import { charCount } from '../unicode.js';
 import { VocabModel, vocabFromObject, WordCache, type WordTokens } from './model.js';
+import { MODEL_SCHEMAS } from './model-schemas.js';
 
 export interface WordPieceOptions {
   unkToken?: string;
@@ -34,11 +36,13 @@ export class WordPiece extends VocabModel {
     this.maxPrefixedLen = maxP;
   }
 
-  static fromJSON(j: any): WordPiece {
-    return new WordPiece(vocabFromObject(j.vocab, 'WordPiece model', TokenizerConfigError), {
-      unkToken: j.unk_token,
-      continuingSubwordPrefix: j.continuing_subword_prefix,
-      maxInputCharsPerWord: j.max_input_chars_per_word,
+  /** From a tokenizer.json `model` object (validated; errors name `where`). */
+  static fromJSON(j: unknown, where = 'model'): WordPiece {
+    const c = parseWith(MODEL_SCHEMAS.WordPiece, j, where);
+    return new WordPiece(vocabFromObject(c.vocab, `${where}.vocab`, TokenizerConfigError), {
+      unkToken: c.unk_token,
+      continuingSubwordPrefix: c.continuing_subword_prefix,
+      maxInputCharsPerWord: c.max_input_chars_per_word,
     });
   }
 

@@ -3,10 +3,11 @@ import { stat } from 'node:fs/promises';
 import { TrainerError } from '../errors.js';
 import type { Progress } from '../trainers/progress.js';
 import { WordCounter } from '../trainers/word-counter.js';
+import { Utf8StreamDecoder } from '../utf8.js';
 
 /**
  * Streams text files line by line and counts the words `split` produces (see `WordCounter`: memory
- * bounded by `maxWordTypes`). Progress counts bytes.
+ * bounded by `maxWordTypes`). Progress counts bytes. Files must be UTF-8 (a leading BOM is dropped).
  */
 export async function countWords(
   files: string[],
@@ -25,11 +26,14 @@ export async function countWords(
   opts.progress.start('Count words (bytes)', total);
   let done = 0;
   for (const f of files) {
-    for await (const chunk of createReadStream(f, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
-      done += Buffer.byteLength(chunk as string, 'utf8');
-      counter.addChunk(chunk as string, keepNewlines);
+    // strict UTF-8 (a leading BOM dropped): invalid bytes are a TextDecodeError naming the file and offset
+    const decoder = new Utf8StreamDecoder(f);
+    for await (const chunk of createReadStream(f, { highWaterMark: 1 << 20 })) {
+      done += (chunk as Buffer).length;
+      counter.addChunk(decoder.write(chunk as Buffer), keepNewlines);
       opts.progress.update(done);
     }
+    counter.addChunk(decoder.end(), keepNewlines);
     counter.end();
   }
   opts.progress.update(total);

@@ -1,3 +1,8 @@
+import { preview, TokenizerConfigError } from '../errors.js';
+import { GuardedRegex } from '../regex-safety/guarded-regex.js';
+
+export { findMatches } from '../regex-safety/guarded-regex.js';
+
 export type PatternSpec = { String: string } | { Regex: string };
 
 const RX_SPACE = '\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
@@ -40,22 +45,21 @@ export function onigToJs(re: string): string {
   return out;
 }
 
-/** Compile an HF pattern into a global JS regex. */
-export function compilePattern(p: PatternSpec): RegExp {
-  if ('String' in p) return new RegExp(p.String.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gu');
-  return new RegExp(onigToJs(p.Regex), 'gu');
-}
-
-/** Non-empty match ranges of a global regex (string patterns never match empty). */
-export function findMatches(re: RegExp, s: string): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  re.lastIndex = 0;
-  for (let m = re.exec(s); m !== null; m = re.exec(s)) {
-    if (m[0].length === 0) {
-      re.lastIndex++;
-      continue;
-    }
-    out.push([m.index, m.index + m[0].length]);
+/**
+ * Compile an HF pattern from a tokenizer.json: a `String` is matched literally, a `Regex` is
+ * translated to JS and guarded (`GuardedRegex`: refused when it can backtrack catastrophically,
+ * bounded at run time). Errors are `TokenizerConfigError`s naming `where` and the pattern.
+ */
+export function compilePattern(p: PatternSpec, where = 'pattern'): GuardedRegex {
+  if ('String' in p)
+    return new GuardedRegex(p.String.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), `${where}.String`, p.String);
+  const js = onigToJs(p.Regex);
+  try {
+    new RegExp(js, 'u');
+  } catch (e) {
+    throw new TokenizerConfigError(
+      `${where}.Regex: invalid regex ${preview(p.Regex)}: ${(e as Error).message.slice(0, 200)}`,
+    );
   }
-  return out;
+  return new GuardedRegex(js, `${where}.Regex`, p.Regex);
 }

@@ -40,10 +40,6 @@ export class BertProcessing implements PostProcessor {
     readonly cls: [string, number],
   ) {}
 
-  static fromJSON(j: any): BertProcessing {
-    return new BertProcessing(j.sep ?? ['[SEP]', 102], j.cls ?? ['[CLS]', 101]);
-  }
-
   addedTokens(isPair: boolean): number {
     return isPair ? 3 : 2;
   }

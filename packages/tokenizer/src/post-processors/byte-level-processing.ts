@@ -66,9 +66,6 @@ export class ByteLevelProcessing implements PostProcessor {
     readonly trimOffsets = true,
     readonly useRegex = true,
   ) {}
-  static fromJSON(j: any): ByteLevelProcessing {
-    return new ByteLevelProcessing(j.add_prefix_space ?? true, j.trim_offsets ?? true, j.use_regex ?? true);
-  }
   addedTokens(): number {
     return 0;
   }

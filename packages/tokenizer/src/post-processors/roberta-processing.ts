@@ -11,14 +11,6 @@ export class RobertaProcessing implements PostProcessor {
     readonly trimOffsets = true,
     readonly addPrefixSpace = true,
   ) {}
-  static fromJSON(j: any): RobertaProcessing {
-    return new RobertaProcessing(
-      j.sep ?? ['</s>', 2],
-      j.cls ?? ['<s>', 0],
-      j.trim_offsets ?? true,
-      j.add_prefix_space ?? true,
-    );
-  }
   addedTokens(isPair: boolean): number {
     return isPair ? 4 : 2;
   }

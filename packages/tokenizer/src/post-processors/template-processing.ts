@@ -1,5 +1,5 @@
 import { RawEncoding } from '../encoding.js';
-import { TokenizerConfigError } from '../errors.js';
+import { preview, TokenizerConfigError } from '../errors.js';
 import type { PostProcessor } from './post-processor.js';
 
 export type TemplatePiece =
@@ -38,6 +38,7 @@ export class TemplateProcessing implements PostProcessor {
     single: string | TemplatePiece[],
     pair: string | TemplatePiece[] | null,
     readonly specialTokens: Record<string, TemplateSpecialToken>,
+    where = 'TemplateProcessing',
   ) {
     this.single = parseTemplate(single);
     this.pair = pair === null ? [...this.single, { Sequence: { id: 'B', type_id: 1 } }] : parseTemplate(pair);
@@ -45,23 +46,16 @@ export class TemplateProcessing implements PostProcessor {
       if ('SpecialToken' in p) {
         const st = specialTokens[p.SpecialToken.id];
         if (!st)
-          throw new TokenizerConfigError(`TemplateProcessing: missing special token ${p.SpecialToken.id}`);
+          throw new TokenizerConfigError(
+            `${where}: the template uses special token ${preview(p.SpecialToken.id)}, which \`special_tokens\` does not define`,
+          );
         if (!Array.isArray(st.ids) || !Array.isArray(st.tokens) || st.ids.length !== st.tokens.length)
           throw new TokenizerConfigError(
-            `TemplateProcessing: special token ${p.SpecialToken.id} needs ids and tokens`,
+            `${where}.special_tokens[${preview(p.SpecialToken.id)}]: needs as many \`ids\` as \`tokens\``,
           );
       } else if (!('Sequence' in p))
         throw new TokenizerConfigError('TemplateProcessing: unknown template piece');
     }
-  }
-
-  static fromJSON(j: any): TemplateProcessing {
-    if (!j.single) throw new TokenizerConfigError('TemplateProcessing needs `single`');
-    const specials: Record<string, TemplateSpecialToken> = {};
-    const st = j.special_tokens ?? {};
-    for (const [k, v] of Object.entries<any>(st))
-      specials[k] = { id: v.id ?? k, ids: v.ids, tokens: v.tokens };
-    return new TemplateProcessing(j.single, j.pair ?? null, specials);
   }
 
   addedTokens(isPair: boolean): number {

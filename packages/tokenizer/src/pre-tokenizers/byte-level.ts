@@ -32,13 +32,14 @@ export const GPT2_PATTERN = new RegExp(
   'gu',
 );
 
+const UTF8 = new TextEncoder();
 const byteLevelCache = new Map<number, string>();
 /** Byte-level characters for one code point (lone surrogates encode as U+FFFD). */
 export function byteLevelChar(cp: number): string {
   if (cp < 128) return BYTE_TO_CHAR[cp];
   let r = byteLevelCache.get(cp);
   if (r === undefined) {
-    const bytes = Buffer.from(String.fromCodePoint(cp >= 0xd800 && cp <= 0xdfff ? 0xfffd : cp), 'utf8');
+    const bytes = UTF8.encode(String.fromCodePoint(cp >= 0xd800 && cp <= 0xdfff ? 0xfffd : cp));
     r = '';
     for (const b of bytes) r += BYTE_TO_CHAR[b];
     byteLevelCache.set(cp, r);

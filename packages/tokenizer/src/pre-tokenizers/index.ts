@@ -1,11 +1,12 @@
+import { checkNesting, parseComponent } from '../config-schema.js';
 import { TokenizerConfigError } from '../errors.js';
-import { checkPattern } from '../normalizers/index.js';
 import { BertPreTokenizer } from './bert-pre-tokenizer.js';
 import { ByteLevelPreTokenizer } from './byte-level.js';
 import { CharDelimiterSplitPreTokenizer } from './char-delimiter-split.js';
 import { DigitsPreTokenizer } from './digits.js';
 import { MetaspacePreTokenizer, type PrependScheme } from './metaspace.js';
-import { type PreTokenizer, SPLIT_BEHAVIORS, type SplitBehavior } from './pre-tokenizer.js';
+import type { PreTokenizer } from './pre-tokenizer.js';
+import { PRE_TOKENIZER_SCHEMAS } from './pre-tokenizer-schemas.js';
 import { PunctuationPreTokenizer } from './punctuation.js';
 import { SequencePreTokenizer } from './sequence-pre-tokenizer.js';
 import { SplitPreTokenizer } from './split.js';
@@ -18,23 +19,21 @@ export { CharDelimiterSplitPreTokenizer } from './char-delimiter-split.js';
 export { DigitsPreTokenizer } from './digits.js';
 export { MetaspacePreTokenizer, type PrependScheme } from './metaspace.js';
 export type { PreTokenizer, SplitBehavior } from './pre-tokenizer.js';
+export { PRE_TOKENIZER_SCHEMAS } from './pre-tokenizer-schemas.js';
 export { PunctuationPreTokenizer } from './punctuation.js';
 export { SequencePreTokenizer } from './sequence-pre-tokenizer.js';
 export { SplitPreTokenizer } from './split.js';
 export { WhitespacePreTokenizer } from './whitespace.js';
 export { WhitespaceSplitPreTokenizer } from './whitespace-split.js';
 
-function behavior(b: any, where: string, dflt: SplitBehavior): SplitBehavior {
-  if (b === undefined || b === null) return dflt;
-  if (!SPLIT_BEHAVIORS.includes(b))
-    throw new TokenizerConfigError(`${where}: unknown split behavior ${JSON.stringify(b)}`);
-  return b;
-}
-
-/** Build a pre-tokenizer from its tokenizer.json object (switches on `type`). */
-export function preTokenizerFromJSON(j: any): PreTokenizer | null {
+/**
+ * Build a pre-tokenizer from its tokenizer.json object (switches on `type`); null for null / absent.
+ * `where` names the file and field in errors; `depth` counts enclosing `Sequence`s.
+ */
+export function preTokenizerFromJSON(j: unknown, where = 'pre_tokenizer', depth = 0): PreTokenizer | null {
   if (j === null || j === undefined) return null;
-  switch (j.type) {
+  const c = parseComponent('pre_tokenizer', PRE_TOKENIZER_SCHEMAS, j, where);
+  switch (c.type) {
     case 'BertPreTokenizer':
       return new BertPreTokenizer();
     case 'Whitespace':
@@ -42,44 +41,28 @@ export function preTokenizerFromJSON(j: any): PreTokenizer | null {
     case 'WhitespaceSplit':
       return new WhitespaceSplitPreTokenizer();
     case 'ByteLevel':
-      return new ByteLevelPreTokenizer(
-        j.add_prefix_space ?? true,
-        j.trim_offsets ?? true,
-        j.use_regex ?? true,
-      );
+      return new ByteLevelPreTokenizer(c.add_prefix_space, c.trim_offsets, c.use_regex);
     case 'Punctuation':
-      return new PunctuationPreTokenizer(behavior(j.behavior, 'Punctuation pre-tokenizer', 'Isolated'));
+      return new PunctuationPreTokenizer(c.behavior);
     case 'CharDelimiterSplit':
-      if (typeof j.delimiter !== 'string' || Array.from(j.delimiter).length !== 1)
-        throw new TokenizerConfigError('CharDelimiterSplit pre-tokenizer needs a one-character `delimiter`');
-      return new CharDelimiterSplitPreTokenizer(j.delimiter);
+      return new CharDelimiterSplitPreTokenizer(c.delimiter);
     case 'Digits':
-      return new DigitsPreTokenizer(j.individual_digits ?? false);
+      return new DigitsPreTokenizer(c.individual_digits);
     case 'Split':
-      return new SplitPreTokenizer(
-        checkPattern(j.pattern, 'Split pre-tokenizer'),
-        behavior(j.behavior, 'Split pre-tokenizer', 'Isolated'),
-        j.invert ?? false,
-      );
+      return new SplitPreTokenizer(c.pattern, c.behavior, c.invert, `${where}.pattern`);
     case 'Metaspace': {
-      let scheme: PrependScheme = 'always';
-      if (j.prepend_scheme !== undefined) {
-        if (!['always', 'first', 'never'].includes(j.prepend_scheme))
-          throw new TokenizerConfigError(
-            `Metaspace: unknown prepend_scheme ${JSON.stringify(j.prepend_scheme)}`,
-          );
-        scheme = j.prepend_scheme;
-      } else if (j.add_prefix_space === false) scheme = 'never';
-      const replacement = j.replacement ?? '▁';
-      if (typeof replacement !== 'string' || replacement.length === 0)
-        throw new TokenizerConfigError('Metaspace pre-tokenizer needs a non-empty `replacement`');
-      return new MetaspacePreTokenizer(replacement, scheme, j.split ?? true);
+      const scheme: PrependScheme = c.prepend_scheme ?? (c.add_prefix_space === false ? 'never' : 'always');
+      return new MetaspacePreTokenizer(c.replacement, scheme, c.split);
     }
     case 'Sequence':
-      if (!Array.isArray(j.pretokenizers))
-        throw new TokenizerConfigError('Sequence pre-tokenizer needs a `pretokenizers` array');
-      return new SequencePreTokenizer(j.pretokenizers.map((p: any) => preTokenizerFromJSON(p)!));
-    default:
-      throw new TokenizerConfigError(`unknown pre_tokenizer type ${JSON.stringify(j.type)}`);
+      checkNesting(depth + 1, where);
+      return new SequencePreTokenizer(
+        c.pretokenizers.map((p, i) => {
+          const w = `${where}.pretokenizers[${i}]`;
+          const out = preTokenizerFromJSON(p, w, depth + 1);
+          if (out === null) throw new TokenizerConfigError(`${w}: expected a pre_tokenizer, got null`);
+          return out;
+        }),
+      );
   }
 }
