@@ -69,7 +69,7 @@ const cases = [
   // 1. regexes from tokenizer.json with catastrophic backtracking
   ['redos regex', 'Split (a+)+$', split('(a+)+$', "'a'.repeat(40) + '!'")],
   ['redos regex', 'Split (a|a)*$', split('(a|a)*$', "'a'.repeat(40) + '!'")],
-  ['redos regex', 'Split (\\w+\\s?)+$', split('(\\w+\\s?)+$', "'ab '.repeat(20) + '!'")],
+  ['redos regex', 'Split (\\w+\\s?)+$', split('(\\w+\\s?)+$', "'ab '.repeat(25) + '!'")],
   ['redos regex', 'Split (.*a){20}', split('(.*a){20}', "'a'.repeat(40)")],
   ['redos regex', 'Split \\s*\\s*\\s*x (cubic)', split('\\s*\\s*\\s*x', "' '.repeat(5000)")],
   ['redos regex', 'Replace normalizer (x+x+)+y', replace('(x+x+)+y', "'x'.repeat(40)")],
@@ -80,6 +80,11 @@ const cases = [
      t.decode(t.encode('a'.repeat(40)).ids); return 'accepted and ran';`,
   ],
   ['redos regex', 'Split \\s*x on 200k spaces (quadratic)', split('\\s*x', "' '.repeat(200000)")],
+  [
+    'redos regex',
+    'Split (?<=^|b|b): empty match before an emoji',
+    "T.Tokenizer.fromJSON({ ...bertJson, pre_tokenizer: { type: 'Split', pattern: { Regex: '(?<=^|b|b)' }, behavior: 'Isolated' } }).encode('\u{1F468}\u200d\u{1F469} ab'); return true;",
+  ],
   // 2. absurd lengths
   [
     'absurd length',
@@ -104,7 +109,7 @@ const cases = [
   [
     'absurd length',
     'pair stride (windows x windows)',
-    "bert.encode('a '.repeat(20000), 'b '.repeat(20000), { truncation: true, maxLength: 40, stride: 18 }); return 'encoded';",
+    "bert.encode('a '.repeat(20000), 'b '.repeat(20000), { truncation: true, maxLength: 40, stride: 15 }); return 'encoded';",
   ],
   [
     'absurd length',
@@ -115,6 +120,11 @@ const cases = [
     'absurd length',
     'tokenizer.json pad_to_multiple_of 2^40',
     "T.Tokenizer.fromJSON({ ...bertJson, padding: { strategy: 'BatchLongest', direction: 'Right', pad_to_multiple_of: 2 ** 40, pad_id: 0, pad_type_id: 0, pad_token: '[PAD]' } }).encode('hi'); return 'padded';",
+  ],
+  [
+    'absurd length',
+    '60,000 added_tokens (a regex rebuilt per token)',
+    "const added = Array.from({ length: 60000 }, (_, i) => ({ id: 1000 + i, content: `<t${i}>`, special: true })); T.Tokenizer.fromJSON({ ...bertJson, added_tokens: [...bertJson.added_tokens, ...added] }).encode('a <t7> b'); return true;",
   ],
   // 3. BOM
   [
@@ -136,6 +146,11 @@ const cases = [
     'BOM',
     'tokenizer.json bytes with BOM',
     "const b = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(JSON.stringify(bertJson))]); return T.Tokenizer.fromBytes(b).encode('hello').ids.length === 3 || 'wrong';",
+  ],
+  [
+    'BOM',
+    'U+FEFF at the start of encoded text (decode)',
+    "return gpt2.decode(gpt2.encode('\\ufeffhi').ids) === '\\ufeffhi' || 'the leading U+FEFF was lost';",
   ],
   // 4. invalid UTF-8
   [

@@ -1,4 +1,5 @@
 import { TokenizerConfigError } from './errors.js';
+import { LiteralMatcher } from './literal-matcher.js';
 import type { Model } from './models/model.js';
 import { NormalizedString } from './normalized-string.js';
 import { charFlags, codePointAt, WHITESPACE } from './unicode.js';
@@ -23,40 +24,41 @@ export interface Piece {
 const WORD_CHAR = /^[\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}]$/u;
 const isWordChar = (s: string) => WORD_CHAR.test(s);
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /** Tokens added on top of the model vocab; matched in the text before the normalizer/pre-tokenizer. */
 export class AddedVocabulary {
   readonly tokens: AddedToken[] = [];
   private readonly byContent = new Map<string, AddedToken>();
   private readonly byId = new Map<number, AddedToken>();
-  private rawRe: RegExp | null = null;
-  private normRe: RegExp | null = null;
+  private rawMatcher: LiteralMatcher | null = null;
+  private normMatcher: LiteralMatcher | null = null;
 
   add(t: AddedToken): void {
-    if (typeof t.content !== 'string' || t.content.length === 0)
-      throw new TokenizerConfigError('added token with empty content');
-    const prev = this.byContent.get(t.content);
-    if (prev) Object.assign(prev, t);
-    else {
-      this.tokens.push(t);
-      this.byContent.set(t.content, t);
+    this.addAll([t]);
+  }
+
+  /** Add (or update) many tokens, building the matching regexes once (linear in their number). */
+  addAll(tokens: readonly AddedToken[]): void {
+    for (const t of tokens) {
+      if (typeof t.content !== 'string' || t.content.length === 0)
+        throw new TokenizerConfigError('added token with empty content');
+      const prev = this.byContent.get(t.content);
+      if (prev) Object.assign(prev, t);
+      else {
+        this.tokens.push(t);
+        this.byContent.set(t.content, t);
+      }
+      this.byId.set(t.id, this.byContent.get(t.content)!);
     }
-    this.byId.set(t.id, this.byContent.get(t.content)!);
     this.rebuild();
   }
 
   private rebuild(): void {
-    const mk = (normalized: boolean): RegExp | null => {
+    const mk = (normalized: boolean): LiteralMatcher | null => {
       const ts = this.tokens.filter((t) => t.normalized === normalized).map((t) => t.content);
-      if (ts.length === 0) return null;
-      ts.sort((a, b) => b.length - a.length);
-      return new RegExp(ts.map(escapeRe).join('|'), 'g');
+      return ts.length === 0 ? null : new LiteralMatcher(ts);
     };
-    this.rawRe = mk(false);
-    this.normRe = mk(true);
+    this.rawMatcher = mk(false);
+    this.normMatcher = mk(true);
   }
 
   get size(): number {
@@ -79,7 +81,7 @@ export class AddedVocabulary {
   /** Split `text` at added tokens and normalize the other pieces (HF `extract_and_normalize`). */
   extractAndNormalize(text: string, normalize: ((ns: NormalizedString) => void) | null): Piece[] {
     const root = NormalizedString.from(text);
-    const first = this.rawRe === null ? [{ ns: root, tokenId: -1 }] : this.splitOn(root, this.rawRe);
+    const first = this.rawMatcher === null ? [{ ns: root, tokenId: -1 }] : this.splitOn(root, this.rawMatcher);
     const out: Piece[] = [];
     for (const p of first) {
       if (p.tokenId >= 0) {
@@ -87,22 +89,22 @@ export class AddedVocabulary {
         continue;
       }
       if (normalize !== null) normalize(p.ns);
-      if (this.normRe === null) {
+      if (this.normMatcher === null) {
         if (p.ns.length > 0) out.push(p);
-      } else for (const q of this.splitOn(p.ns, this.normRe)) out.push(q);
+      } else for (const q of this.splitOn(p.ns, this.normMatcher)) out.push(q);
     }
     return out;
   }
 
-  private splitOn(ns: NormalizedString, re: RegExp): Piece[] {
+  private splitOn(ns: NormalizedString, matcher: LiteralMatcher): Piece[] {
     const s = ns.normalized;
     const out: Piece[] = [];
     let startOffset = 0;
-    re.lastIndex = 0;
-    for (let m = re.exec(s); m !== null; m = re.exec(s)) {
-      let start = m.index;
-      let stop = start + m[0].length;
-      const tok = this.byContent.get(m[0])!;
+    let pos = 0;
+    for (let m = matcher.find(s, pos); m !== null; m = matcher.find(s, pos)) {
+      let [start, stop] = m;
+      pos = stop;
+      const tok = this.byContent.get(s.slice(start, stop))!;
       if (tok.singleWord) {
         const startOk = start === 0 || !isWordChar(lastChar(s, start));
         const stopOk = stop === s.length || !isWordChar(String.fromCodePoint(codePointAt(s, stop)));
@@ -115,7 +117,7 @@ export class AddedVocabulary {
       }
       if (tok.rstrip) {
         while (stop < s.length && charFlags(s.charCodeAt(stop)) & WHITESPACE) stop++;
-        re.lastIndex = Math.max(re.lastIndex, stop);
+        pos = Math.max(pos, stop);
       }
       if (startOffset < start) out.push({ ns: ns.slice(startOffset, start), tokenId: -1 });
       out.push({ ns: ns.slice(start, stop), tokenId: tok.id });
@@ -134,15 +136,21 @@ export class AddedVocabulary {
     model: Model,
   ): number {
     let added = 0;
+    // the next free id: past the model's vocab and every added token (no spread: it can be huge)
+    let nextId = model.getVocabSize();
+    for (const t of this.tokens) nextId = Math.max(nextId, t.id + 1);
+    const batch: AddedToken[] = [];
+    const seen = new Set<string>();
     for (const c of contents) {
       const spec = typeof c === 'string' ? { content: c } : c;
-      if (this.byContent.has(spec.content)) continue;
+      if (this.byContent.has(spec.content) || seen.has(spec.content)) continue;
+      seen.add(spec.content);
       let id = model.tokenToId(spec.content);
       if (id === undefined) {
-        id = Math.max(model.getVocabSize(), ...this.tokens.map((t) => t.id + 1));
+        id = nextId++;
         added++;
       }
-      this.add({
+      batch.push({
         id,
         content: spec.content,
         singleWord: spec.singleWord ?? false,
@@ -151,7 +159,9 @@ export class AddedVocabulary {
         normalized: spec.normalized ?? !special,
         special,
       });
+      nextId = Math.max(nextId, id + 1);
     }
+    this.addAll(batch);
     return added;
   }
 

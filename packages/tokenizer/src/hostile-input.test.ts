@@ -153,6 +153,21 @@ describe('absurd lengths are typed errors, not out-of-memory aborts', () => {
   });
 });
 
+describe('many added tokens', () => {
+  it('50,000 added_tokens load and match in linear time (each add rebuilt a regex: quadratic before)', () => {
+    const added = Array.from({ length: 50_000 }, (_, i) => ({
+      id: 1000 + i,
+      content: `<tok${i}>`,
+      special: true,
+    }));
+    const t0 = performance.now();
+    const t = Tokenizer.fromJSON({ ...bertJson, added_tokens: [...bertJson.added_tokens, ...added] });
+    const e = t.encode('a <tok7> b <tok49999> '.repeat(100));
+    expect(e.ids.slice(0, 6)).toEqual([101, 1037, 1007, 1038, 50_999, 1037]);
+    expect(performance.now() - t0).toBeLessThan(5000);
+  });
+});
+
 describe('the pad token is never a silent 0', () => {
   const block = {
     strategy: 'BatchLongest',

@@ -3,6 +3,7 @@
 
 export { type AddedToken, AddedVocabulary } from './added-vocabulary.js';
 export { BERT_SPECIAL_TOKENS, type BertVocabOptions, bertTemplate } from './bert-preset.js';
+export { MAX_NESTING, MAX_TOKEN_ID } from './config-schema.js';
 export {
   BpeDecoder,
   ByteFallbackDecoder,
@@ -18,14 +19,24 @@ export {
   StripDecoder,
   WordPieceDecoder,
 } from './decoders/index.js';
-export type { EncodeOptions, TruncationStrategy } from './encode-options.js';
+export {
+  type EncodeOptions,
+  MAX_LENGTH,
+  MAX_PAD_TOKENS,
+  MAX_WINDOW_TOKENS,
+  type TruncationStrategy,
+} from './encode-options.js';
 export type { Encoding } from './encoding.js';
 export {
   PaddingError,
+  PatternBudgetError,
+  TextDecodeError,
   TokenizerConfigError,
   TokenizerError,
+  TokenizerInputError,
   TrainerError,
   TruncationError,
+  UnsafePatternError,
   VocabFormatError,
 } from './errors.js';
 export {
@@ -82,7 +93,15 @@ export {
   WhitespacePreTokenizer,
   WhitespaceSplitPreTokenizer,
 } from './pre-tokenizers/index.js';
-export { Tokenizer } from './tokenizer.js';
+export { parseSpecialTokensMap, parseTokenizerConfig } from './pretrained-config.js';
+export {
+  analyzeRegex,
+  GuardedRegex,
+  MAX_PATTERN_LENGTH,
+  REGEX_STEP_BUDGET,
+  type RegexCost,
+} from './regex-safety/index.js';
+export { type SpecialTokenNames, Tokenizer } from './tokenizer.js';
 export {
   type BpeTrainOptions,
   type Progress,
@@ -97,4 +116,5 @@ export {
   WordCounter,
   type WordPieceTrainOptions,
 } from './trainers/index.js';
+export { decodeUtf8, firstInvalidUtf8, Utf8StreamDecoder } from './utf8.js';
 export { gpt2Json, parseVocabJson, parseVocabTxt } from './vocab-files.js';

@@ -123,8 +123,8 @@ export class Tokenizer {
       postProcessorFromJSON(j.post_processor, at('post_processor')),
       decoderFromJSON(j.decoder, at('decoder')),
     );
-    for (const a of j.added_tokens)
-      t.addedVocabulary.add({
+    t.addedVocabulary.addAll(
+      j.added_tokens.map((a) => ({
         id: a.id,
         content: a.content,
         singleWord: a.single_word,
@@ -132,7 +132,8 @@ export class Tokenizer {
         rstrip: a.rstrip,
         normalized: a.normalized ?? !a.special,
         special: a.special,
-      });
+      })),
+    );
     const raw = (typeof json === 'string' ? null : json) as {
       truncation?: unknown;
       padding?: unknown;
@@ -154,7 +155,7 @@ export class Tokenizer {
   static bertFromVocab(vocab: Map<string, number>, opts: BertVocabOptions = {}): Tokenizer {
     const p = bertParts(vocab, opts);
     const t = new Tokenizer(p.model, p.normalizer, p.preTokenizer, p.postProcessor, p.decoder);
-    for (const a of p.addedTokens) t.addedVocabulary.add(a);
+    t.addedVocabulary.addAll(p.addedTokens);
     return t;
   }
 
