@@ -70,7 +70,10 @@ removed="$(LC_ALL=C comm -23 <(cut -f1 "$work/tree.before") <(cut -f1 "$work/tre
 if ! cmp -s "$work/git.before" "$work/git.after"; then
   diff "$work/git.before" "$work/git.after" | grep '^[<>]' | report "git status --porcelain changed (< before, > after):"
 fi
-left="$(find "$private_tmp" -mindepth 1 -maxdepth 2 -printf '%p\n' 2>/dev/null | LC_ALL=C sort | sed "s|^$private_tmp|\$TMPDIR|")"
+# tsx (which runs the tests' TypeScript child processes) keeps a compile cache in $TMPDIR/tsx-<uid>,
+# keyed by file content and reused by the next run: a tool's cache, not a test's output.
+left="$(find "$private_tmp" -mindepth 1 -maxdepth 2 -printf '%p\n' 2>/dev/null | LC_ALL=C sort | sed "s|^$private_tmp|\$TMPDIR|" |
+  grep -Ev '^\$TMPDIR/tsx-[0-9]+(/|$)' || true)"
 [ -n "$left" ] && report "left in the temp folder (TMPDIR, depth ≤ 2):" <<<"$left"
 new_tmp="$(LC_ALL=C comm -13 "$work/tmp.before" "$work/tmp.after")"
 if [ -n "${CHECK_CLEAN_TMP_IGNORE:-}" ] && [ -n "$new_tmp" ]; then

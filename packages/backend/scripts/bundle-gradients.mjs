@@ -4,7 +4,7 @@
 // `dist/register_all_gradients.js` uses extensionless imports that plain Node ESM
 // cannot load. The bundle shares tfjs-core's global engine and gradient registry
 // (both live on globalThis), so registering from it works for every copy of tfjs-core.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,11 @@ for (const outDir of [join(here, '..', 'src', 'vendor'), join(here, '..', 'dist'
     banner: { js: "import '@tensorflow/tfjs-core';" },
     logLevel: 'warning',
   });
-  renameSync(`${out}.tmp`, out);
-  writeFileSync(join(outDir, 'tfjs-gradients.d.ts'), 'export {};\n');
+  // Replace the files only when their content changes: `pretest` runs this too, and a test run
+  // must leave the tree as it found it (.ci/check-clean.sh).
+  if (existsSync(out) && readFileSync(out).equals(readFileSync(`${out}.tmp`))) rmSync(`${out}.tmp`);
+  else renameSync(`${out}.tmp`, out);
+  const types = join(outDir, 'tfjs-gradients.d.ts');
+  if (!existsSync(types) || readFileSync(types, 'utf8') !== 'export {};\n')
+    writeFileSync(types, 'export {};\n');
 }

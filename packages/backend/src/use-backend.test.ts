@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { BackendUnavailableError, useBackend } from './index.js';
 import { describeEachBackend, expectAllClose } from './test/index.js';
 
@@ -75,6 +75,7 @@ describe('useBackend', () => {
 describe('built packages from a plain node ESM script', () => {
   it('compute gradients on wasm equal to cpu within 1e-5', () => {
     const dir = mkdtempSync(join(tmpdir(), 'selfevo-plain-node-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     // The script lives outside the repo, so resolve the packages from here explicitly.
     const core = import.meta.resolve('@tensorflow/tfjs-core');
     const backend = new URL('../dist/index.js', import.meta.url).href;
@@ -113,6 +114,7 @@ describe('import order in plain node', () => {
     // gradient copy won, tensors lacked the op handler and the rank-1 gather gradient threw
     // "Cannot read properties of null (reading 'clone')".
     const dir = mkdtempSync(join(tmpdir(), 'selfevo-import-order-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const script = join(dir, 'order.mjs');
     const backend = new URL('../dist/index.js', import.meta.url).href;
     const core = import.meta.resolve('@tensorflow/tfjs-core');

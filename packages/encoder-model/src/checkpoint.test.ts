@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describeEachBackend, expectAllClose } from '@selfevo/backend/test';
 import * as tf from '@tensorflow/tfjs-core';
-import { expect, it } from 'vitest';
+import { expect, it, onTestFinished } from 'vitest';
 import { AdamW } from './adamw.js';
 import { loadCheckpoint, readCheckpoint, saveCheckpoint } from './checkpoint.js';
 import { CheckpointError, ShapeMismatchError } from './errors.js';
@@ -19,7 +19,9 @@ import { SeededRandom } from './rng.js';
 
 describeEachBackend('checkpoints', () => {
   it('save → load restores params, optimizer moments, step, rng and extra exactly', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'selfevo-ckpt-')), 'ckpt');
+    const root = mkdtempSync(join(tmpdir(), 'selfevo-ckpt-'));
+    onTestFinished(() => rmSync(root, { recursive: true, force: true }));
+    const dir = join(root, 'ckpt');
     const w = tf.variable(
       tf.tensor2d([
         [0.1, 0.2],
@@ -67,7 +69,9 @@ describeEachBackend('checkpoints', () => {
 
 /** A small saved checkpoint (two parameters, AdamW moments after one step, an RNG) in a fresh folder. */
 async function savedCheckpoint(): Promise<string> {
-  const dir = join(mkdtempSync(join(tmpdir(), 'selfevo-ckpt-bad-')), 'ckpt');
+  const root = mkdtempSync(join(tmpdir(), 'selfevo-ckpt-bad-'));
+  onTestFinished(() => rmSync(root, { recursive: true, force: true }));
+  const dir = join(root, 'ckpt');
   const params = new Map<string, tf.Variable>([
     ['w', tf.variable(tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]))],
     ['b', tf.variable(tf.tensor1d([0.5, -0.5, 1]))],

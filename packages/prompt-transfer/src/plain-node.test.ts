@@ -7,8 +7,9 @@ const pkg = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 describe('outside vitest', () => {
   it('the built package trains, saves, loads, distils under plain `node` on cpu and wasm', () => {
-    // build this package's dist from the current sources (dependencies are built by turbo)
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: pkg, stdio: 'ignore' });
+    // Runs the built package: `npm test` builds dist first (turbo's test task depends on build);
+    // when running vitest by hand, build first (`npx tsc -p tsconfig.build.json`). Tests never
+    // write dist themselves (.ci/check-clean.sh).
     const stdout = execFileSync('node', [join(pkg, 'src', 'test-fixtures', 'plain-node.mjs')], {
       cwd: pkg,
       encoding: 'utf8',
