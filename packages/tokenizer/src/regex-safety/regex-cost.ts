@@ -114,13 +114,8 @@ function deterministic(n: RegexNode): boolean {
       return n.items.every(deterministic);
     case 'quant':
       return n.min === n.max && deterministic(n.body);
-    case 'alt': {
-      if (!n.branches.every(deterministic)) return false;
-      const firsts = n.branches.map(firstLiterals);
-      if (firsts.some((f) => f === null)) return false;
-      const all = firsts.flat() as number[];
-      return new Set(all).size === all.length;
-    }
+    case 'alt':
+      return n.branches.every(deterministic) && disjointBranches(n);
   }
 }
 
@@ -130,10 +125,20 @@ function source(n: RegexNode): string | null {
   return null;
 }
 
+/** At most one branch of an alternation can match at a position: they start with different literals. */
+function disjointBranches(n: Extract<RegexNode, { t: 'alt' }>): boolean {
+  const firsts = n.branches.map(firstLiterals);
+  if (firsts.some((f) => f === null)) return false;
+  const all = firsts.flat() as number[];
+  return new Set(all).size === all.length;
+}
+
 /**
- * Work per start position; `tail` says whether what follows the node can fail (then the node's
- * quantifiers backtrack). Inside a lookaround every quantifier counts as backtracking: the scan it
- * does is not consumed by the match.
+ * The ways a node can succeed at one position that backtracking may enumerate, as `c × n^d`. `tail`
+ * says whether what follows the node can fail: only then are its choices retried (a greedy
+ * quantifier or an alternation followed by nothing that can fail keeps its first success), so in a
+ * sequence only the choices of items followed by something that can fail multiply. Inside a
+ * lookaround every quantifier counts as backtracking: the scan it does is not consumed by the match.
  */
 function work(n: RegexNode, tail: boolean, runAtoms: string[]): Work {
   switch (n.t) {
@@ -157,13 +162,12 @@ function work(n: RegexNode, tail: boolean, runAtoms: string[]): Work {
       return { d, c };
     }
     case 'alt': {
-      let d = 0;
-      let c = 0;
-      for (const b of n.branches) {
-        const w = work(b, tail, runAtoms);
-        d = Math.max(d, w.d);
-        c += w.c;
-      }
+      // branches are tried one after the other (their costs add, they do not multiply); their
+      // successes only add up when a failing tail retries them and more than one can match
+      const ws = n.branches.map((b) => work(b, tail, runAtoms));
+      const d = Math.max(...ws.map((w) => w.d));
+      const add = tail && !disjointBranches(n);
+      const c = add ? ws.reduce((a, w) => a + w.c, 0) : Math.max(...ws.map((w) => w.c));
       return { d, c };
     }
     case 'quant':
@@ -175,22 +179,24 @@ function quantWork(n: Extract<RegexNode, { t: 'quant' }>, tail: boolean, runAtom
   const bodyTail = tail || (n.max > 1 && canFail(n.body));
   const body = work(n.body, bodyTail, runAtoms);
   if (deterministic(n.body)) {
+    // one way per count: the counts are the only choice, retried only when the tail can fail
+    if (!tail) return body;
     if (n.max === Infinity) {
-      if (!tail) return body;
       const src = source(n.body);
       if (src === null)
         throw new Unsafe('an unbounded quantifier over a sequence must be written as a group');
       runAtoms.push(src);
       return { d: body.d + 1, c: body.c };
     }
-    return { d: body.d * Math.max(1, n.max), c: body.c * (tail ? n.max - n.min + 1 : 1) };
+    return { d: body.d, c: body.c * (n.max - n.min + 1) };
   }
   if (n.max === Infinity)
     throw new Unsafe(
       'an unbounded quantifier repeats a part that can match in more than one way ' +
         '(nested quantifiers such as (a+)+, or overlapping alternatives such as (a|ab)*)',
     );
-  return { d: body.d * n.max, c: body.c ** n.max * (n.max - n.min + 1) };
+  // every iteration's ways combine with the next ones' (the later iterations are its tail)
+  return { d: body.d * n.max, c: body.c ** n.max * (tail ? n.max - n.min + 1 : 1) };
 }
 
 /**

@@ -41,10 +41,35 @@ const regexArb: fc.Arbitrary<string> = fc.letrec<{ node: string }>((tie) => ({
   ),
 })).node;
 
-/** Inputs that make a backtracking engine explode when the pattern lets it: runs, then a misfit. */
-const ADVERSARIAL = ['a', 'b', ' ', 'x', '1', 'ab', 'a '].flatMap((c) =>
-  ['!', 'b', 'x', ' ', '\n'].map((end) => c.repeat(Math.ceil(28 / c.length)) + end),
-);
+/**
+ * Inputs that make a backtracking engine explode when the pattern lets it: runs of one character,
+ * then one that makes the match fail. 40 characters expose exponential backtracking (2^40 steps),
+ * 1,500 expose cubic (3·10^9); a quadratic pattern (accepted) needs only milliseconds on them.
+ */
+const ADVERSARIAL = [
+  ...['a', 'b', ' ', 'x', '1', 'ab', 'a '].flatMap((c) =>
+    ['!', 'b', 'x', ' ', '\n'].map((end) => c.repeat(Math.ceil(40 / c.length)) + end),
+  ),
+  `${'a'.repeat(1500)}!`,
+  `${' '.repeat(1500)}x`,
+  `${'ab'.repeat(750)}!`,
+];
+
+/** Regexes biased to the dangerous shapes: quantified groups holding quantifiers or alternatives. */
+const riskyArb: fc.Arbitrary<string> = fc
+  .tuple(
+    fc.array(fc.constantFrom('a', '\\s', '\\w', '.', '[ab]', 'a|b', 'a|ab', ' '), {
+      minLength: 1,
+      maxLength: 3,
+    }),
+    fc.array(fc.constantFrom('*', '+', '?', '{1,3}', '{2}', ''), { minLength: 1, maxLength: 3 }),
+    fc.constantFrom('*', '+', '{2,}', '{1,5}', '{3}', '?'),
+    fc.constantFrom('', '$', '!', 'b', '(?!a)', '\\s*x', 'a*'),
+  )
+  .map(
+    ([atoms, qs, outer, end]) =>
+      `(?:${atoms.map((a, i) => `(?:${a})${qs[i % qs.length]}`).join('')})${outer}${end}`,
+  );
 
 const tally = new Tally();
 afterAll(() => tally.print('regex guard'));
@@ -55,7 +80,7 @@ describe('fuzz: regexes from tokenizer.json through the guard', () => {
     () => {
       fc.assert(
         fc.property(
-          regexArb,
+          fc.oneof(regexArb, riskyArb),
           fc.string({ unit: fc.constantFrom('a', 'b', ' ', 'x', '1', '😀'), maxLength: 10 }),
           (re, text) => {
             let g: ReturnType<typeof compilePattern> | null = null;
