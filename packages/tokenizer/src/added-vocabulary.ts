@@ -81,7 +81,8 @@ export class AddedVocabulary {
   /** Split `text` at added tokens and normalize the other pieces (HF `extract_and_normalize`). */
   extractAndNormalize(text: string, normalize: ((ns: NormalizedString) => void) | null): Piece[] {
     const root = NormalizedString.from(text);
-    const first = this.rawMatcher === null ? [{ ns: root, tokenId: -1 }] : this.splitOn(root, this.rawMatcher);
+    const first =
+      this.rawMatcher === null ? [{ ns: root, tokenId: -1 }] : this.splitOn(root, this.rawMatcher);
     const out: Piece[] = [];
     for (const p of first) {
       if (p.tokenId >= 0) {

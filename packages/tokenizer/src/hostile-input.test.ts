@@ -98,7 +98,11 @@ describe('absurd lengths are typed errors, not out-of-memory aborts', () => {
     [{ padding: 'max_length', maxLength: 2 ** 31 }, PaddingError, /maxLength/],
     [{ padding: true, padToMultipleOf: 1e9 }, PaddingError, /padToMultipleOf/],
     [{ truncation: true, maxLength: 2 ** 31 }, TruncationError, /maxLength/],
-    [{ padding: 'max_length', maxLength: 2 ** 20 + 1 }, PaddingError, /maxLength: expected <=1048576, got 1048577/],
+    [
+      { padding: 'max_length', maxLength: 2 ** 20 + 1 },
+      PaddingError,
+      /maxLength: expected <=1048576, got 1048577/,
+    ],
   ] as const)('encode options %o', (opts, cls, msg) => {
     const { error, ms } = thrown(() => bert.encode('hi', null, opts));
     expect(error).toBeInstanceOf(cls);
