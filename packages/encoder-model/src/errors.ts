@@ -7,20 +7,10 @@ export { ShapeMismatchError } from '@selfevo/utils';
 /** Base class of every error this package throws on purpose (a `SelfevoError`). */
 export class EncoderModelError extends SelfevoError {}
 
-/** A short, printable rendering of a (possibly hostile) value for an error message. */
-export function showValue(value: unknown): string {
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
-    return String(value);
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'function') return 'a function';
-  let s: string;
-  try {
-    s = JSON.stringify(value) ?? String(value);
-  } catch {
-    s = Object.prototype.toString.call(value);
-  }
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
-}
+/** A short, printable rendering of a (possibly hostile) value (one helper, in @selfevo/utils). */
+import { showValue } from '@selfevo/utils';
+
+export { showValue };
 
 /** A safetensors buffer is malformed, hostile or uses an unsupported dtype. */
 export class SafetensorsFormatError extends EncoderModelError {

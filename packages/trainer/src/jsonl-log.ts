@@ -1,8 +1,8 @@
 import { appendFile, open, stat } from 'node:fs/promises';
+import { showValue } from '@selfevo/utils';
 import { writeFileAtomic } from '@selfevo/utils/node';
 import * as v from 'valibot';
 import { TrainingLogError } from './errors.js';
-import { showValue } from './options-schema.js';
 import type { LogRecord } from './types.js';
 
 /** Bounds of a JSONL training log read (a log of 1 M steps logged every step is ~200 MB). */

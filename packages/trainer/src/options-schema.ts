@@ -3,6 +3,7 @@
 // then the rules across fields. Every failure is a TrainerConfigError naming the option (a dotted
 // path such as `optimizer.betas[0]`) and its value.
 import { AdamW } from '@selfevo/encoder-model';
+import { showValue } from '@selfevo/utils';
 import * as v from 'valibot';
 import { TrainerConfigError } from './errors.js';
 
@@ -147,21 +148,6 @@ export const ARRAY_BATCH_SOURCE_SCHEMA = v.looseObject({
   dropLast: v.optional(bool),
   collate: fn('must be a function (examples) => batch'),
 });
-
-/** A short, printable rendering of a (possibly hostile) value. */
-export function showValue(value: unknown): string {
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
-    return String(value);
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'function') return 'a function';
-  let s: string;
-  try {
-    s = JSON.stringify(value) ?? String(value);
-  } catch {
-    s = Object.prototype.toString.call(value);
-  }
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
-}
 
 /** `a.b[0]` from a valibot issue path, under `prefix`. */
 function optionPath(issue: v.BaseIssue<unknown>, prefix: string): string {

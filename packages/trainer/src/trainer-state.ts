@@ -1,7 +1,7 @@
+import { showValue } from '@selfevo/utils';
 import * as v from 'valibot';
 import type { BestMetricState } from './early-stopping.js';
 import { ResumeError } from './errors.js';
-import { showValue } from './options-schema.js';
 
 export const TRAINER_STATE_FORMAT = 'selfevo-trainer/1';
 

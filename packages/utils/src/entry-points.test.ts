@@ -40,6 +40,7 @@ describe('entry points', () => {
       'fetchWithRetry',
       'parseRetryAfter',
       'retryDelayMs',
+      'showValue',
     ]);
     expect(Object.keys(node).sort()).toEqual([
       'createProgress',
@@ -64,6 +65,7 @@ describe('entry points', () => {
       'node/write-file-atomic.ts',
       'seeded-random.ts',
       'selfevo-error.ts',
+      'show-value.ts',
     ]);
   });
 });

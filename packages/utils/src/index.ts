@@ -15,3 +15,4 @@ export {
 } from './fetch-with-retry.js';
 export { SeededRandom, type SeededRandomState } from './seeded-random.js';
 export { SelfevoError, type SelfevoErrorOptions, ShapeMismatchError } from './selfevo-error.js';
+export { showValue } from './show-value.js';
