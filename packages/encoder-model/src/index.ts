@@ -79,6 +79,7 @@ export {
   type SafeTensor,
   type SafetensorsHeader,
   type TensorLike,
+  type WriteOptions as SafetensorsWriteOptions,
   writeSafetensors,
 } from './safetensors.js';
 export { learningRateAt, type ScheduleKind, type ScheduleOptions } from './schedule.js';

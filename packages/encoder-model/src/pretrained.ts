@@ -107,14 +107,14 @@ export async function fromPretrained<T extends ParameterModule>(
 }
 
 /**
- * Write `config.json` and `model.safetensors` (HF names, F32, `format: pt`) into `dir`, the layout
- * `transformers` loads with `from_pretrained(dir)`; tokenizer files are copied from `tokenizerDir`.
- * Each file is written atomically.
+ * Write `config.json` and `model.safetensors` (HF names, `format: pt`; F32 unless `dtype: 'F16'`)
+ * into `dir`, the layout `transformers` loads with `from_pretrained(dir)`; tokenizer files are copied
+ * from `tokenizerDir`. Each file is written atomically.
  */
 export async function savePretrained(
   model: ParameterModule,
   dir: string,
-  opts: { tokenizerDir?: string; architecture?: string } = {},
+  opts: { tokenizerDir?: string; architecture?: string; dtype?: 'F32' | 'F16' } = {},
 ): Promise<void> {
   const { fs, path } = await nodeIo();
   await fs.mkdir(dir, { recursive: true });
@@ -123,7 +123,7 @@ export async function savePretrained(
   await writeFileAtomic(path.join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
   await writeFileAtomic(
     path.join(dir, 'model.safetensors'),
-    writeSafetensors(model.stateDict(), { format: 'pt' }),
+    writeSafetensors(model.stateDict(), { format: 'pt' }, { dtype: opts.dtype }),
   );
   if (opts.tokenizerDir && path.resolve(opts.tokenizerDir) !== path.resolve(dir)) {
     for (const f of TOKENIZER_FILES) {

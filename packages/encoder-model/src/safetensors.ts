@@ -1,11 +1,12 @@
 import { SafetensorsFormatError } from './errors.js';
+import { floatToHalf, halfToFloat } from './half-float.js';
 import { BYTES_PER, readSafetensorsHeader } from './safetensors-header.js';
 
 export { MAX_HEADER_BYTES, readSafetensorsHeader, type SafetensorsHeader } from './safetensors-header.js';
 
 /** One tensor as read from (or to be written to) a safetensors file; data is always float32 here. */
 export interface SafeTensor {
-  /** dtype as stored in the file (`F32`, `F16`, `BF16`, `F64`); always `F32` when writing. */
+  /** dtype as stored in the file (`F32`, `F16`, `BF16`, `F64`); ignored when writing (`WriteOptions.dtype`). */
   dtype: string;
   shape: number[];
   data: Float32Array;
@@ -55,17 +56,18 @@ function decode(raw: Uint8Array, dtype: string): Float32Array {
   return out;
 }
 
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >> 10) & 0x1f;
-  const frac = h & 0x3ff;
-  if (exp === 0) return sign * 2 ** -14 * (frac / 1024);
-  if (exp === 0x1f) return frac ? Number.NaN : sign * Number.POSITIVE_INFINITY;
-  return sign * 2 ** (exp - 15) * (1 + frac / 1024);
-}
-
 /** Anything with a shape and float data: a `SafeTensor`, or `{ shape, data }`. */
 export type TensorLike = { shape: readonly number[]; data: Float32Array | ArrayLike<number> };
+
+/** Options of `writeSafetensors`. */
+export interface WriteOptions {
+  /**
+   * Stored dtype of every tensor: `F32` (default, exact) or `F16` (half the bytes; each value
+   * rounded to the nearest binary16, ties to even). A value that does not fit binary16 (|x| > 65504
+   * after rounding, or NaN) throws `SafetensorsFormatError` naming the tensor: nothing is clipped.
+   */
+  dtype?: 'F32' | 'F16';
+}
 
 /**
  * Serialise float32 tensors to safetensors (names sorted, header padded to 8 bytes with spaces,
@@ -74,7 +76,12 @@ export type TensorLike = { shape: readonly number[]; data: Float32Array | ArrayL
 export function writeSafetensors(
   tensors: Map<string, TensorLike> | Record<string, TensorLike>,
   metadata?: Record<string, string>,
+  opts: WriteOptions = {},
 ): Uint8Array {
+  const dtype = opts.dtype ?? 'F32';
+  if (dtype !== 'F32' && dtype !== 'F16')
+    throw new SafetensorsFormatError(`dtype must be F32 or F16, got ${String(dtype)}`);
+  const width = BYTES_PER[dtype];
   const map = tensors instanceof Map ? tensors : new Map(Object.entries(tensors));
   const names = [...map.keys()].sort();
   const header: Record<string, unknown> = {};
@@ -89,8 +96,8 @@ export function writeSafetensors(
       throw new SafetensorsFormatError(
         `tensor ${name}: shape [${t.shape}] has ${count} elements but data has ${t.data.length}`,
       );
-    header[name] = { dtype: 'F32', shape: [...t.shape], data_offsets: [offset, offset + count * 4] };
-    offset += count * 4;
+    header[name] = { dtype, shape: [...t.shape], data_offsets: [offset, offset + count * width] };
+    offset += count * width;
   }
   let json = new TextEncoder().encode(JSON.stringify(header));
   const pad = (8 - (json.byteLength % 8)) % 8;
@@ -104,8 +111,17 @@ export function writeSafetensors(
   for (const name of names) {
     const t = map.get(name) as TensorLike;
     const f = t.data instanceof Float32Array ? t.data : Float32Array.from(t.data);
-    out.set(new Uint8Array(f.buffer, f.byteOffset, f.byteLength), pos);
-    pos += f.byteLength;
+    if (dtype === 'F32') out.set(new Uint8Array(f.buffer, f.byteOffset, f.byteLength), pos);
+    else
+      for (let i = 0; i < f.length; i++) {
+        const h = floatToHalf(f[i]);
+        if ((h & 0x7c00) === 0x7c00)
+          throw new SafetensorsFormatError(
+            `tensor ${name}: element ${i} = ${f[i]} does not fit F16 (|x| ≤ 65504, not NaN); write it as F32`,
+          );
+        view.setUint16(pos + 2 * i, h, true);
+      }
+    pos += f.length * width;
   }
   return out;
 }
