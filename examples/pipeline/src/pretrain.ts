@@ -15,7 +15,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { useBackend } from '@selfevo/backend';
 import { buildHeldOutSet, runPretraining, scoreSelections } from '@selfevo/mlm-pretraining';
-import { loadSelectionMap } from '@selfevo/self-evolution-masking';
+import { loadSelectionMap } from '@selfevo/self-evolution-masking/node';
 import type { ProgressMode } from '@selfevo/trainer';
 import {
   corpusFile,

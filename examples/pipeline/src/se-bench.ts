@@ -24,7 +24,7 @@ import {
   scoreSelections,
   sliceSequences,
 } from '@selfevo/mlm-pretraining';
-import { loadSelectionMap } from '@selfevo/self-evolution-masking';
+import { loadSelectionMap } from '@selfevo/self-evolution-masking/node';
 import { computeGradients } from '@selfevo/trainer';
 import * as tf from '@tensorflow/tfjs-core';
 import {

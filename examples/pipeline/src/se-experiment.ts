@@ -31,7 +31,7 @@ import {
   scoreSelections,
   sliceSequences,
 } from '@selfevo/mlm-pretraining';
-import { loadSelectionMap } from '@selfevo/self-evolution-masking';
+import { loadSelectionMap } from '@selfevo/self-evolution-masking/node';
 import type { ProgressMode } from '@selfevo/trainer';
 import { plotTrainingLog } from '@selfevo/training-plots';
 import * as tf from '@tensorflow/tfjs-core';

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@selfevo/encoder-model';
 import { loadPacked } from '@selfevo/mlm-pretraining';
-import { loadSelectionMap } from '@selfevo/self-evolution-masking';
+import { loadSelectionMap } from '@selfevo/self-evolution-masking/node';
 import { readJsonlLog } from '@selfevo/trainer';
 import { type ArmPoint, plotArmCurves } from '@selfevo/training-plots';
 

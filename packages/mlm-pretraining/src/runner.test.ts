@@ -5,7 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { useBackend } from '@selfevo/backend';
 import { BertForMaskedLM, makeConfig } from '@selfevo/encoder-model';
-import { loadSelectionMap } from '@selfevo/self-evolution-masking';
+import { loadSelectionMap } from '@selfevo/self-evolution-masking/node';
 import { readJsonlLog } from '@selfevo/trainer';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -5,8 +5,8 @@ import {
   type ScoreStats,
   type ScoringBatch,
   scoreInformativeTokens,
-  writeSelection,
 } from '@selfevo/self-evolution-masking';
+import { writeSelection } from '@selfevo/self-evolution-masking/node';
 import { createProgress, type ProgressMode } from '@selfevo/utils/node';
 import { PretrainingConfigError } from './errors.js';
 import { attentionMaskOf, type PackedSequences } from './packing.js';

@@ -22,16 +22,17 @@ export { type SeLossOptions, seLoss } from './se-loss.js';
 export { type SeMaskedBatch, type SeMaskOptions, seMask } from './se-mask.js';
 export { type SeStepOptions, seTrainingStep } from './se-training-step.js';
 export type { Seeded } from './seeded.js';
+// Selection files on disk (writeSelection, readSelection, loadSelectionMap, …) are in the Node
+// entry `@selfevo/self-evolution-masking/node`; this entry bundles for browsers.
 export {
-  loadSelectionMap,
-  readSelection,
-  readSelectionHeader,
+  parseSelection,
   SELECTION_FORMAT,
   type SelectionHeader,
   type SelectionRecord,
+  type SelectionRule,
+  selectionRecords,
   selectionsForBatch,
-  writeSelection,
-} from './selection-file.js';
+} from './selection-format.js';
 export { GeometricLength, type GeometricSpanOptions, type SpanMaskOptions, spanMask } from './span-mask.js';
 export type { MaskedBatch, TokenBatch } from './token-batch.js';
 export type { StepOptions, StepResult } from './train-step-common.js';

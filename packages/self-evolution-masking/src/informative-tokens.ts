@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { MaskingConfigError, ShapeMismatchError } from './errors.js';
 import type { MaskedLmModel } from './masked-lm-model.js';
-import type { SelectionRecord, SelectionRule } from './selection-file.js';
+import type { SelectionRecord, SelectionRule } from './selection-format.js';
 import { candidateMask, checkBatch, type TokenBatch } from './token-batch.js';
 
 /** SE stage 1's default τ (§1.1): a token is informative iff −log p(gold) > 0.1, i.e. p(gold) < 0.905. */

@@ -3,17 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  loadSelectionMap,
   MaskingConfigError,
-  readSelection,
-  readSelectionHeader,
+  parseSelection,
   SelectionFormatError,
   SelectionMismatchError,
   type SelectionRecord,
   selectionsForBatch,
-  writeSelection,
-} from './index.js';
-import { scoreInformativeTokens } from './informative-tokens.js';
+} from '../index.js';
+import { scoreInformativeTokens } from '../informative-tokens.js';
+import { loadSelectionMap, readSelection, readSelectionHeader, writeSelection } from './index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'se-selection-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -77,6 +75,28 @@ describe('selection files (JSONL)', () => {
       await expect(collect(bad)).rejects.toThrow(SelectionFormatError);
       await expect(collect(bad)).rejects.toThrow(re);
     }
+  });
+
+  it('parseSelection (browser entry) reads the same text as the Node reader, with the same checks', async () => {
+    const path = join(dir, 'parse.jsonl');
+    await writeSelection(
+      path,
+      [
+        { id: 'x', positions: [2, 4] },
+        { id: 3, positions: [] },
+      ],
+      { meta: { criterion: 'nll' } },
+    );
+    const fromText = await parseSelection(readFileSync(path, 'utf8'), 'upload.jsonl');
+    expect([...fromText.keys()]).toEqual([...(await loadSelectionMap(path)).keys()]);
+    expect(Array.from(fromText.get('x')!)).toEqual([2, 4]);
+    expect(Array.from(fromText.get(3)!)).toEqual([]);
+    await expect(
+      parseSelection('{"id":1,"positions":[3]}\r\n{"id":2,"positions":[0.5]}', 'up.jsonl'),
+    ).rejects.toThrow(/up\.jsonl:2: positions\[0\]/);
+    await expect(parseSelection('{"format":"selfevo-se-selection","version":2}\n')).rejects.toThrow(
+      /unsupported version 2/,
+    );
   });
 
   it('is atomic: a failing source leaves the old file untouched and no temporary file', async () => {
