@@ -21,7 +21,7 @@ const FORBIDDEN = {
 };
 const LIBRARY_FORBIDDEN =
   /^(@selfevo\/backend(-.*)?|@tensorflow\/tfjs-backend-.*|@tensorflow\/tfjs-node.*|@tensorflow\/tfjs)$/;
-const NOT_LIBRARIES = /^@selfevo\/(backend.*|native-gemm|examples)$/;
+const NOT_LIBRARIES = /^@selfevo\/(backend.*|native-gemm|examples|test-utils)$/;
 
 function* files(dir) {
   for (const name of readdirSync(dir)) {

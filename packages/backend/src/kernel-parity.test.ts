@@ -1,7 +1,7 @@
+import { describeEachBackend, expectAllClose } from '@selfevo/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { useBackend } from './index.js';
-import { describeEachBackend, expectAllClose } from './test/index.js';
 
 /** Deterministic inputs: the same values on every backend. */
 function det(shape: number[], seed: number): tf.Tensor {

@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { describeEachBackend, expectAllClose } from '@selfevo/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { BackendUnavailableError, useBackend } from './index.js';
-import { describeEachBackend, expectAllClose } from './test/index.js';
 
 const pkgDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 

@@ -1,4 +1,4 @@
-import { describeEachBackend, expectAllClose } from '@selfevo/backend/test';
+import { describeEachBackend, expectAllClose } from '@selfevo/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { ADAMW_KERNEL_NAME, AdamW, type AdamWOptions } from './adamw.js';

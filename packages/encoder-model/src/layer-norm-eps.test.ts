@@ -1,7 +1,7 @@
 // LayerNorm's ε belongs inside the square root: y = (x − μ)/sqrt(σ² + ε)·γ + β. Every fixture
 // uses ε = 1e-12, where ε placement makes no difference; these tests use a large ε on
 // small-variance rows, where sqrt(σ²) + ε, 1/sqrt(σ²) + ε or no ε at all are far off.
-import { describeEachBackend, expectAllClose } from '@selfevo/backend/test';
+import { describeEachBackend, expectAllClose } from '@selfevo/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { BertModel, layerNorm, makeConfig } from './index.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describeInBrowser, runInBrowser } from '@selfevo/backend/test';
+import { describeInBrowser, runInBrowser } from '@selfevo/test-utils';
 import { expect, it } from 'vitest';
 import { fixturesDir } from './test-paths.js';
 

@@ -11,7 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { nodeTestBackends } from '@selfevo/backend/test';
+import { nodeTestBackends } from '@selfevo/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSafetensors } from './safetensors.js';
 

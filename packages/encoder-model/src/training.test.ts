@@ -1,5 +1,5 @@
-import { describeEachBackend, expectAllClose } from '@selfevo/backend/test';
 import { crossEntropyAtPositions } from '@selfevo/smooth-label-loss';
+import { describeEachBackend, expectAllClose } from '@selfevo/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { AdamW } from './adamw.js';

@@ -1,8 +1,8 @@
 import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeEachBackend, expectAllClose } from '@selfevo/backend/test';
 import { BertForSequenceClassification, BertModel, loadWeights, makeConfig } from '@selfevo/encoder-model';
+import { describeEachBackend, expectAllClose } from '@selfevo/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {

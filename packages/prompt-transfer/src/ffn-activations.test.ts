@@ -1,5 +1,5 @@
-import { describeEachBackend, expectAllClose } from '@selfevo/backend/test';
 import { BertModel, makeConfig } from '@selfevo/encoder-model';
+import { describeEachBackend, expectAllClose } from '@selfevo/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { activationSimilarity, ffnActivations } from './ffn-activations.js';

@@ -1,5 +1,5 @@
-import { describeEachBackend } from '@selfevo/backend/test';
 import { BertForSequenceClassification, BertModel } from '@selfevo/encoder-model';
+import { describeEachBackend } from '@selfevo/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { PromptConfigError } from './errors.js';

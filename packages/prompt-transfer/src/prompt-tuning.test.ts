@@ -1,8 +1,8 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeEachBackend } from '@selfevo/backend/test';
 import { BertForSequenceClassification, makeConfig, SeededRandom } from '@selfevo/encoder-model';
+import { describeEachBackend } from '@selfevo/test-utils';
 import { arrayBatchSource, ResumeError, train } from '@selfevo/trainer';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';

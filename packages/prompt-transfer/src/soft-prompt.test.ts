@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describeEachBackend, expectAllClose } from '@selfevo/backend/test';
 import { BertModel, linear } from '@selfevo/encoder-model';
+import { describeEachBackend, expectAllClose } from '@selfevo/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PromptConfigError, PromptMismatchError } from './errors.js';

@@ -1,4 +1,4 @@
-import { describeEachBackend, nodeTestBackends } from '@selfevo/backend/test';
+import { describeEachBackend, nodeTestBackends } from '@selfevo/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { randomMask, seMask, spanMask, wholeWordMask } from './index.js';

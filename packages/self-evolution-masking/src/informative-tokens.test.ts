@@ -1,4 +1,4 @@
-import { describeEachBackend } from '@selfevo/backend/test';
+import { describeEachBackend } from '@selfevo/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import {

@@ -1,6 +1,6 @@
-import { describeEachBackend, expectAllClose } from '@selfevo/backend/test';
 import { AdamW as AdamWOptimizer, valueAndGrads } from '@selfevo/encoder-model';
 import { labelSmoothedCrossEntropy, rectifiedSmoothLabelLoss } from '@selfevo/smooth-label-loss';
+import { describeEachBackend, expectAllClose } from '@selfevo/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import {

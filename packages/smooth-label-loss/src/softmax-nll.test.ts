@@ -1,4 +1,4 @@
-import { describeEachBackend, expectAllClose } from '@selfevo/backend/test';
+import { describeEachBackend, expectAllClose } from '@selfevo/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { crossEntropyAtPositions } from './cross-entropy-at-positions.js';

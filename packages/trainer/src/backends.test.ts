@@ -1,4 +1,4 @@
-import { describeEachBackend } from '@selfevo/backend/test';
+import { describeEachBackend } from '@selfevo/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { evalLoss, makeExamples, makeSource, mseLoss, TinyMlp } from './test-fixtures/tiny-mlp.js';

@@ -1,5 +1,5 @@
 import { useBackend } from '@selfevo/backend';
-import { expectAllClose } from '@selfevo/backend/test';
+import { expectAllClose } from '@selfevo/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { computeGradients } from './compute-gradients.js';

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useBackend } from '@selfevo/backend';
-import { expectAllClose } from '@selfevo/backend/test';
+import { expectAllClose } from '@selfevo/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { liveDataParallelWorkers } from './data-parallel-pool.js';

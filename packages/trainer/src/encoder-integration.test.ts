@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { useBackend } from '@selfevo/backend';
-import { expectAllClose } from '@selfevo/backend/test';
 import type { BertForSequenceClassification } from '@selfevo/encoder-model';
 import { SeededRandom } from '@selfevo/encoder-model';
+import { expectAllClose } from '@selfevo/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   accuracy,

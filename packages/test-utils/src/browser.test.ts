@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
+import { useBackend } from '@selfevo/backend';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { useBackend } from '../use-backend.js';
 import { BrowserRunError, findChromium, runInBrowser } from './browser.js';
 import { expectAllClose, maxAbsDiff } from './close.js';
 import { describeInBrowser } from './each-backend.js';
@@ -18,7 +18,7 @@ const W = [
   [0.05, -0.6, 0.33],
   [0.4, 0.4, 0.4],
 ];
-const entry = fileURLToPath(new URL('../test-fixtures/grad-entry.ts', import.meta.url));
+const entry = fileURLToPath(new URL('./test-fixtures/grad-entry.ts', import.meta.url));
 
 async function cpuReference(): Promise<number[][]> {
   await useBackend('cpu');
@@ -53,7 +53,7 @@ describeInBrowser('runInBrowser (headless Chromium)', () => {
   });
 
   it('reports a failing entry with its error and the page console', async () => {
-    const bad = fileURLToPath(new URL('../test-fixtures/throwing-entry.ts', import.meta.url));
+    const bad = fileURLToPath(new URL('./test-fixtures/throwing-entry.ts', import.meta.url));
     const err = await runInBrowser(bad, { backend: 'cpu' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BrowserRunError);
     expect(String((err as Error).message)).toMatch(/fixture failure 42/);
@@ -63,7 +63,7 @@ describeInBrowser('runInBrowser (headless Chromium)', () => {
 
 describeInBrowser('runInBrowser failures', () => {
   it('fails fast (not at the timeout) when the bundle throws while loading', async () => {
-    const bad = fileURLToPath(new URL('../test-fixtures/init-throwing-entry.ts', import.meta.url));
+    const bad = fileURLToPath(new URL('./test-fixtures/init-throwing-entry.ts', import.meta.url));
     const t0 = Date.now();
     const err = await runInBrowser(bad, { backend: 'cpu', timeoutMs: 60_000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BrowserRunError);

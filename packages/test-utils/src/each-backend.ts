@@ -1,5 +1,5 @@
+import { type BackendName, useBackend } from '@selfevo/backend';
 import { beforeAll, describe } from 'vitest';
-import { type BackendName, useBackend } from '../use-backend.js';
 import { findChromium } from './browser.js';
 
 export type TestBackend = Exclude<BackendName, 'auto'>;

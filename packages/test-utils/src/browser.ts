@@ -4,7 +4,6 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 /** Backends `runInBrowser` can activate in the page (through `useBackend`). */
 export type BrowserBackend = 'webgpu' | 'wasm' | 'cpu';
@@ -66,15 +65,15 @@ export class BrowserRunError extends Error {
   }
 }
 
-const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
 
-/** This package's `use-backend` module: the .ts source under vitest/tsx, the .js build otherwise. */
+/** `@selfevo/backend`'s built entry (the page imports `useBackend` from it). */
 function useBackendModule(): string {
-  for (const ext of ['.js', '.ts']) {
-    const p = join(here, '..', `use-backend${ext}`);
-    if (existsSync(p)) return p;
+  try {
+    return require.resolve('@selfevo/backend');
+  } catch (e) {
+    throw new BrowserRunError(`runInBrowser: cannot resolve @selfevo/backend (is it built?): ${String(e)}`);
   }
-  throw new BrowserRunError(`runInBrowser: cannot find use-backend next to ${here}`);
 }
 
 async function bundle(entryFile: string, backend: BrowserBackend): Promise<string> {
@@ -124,10 +123,9 @@ const report = (msg) => globalThis.__selfevoReport(JSON.stringify(msg));
 /** The directory holding tfjs-backend-wasm's .wasm binaries, when it is installed. */
 function wasmDir(): string | null {
   try {
-    const req = createRequire(import.meta.url);
-    const pkg = req.resolve('@tensorflow/tfjs-backend-wasm/package.json', {
-      paths: [here, join(here, '..', '..', '..', 'backend-wasm')],
-    });
+    const backend = useBackendModule();
+    const paths = [dirname(createRequire(backend).resolve('@selfevo/backend-wasm')), dirname(backend)];
+    const pkg = require.resolve('@tensorflow/tfjs-backend-wasm/package.json', { paths });
     return join(dirname(pkg), 'dist');
   } catch {
     return null;
