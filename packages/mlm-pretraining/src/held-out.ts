@@ -78,16 +78,32 @@ export function buildHeldOutSet(rows: PackedSequences, o: HeldOutOptions): HeldO
  * Held-out MLM loss (mean cross-entropy per masked token over the whole set) and accuracy
  * (argmax = gold) in eval mode (no dropout, no gradient). Plain cross-entropy for every run,
  * whatever loss it trained with.
+ *
+ * `positions` scores a subset of the masked positions (methods §1.6): `'mask'` only those whose
+ * input is `[MASK]` (not the 10% random / 10% unchanged ones a model can copy), or a predicate of
+ * (batch number, flat position `b·T + t`), e.g. the tokens SE stage 1 selects.
  */
 export function evaluateHeldOut(
   model: MaskedLmModel,
   set: HeldOutSet,
+  opts: {
+    positions?: 'all' | 'mask' | ((batch: number, position: number) => boolean);
+    maskTokenId?: number;
+  } = {},
 ): { loss: number; accuracy: number; numMasked: number } {
+  const which = opts.positions ?? 'all';
+  if (which === 'mask' && !Number.isInteger(opts.maskTokenId))
+    throw new PretrainingConfigError('maskTokenId', "is required with positions: 'mask'");
   let nllSum = 0;
   let correct = 0;
   let n = 0;
-  for (const batch of set.batches) {
-    const pos = batch.maskedPositions;
+  for (const [bi, batch] of set.batches.entries()) {
+    const pos =
+      which === 'all'
+        ? batch.maskedPositions
+        : batch.maskedPositions.filter((p) =>
+            which === 'mask' ? batch.inputIds[p] === opts.maskTokenId : which(bi, p),
+          );
     if (pos.length === 0) continue;
     const gold = new Int32Array(pos.length);
     for (let k = 0; k < pos.length; k++) gold[k] = batch.labels[pos[k]];
@@ -114,6 +130,10 @@ export function evaluateHeldOut(
     tf.dispose([nll, argmax]);
     n += pos.length;
   }
-  if (n === 0) throw new PretrainingConfigError('heldOut', 'the held-out set has no masked token');
+  if (n === 0)
+    throw new PretrainingConfigError(
+      'heldOut',
+      `the held-out set has no masked token${which === 'all' ? '' : ' at the positions asked for'}`,
+    );
   return { loss: nllSum / n, accuracy: correct / n, numMasked: n };
 }

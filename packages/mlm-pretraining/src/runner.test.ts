@@ -91,6 +91,32 @@ describe('held-out set', () => {
     expect(a.numMasked).toBe(heldOut.numMasked);
     m.dispose();
   });
+
+  it('scores a subset of the masked positions: [MASK] only, or a predicate; the parts add up to the whole', () => {
+    const m = new BertForMaskedLM(config(), { seed: 2 });
+    const all = evaluateHeldOut(m, heldOut);
+    let atMask = 0;
+    for (const b of heldOut.batches)
+      for (const p of b.maskedPositions) if (b.inputIds[p] === ids.maskTokenId) atMask++;
+    const mask = evaluateHeldOut(m, heldOut, { positions: 'mask', maskTokenId: ids.maskTokenId });
+    expect(mask.numMasked).toBe(atMask);
+    expect(atMask).toBeGreaterThan(0.7 * all.numMasked);
+    expect(atMask).toBeLessThan(all.numMasked);
+    const isMask = (bi: number, p: number) => heldOut.batches[bi].inputIds[p] === ids.maskTokenId;
+    const notMask = evaluateHeldOut(m, heldOut, { positions: (bi, p) => !isMask(bi, p) });
+    expect(mask.numMasked + notMask.numMasked).toBe(all.numMasked);
+    // the loss is a mean per token: the two parts, weighted by their counts, give the whole
+    expect((mask.loss * mask.numMasked + notMask.loss * notMask.numMasked) / all.numMasked).toBeCloseTo(
+      all.loss,
+      4,
+    );
+    expect(evaluateHeldOut(m, heldOut, { positions: (bi, p) => isMask(bi, p) })).toEqual(mask);
+    expect(() => evaluateHeldOut(m, heldOut, { positions: 'mask' })).toThrow(/maskTokenId/);
+    expect(() => evaluateHeldOut(m, heldOut, { positions: () => false })).toThrow(
+      /at the positions asked for/,
+    );
+    m.dispose();
+  });
 });
 
 describe('runPretraining', () => {
