@@ -7,13 +7,20 @@ import type { PromptBatch } from './prompt-tuning.js';
 import type { SoftPrompt } from './soft-prompt.js';
 import { cosine } from './spot.js';
 
+/** Where `ffnActivations` pools (see `FfnActivationOptions.position`). */
+export type FfnPooling = 'first-input' | 'first' | 'mean';
+
+/** The default pooling position: the first input token ([CLS]). */
+export const FFN_DEFAULT_POSITION: FfnPooling = 'first-input';
+
 export interface FfnActivationOptions {
   /**
    * Which positions are averaged: `first-input` (default) the first input token ([CLS]; after an
-   * input-level prompt, position P), as PANDA's code dumps the first token; `mean` every
-   * non-padding input token.
+   * input-level prompt, position P); `first` sequence position 0 whatever it holds (PANDA's code
+   * keeps `outputs[:, :, :1, :]`: with its deep prompts that is [CLS], with an input-level prompt it
+   * would be the first prompt token); `mean` every non-padding input token.
    */
-  position?: 'first-input' | 'mean';
+  position?: FfnPooling;
 }
 
 function maskData(batch: PromptBatch, B: number, T: number): Float32Array {
@@ -40,9 +47,9 @@ export function ffnActivations(
   probe: PromptBatch | readonly PromptBatch[],
   options: FfnActivationOptions = {},
 ): Float32Array[] {
-  const position = options.position ?? 'first-input';
-  if (position !== 'first-input' && position !== 'mean')
-    throw new PromptConfigError('position', `must be first-input or mean, got ${position}`);
+  const position = options.position ?? FFN_DEFAULT_POSITION;
+  if (position !== 'first-input' && position !== 'first' && position !== 'mean')
+    throw new PromptConfigError('position', `must be first-input, first or mean, got ${position}`);
   const batches = Array.isArray(probe) ? probe : [probe as PromptBatch];
   if (batches.length === 0) throw new PromptConfigError('probe', 'is an empty list of batches');
   const sums: Float64Array[] = [];
@@ -61,19 +68,24 @@ export function ffnActivations(
 
 /**
  * Pooling weights over the B·S rows of one batch (S = P prompt positions + T input positions):
- * 1 at the first input token of every row (`first-input`, position P) or at every non-padding
- * input token (`mean`); prompt positions are never pooled.
+ * 1 at the first input token of every row (`first-input`, position P), at sequence position 0
+ * (`first`), or at every non-padding input token (`mean`); `first` is the only one that can pool
+ * a prompt position.
  */
 function poolingWeights(
   inputMask: Float32Array,
   B: number,
   P: number,
   T: number,
-  position: 'first-input' | 'mean',
+  position: FfnPooling,
 ): { weights: Float32Array; count: number } {
   const S = P + T;
   const weights = new Float32Array(B * S);
   let count = 0;
+  if (position === 'first') {
+    for (let b = 0; b < B; b++) weights[b * S] = 1;
+    return { weights, count: B };
+  }
   for (let b = 0; b < B; b++)
     for (let t = 0; t < T; t++) {
       const on = position === 'first-input' ? t === 0 : inputMask[b * T + t] > 0;
@@ -90,7 +102,7 @@ function ffnActivationSums(
   encoder: BertModel,
   prompt: SoftPrompt | undefined,
   probe: PromptBatch,
-  position: 'first-input' | 'mean',
+  position: FfnPooling,
 ): { sum: Float32Array[]; count: number } {
   return tf.tidy(() => {
     const out = encoder.forward({

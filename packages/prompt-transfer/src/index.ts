@@ -20,26 +20,37 @@ export {
 export {
   type ActivationSimilarity,
   activationSimilarity,
+  FFN_DEFAULT_POSITION,
   type FfnActivationOptions,
+  type FfnPooling,
   ffnActivations,
 } from './ffn-activations.js';
 export {
+  PANDA_DEFAULT_BETA,
+  PANDA_DEFAULT_C,
   type PandaDistillation,
+  type PandaDistillationOptions,
   type PandaLossOptions,
   type PandaTeacher,
+  type PandaTeacherMode,
   pandaDistillation,
   pandaKdWeight,
   pandaLambda,
   pandaLoss,
 } from './panda-loss.js';
 export {
+  type ClassifierModel,
+  classifierForward,
   createPromptTuning,
   crossEntropyLoss,
   type PromptableModel,
   type PromptBatch,
+  type PromptEncoderInputs,
+  type PromptForward,
   type PromptLoss,
   type PromptLossFn,
   type PromptOptimizerOptions,
+  type PromptTargets,
   type PromptTuning,
   PromptTuningModel,
   type PromptTuningOptions,
@@ -70,3 +81,10 @@ export {
   type SpotMetric,
   spotInit,
 } from './spot.js';
+export {
+  type SourceRun,
+  SPOT_TASK_EMBEDDING_STEP,
+  spotBestOfTopK,
+  type TaskEmbeddingRecorder,
+  taskEmbeddingRecorder,
+} from './spot-transfer.js';

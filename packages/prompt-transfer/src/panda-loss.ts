@@ -8,9 +8,10 @@ import { PromptConfigError } from './errors.js';
 import {
   type PromptableModel,
   type PromptBatch,
+  type PromptForward,
   type PromptLossFn,
   type PromptTuning,
-  promptedInputs,
+  PromptTuningModel,
 } from './prompt-tuning.js';
 import type { SoftPrompt } from './soft-prompt.js';
 
@@ -21,15 +22,34 @@ export interface PandaLossOptions {
   lambda?: number;
   /** PANDA's β (default 0.1 → λ = 0.01, as released). */
   beta?: number;
+  /**
+   * λ from transferability, as the paper sets it: `λ = c · similarity` (clamped at 0), e.g. the
+   * activation similarity or SPoT's prompt similarity of the source and the target task. Not with
+   * `lambda` / `beta`.
+   */
+  similarity?: number;
+  /** With `similarity`: the scale c (default 0.01, so a source as similar as the target itself gets the released λ). */
+  c?: number;
   /** `kl` only: softmax temperature (default 1); the KL is scaled by T². */
   temperature?: number;
 }
 
+/** PANDA's released β (λ = 0.1·β = 0.01). */
+export const PANDA_DEFAULT_BETA = 0.1;
+/** The default c of `λ = c·sim` (the released λ at similarity 1). */
+export const PANDA_DEFAULT_C = 0.01;
+
 /** The KD weight λ these options give (validated). */
 export function pandaLambda(options: PandaLossOptions = {}): number {
+  if (options.similarity !== undefined || options.c !== undefined) {
+    if (options.lambda !== undefined || options.beta !== undefined)
+      throw new PromptConfigError('similarity', 'give lambda, beta or similarity (λ = c·sim), not several');
+    if (options.similarity === undefined) throw new PromptConfigError('c', 'needs a similarity (λ = c·sim)');
+    return pandaKdWeight(options.c ?? PANDA_DEFAULT_C, options.similarity);
+  }
   if (options.lambda !== undefined && options.beta !== undefined)
     throw new PromptConfigError('lambda', 'give lambda or beta (λ = 0.1·β), not both');
-  const lambda = options.lambda ?? 0.1 * (options.beta ?? 0.1);
+  const lambda = options.lambda ?? 0.1 * (options.beta ?? PANDA_DEFAULT_BETA);
   if (!(lambda >= 0 && Number.isFinite(lambda)))
     throw new PromptConfigError(
       options.lambda !== undefined ? 'lambda' : 'beta',
@@ -93,49 +113,90 @@ export function pandaLoss(
   });
 }
 
-/** The teacher of PANDA: the source prompt tuned on the target task, with its head; frozen. */
-export interface PandaTeacher {
-  model: PromptableModel;
-  prompt: SoftPrompt;
+/**
+ * The teacher of PANDA: the source prompt tuned on the target task, with its head; frozen. Either
+ * a `PromptTuningModel` (its own `forward`), or a model and prompt (the student's `forward` is used).
+ */
+export type PandaTeacher<B = PromptBatch> =
+  | PromptTuningModel<B>
+  | { model: PromptableModel; prompt: SoftPrompt; forward?: PromptForward<B> };
+
+/**
+ * The teacher's dropout while the student trains. `train`: dropout on, as PANDA's released code
+ * (`self.source_model.train()` in `training_step`, default); `eval`: no dropout (a fixed target).
+ */
+export type PandaTeacherMode = 'train' | 'eval';
+
+export interface PandaDistillationOptions extends PandaLossOptions {
+  /** Default `train`, as the released code. */
+  teacherMode?: PandaTeacherMode;
 }
 
 /** A student `PromptTuning` whose loss is PANDA's, plus the teacher's logits for evaluation. */
-export interface PandaDistillation extends PromptTuning {
-  /** Teacher logits `[B, C]` (eval mode, no dropout). The caller disposes them. */
-  teacherLogits(batch: PromptBatch): tf.Tensor2D;
+export interface PandaDistillation<B = PromptBatch> extends PromptTuning<B> {
+  /** Teacher logits `[N, C]` (eval mode unless `training`). The caller disposes them. */
+  teacherLogits(batch: B, training?: boolean): tf.Tensor2D;
+  /** The KD weight λ in use. */
+  readonly lambda: number;
+  readonly teacherMode: PandaTeacherMode;
 }
 
 /**
  * PANDA student training through `train()`: the student's own objective (cross-entropy by
- * default, so `CE + λ·KD` as `pandaLoss`) plus `λ · KD` against the frozen teacher's eval-mode
- * logits on the same batch. The teacher's prompt and head must be separate from the student's
- * trained parameters (checked); it shares the frozen encoder. Use it as `train({ ...distill, … })`.
+ * default, so `CE + λ·KD` as `pandaLoss`) plus `λ · KD` against the frozen teacher's logits on
+ * the same batch, computed off the gradient tape. While training, the teacher runs in
+ * `teacherMode` (default `train`: with dropout, as released; it draws from the shared encoder's
+ * generator, which `train()` re-seeds, so runs stay reproducible); in evaluation it runs without
+ * dropout. The teacher's prompt and head must be separate from the student's trained parameters
+ * (checked); it shares the frozen encoder. Use it as `train({ ...distill, … })`.
  */
-export function pandaDistillation(
-  student: PromptTuning,
-  teacher: PandaTeacher,
-  options: PandaLossOptions = {},
-): PandaDistillation {
-  const o = resolve(options);
+export function pandaDistillation<B = PromptBatch>(
+  student: PromptTuning<B>,
+  teacher: PandaTeacher<B>,
+  options: PandaDistillationOptions = {},
+): PandaDistillation<B> {
+  const { teacherMode = 'train', ...lossOptions } = options;
+  if (teacherMode !== 'train' && teacherMode !== 'eval')
+    throw new PromptConfigError('teacherMode', `must be train or eval, got ${teacherMode}`);
+  const o = resolve(lossOptions);
+  const t =
+    teacher instanceof PromptTuningModel
+      ? teacher
+      : new PromptTuningModel<B>({
+          model: teacher.model,
+          prompt: teacher.prompt,
+          forward: teacher.forward ?? student.model.forwardFn,
+          targets: student.model.targets,
+          trainHead: false,
+        });
+  if (!t.dropout && teacherMode === 'train')
+    throw new PromptConfigError('teacherMode', 'is train but the teacher was created with dropout: false');
   const trained = new Set(student.model.trainedParameters().values());
-  if (trained.has(teacher.prompt.variable))
+  if (trained.has(t.prompt.variable))
     throw new PromptConfigError(
       'teacher.prompt',
       'is the student prompt; the teacher must be a separate prompt',
     );
-  for (const [k, v] of teacher.model.head?.params ?? [])
+  for (const [k, v] of t.model.head?.params ?? [])
     if (trained.has(v))
       throw new PromptConfigError(
         'teacher.model',
         `head parameter ${k} is trained by the student; give the teacher its own head`,
       );
-  const teacherLogits = (batch: PromptBatch): tf.Tensor2D =>
-    tf.tidy(() => teacher.model.forward(promptedInputs(teacher.prompt, batch, false)).logits as tf.Tensor2D);
-  const lossFn: PromptLossFn = (model, batch, training) =>
+  const teacherLogits = (batch: B, training = false): tf.Tensor2D => t.logits(batch, training);
+  const lossFn: PromptLossFn<B> = (model, batch, training) =>
     tf.tidy(() => {
-      const t = noGrad(() => teacherLogits(batch)); // [B, C], a constant: not on the gradient tape
-      const s = model.logits(batch, training); // [B, C]
-      return withDistillation(model.loss(s, batch), s, t, o);
+      // [N, C], a constant: not on the gradient tape; computed first, so its dropout draws come first
+      const tl = noGrad(() => teacherLogits(batch, training && teacherMode === 'train'));
+      const s = model.logits(batch, training); // [N, C]
+      return withDistillation(model.loss(s, batch), s, tl, o);
     });
-  return { model: student.model, lossFn, parameters: student.parameters, teacherLogits };
+  return {
+    model: student.model,
+    lossFn,
+    parameters: student.parameters,
+    teacherLogits,
+    lambda: o.lambda,
+    teacherMode,
+  };
 }

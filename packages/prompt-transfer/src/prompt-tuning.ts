@@ -10,14 +10,20 @@ import { PromptConfigError, PromptMismatchError } from './errors.js';
 import type { SoftPrompt } from './soft-prompt.js';
 
 /**
- * A classifier over a `BertModel` that takes `EncoderInputs` (prompts included) and returns
- * logits `[B, C]` — e.g. `BertForSequenceClassification`. `head.params` are its own parameters.
+ * A model over a `BertModel` whose trainable task head is `head.params` (e.g.
+ * `BertForSequenceClassification`, `BertForSpanClassification`, `BertForCandidateScoring`). How a
+ * batch becomes logits is the `forward` option of `createPromptTuning`; without it the model must
+ * be a `ClassifierModel`.
  */
 export interface PromptableModel {
   readonly encoder: BertModel;
   readonly head?: { readonly params: Map<string, tf.Variable> };
-  forward(inp: EncoderInputs): { logits: tf.Tensor };
   setTraining(training: boolean): void;
+}
+
+/** A classifier that takes `EncoderInputs` (prompts included) and returns logits `[B, C]`. */
+export interface ClassifierModel extends PromptableModel {
+  forward(inp: EncoderInputs): { logits: tf.Tensor };
 }
 
 /** One batch: encoder inputs without the prompt, plus integer labels for the loss. */
@@ -28,17 +34,58 @@ export interface PromptBatch {
   labels?: Int32Array | number[];
 }
 
+/** What a prompt adds to the encoder inputs (`SoftPrompt.encoderInputs()`). */
+export type PromptEncoderInputs = Pick<EncoderInputs, 'promptEmbeds' | 'pastKeyValuePrefixes'>;
+
 /**
- * The objective on the student's logits `[B, C]` (called inside the gradient tape). Targets that
+ * Logits `[N, C]` of one batch with the prompt's encoder inputs attached, for any head: e.g. a
+ * span head's `forward({ ...inputs, ...prompt }, spans).logits`, or a choice scorer's scores
+ * reshaped to `[questions, choices]`. `training` turns dropout on.
+ */
+export type PromptForward<B> = (
+  model: PromptableModel,
+  batch: B,
+  prompt: PromptEncoderInputs,
+  training: boolean,
+) => tf.Tensor2D;
+
+/** The integer class of every logits row of a batch (default: `batch.labels`). */
+export type PromptTargets<B> = (batch: B) => Int32Array | number[];
+
+/**
+ * The objective on the student's logits `[N, C]` (called inside the gradient tape). Targets that
  * must not get gradients (e.g. teacher logits) come from variables that are not trained.
  */
-export type PromptLoss = (logits: tf.Tensor2D, batch: PromptBatch) => tf.Scalar;
+export type PromptLoss<B = PromptBatch> = (logits: tf.Tensor2D, batch: B) => tf.Scalar;
+
+function batchLabels(batch: unknown): Int32Array | number[] {
+  const labels = (batch as { labels?: Int32Array | number[] } | undefined)?.labels;
+  if (!labels) throw new PromptConfigError('batch.labels', 'the cross-entropy loss needs labels');
+  return labels;
+}
 
 /** Mean cross-entropy of `[B, C]` logits against `batch.labels`. */
-export const crossEntropyLoss: PromptLoss = (logits, batch) => {
-  if (!batch.labels) throw new PromptConfigError('batch.labels', 'the cross-entropy loss needs labels');
-  return crossEntropyAtPositions(logits, batch.labels) as tf.Scalar;
-};
+export const crossEntropyLoss: PromptLoss = (logits, batch) =>
+  crossEntropyAtPositions(logits, batchLabels(batch)) as tf.Scalar;
+
+/** The default `PromptForward`: `model.forward(inputs + prompt).logits` of a `ClassifierModel`. */
+export function classifierForward(
+  model: PromptableModel,
+  batch: PromptBatch,
+  prompt: PromptEncoderInputs,
+  training: boolean,
+): tf.Tensor2D {
+  const m = model as Partial<ClassifierModel>;
+  if (typeof m.forward !== 'function')
+    throw new PromptConfigError('forward', 'the model has no forward(inputs); pass a forward option');
+  return m.forward({
+    inputIds: batch.inputIds,
+    attentionMask: batch.attentionMask,
+    tokenTypeIds: batch.tokenTypeIds,
+    training,
+    ...prompt,
+  }).logits as tf.Tensor2D;
+}
 
 /** Encoder inputs for a batch with the prompt attached. */
 export function promptedInputs(prompt: SoftPrompt, batch: PromptBatch, training: boolean): EncoderInputs {
@@ -68,15 +115,19 @@ function positiveLr(v: number | undefined, d: number, name: string): number {
   return x;
 }
 
-export interface PromptTuningOptions {
-  /** The classifier over the frozen encoder (e.g. `BertForSequenceClassification`). */
+export interface PromptTuningOptions<B = PromptBatch> {
+  /** The task model over the frozen encoder (e.g. `BertForSequenceClassification`, or any head with `forward`). */
   model: PromptableModel;
   /** The prompt to train: input-level `[L, H]` or deep prompts (prefixes) `[N, 2, L, H]`. */
   prompt: SoftPrompt;
   /** Train the task head too (default true). */
   trainHead?: boolean;
-  /** The objective on the logits (default `crossEntropyLoss`). */
-  loss?: PromptLoss;
+  /** Logits `[N, C]` of a batch (default `classifierForward`: `model.forward(inputs).logits`). */
+  forward?: PromptForward<B>;
+  /** The class of every logits row (default `batch.labels`); used by the default loss, `predict` and `accuracy`. */
+  targets?: PromptTargets<B>;
+  /** The objective on the logits (default: mean cross-entropy against `targets(batch)`). */
+  loss?: PromptLoss<B>;
   /** Dropout in the frozen encoder and head while training (default true, as PEFT's train mode). */
   dropout?: boolean;
 }
@@ -89,17 +140,19 @@ export interface PromptTuningOptions {
  * `parameters`, `train()` would fine-tune everything. `rng` is the encoder's dropout generator
  * (`train()` re-seeds it per micro-batch, so a resume is exact).
  */
-export class PromptTuningModel {
+export class PromptTuningModel<B = PromptBatch> {
   readonly model: PromptableModel;
   readonly prompt: SoftPrompt;
-  readonly loss: PromptLoss;
+  readonly loss: PromptLoss<B>;
+  readonly forwardFn: PromptForward<B>;
+  readonly targets: PromptTargets<B>;
   readonly dropout: boolean;
   /** The encoder's (and head's) dropout generator. */
   readonly rng: SeededRandom;
   private readonly trained: Map<string, tf.Variable>;
   private readonly all: Map<string, tf.Variable>;
 
-  constructor(options: PromptTuningOptions) {
+  constructor(options: PromptTuningOptions<B>) {
     const { model, prompt } = options;
     const c = model.encoder.config;
     if (prompt.hiddenSize !== c.hiddenSize)
@@ -112,11 +165,17 @@ export class PromptTuningModel {
         'prompt',
         `prefix is for ${prompt.numLayers} layers, the encoder has ${c.numHiddenLayers}`,
       );
-    if (options.loss !== undefined && typeof options.loss !== 'function')
-      throw new PromptConfigError('loss', 'must be a function (logits, batch) => scalar');
+    for (const k of ['loss', 'forward', 'targets'] as const)
+      if (options[k] !== undefined && typeof options[k] !== 'function')
+        throw new PromptConfigError(k, 'must be a function');
+    if (options.forward === undefined && typeof (model as Partial<ClassifierModel>).forward !== 'function')
+      throw new PromptConfigError('forward', 'the model has no forward(inputs); pass a forward option');
     this.model = model;
     this.prompt = prompt;
-    this.loss = options.loss ?? crossEntropyLoss;
+    this.forwardFn = options.forward ?? (classifierForward as unknown as PromptForward<B>);
+    this.targets = options.targets ?? batchLabels;
+    this.loss =
+      options.loss ?? ((logits, batch) => crossEntropyAtPositions(logits, this.targets(batch)) as tf.Scalar);
     this.dropout = options.dropout ?? true;
     this.rng = model.encoder.rng;
     const trainHead = options.trainHead ?? true;
@@ -188,59 +247,61 @@ export class PromptTuningModel {
     this.model.setTraining(training && this.dropout);
   }
 
-  /** Logits `[B, C]` with the prompt attached (dropout only if `training` and `dropout`). The caller disposes them. */
-  logits(batch: PromptBatch, training = false): tf.Tensor2D {
-    return tf.tidy(
-      () =>
-        this.model.forward(promptedInputs(this.prompt, batch, training && this.dropout))
-          .logits as tf.Tensor2D,
+  /** Logits `[N, C]` with the prompt attached (dropout only if `training` and `dropout`). The caller disposes them. */
+  logits(batch: B, training = false): tf.Tensor2D {
+    return tf.tidy(() =>
+      this.forwardFn(this.model, batch, this.prompt.encoderInputs(), training && this.dropout),
     );
   }
 
   /** The training objective on `batch` (what `train()` differentiates). */
-  lossOn(batch: PromptBatch, training: boolean): tf.Scalar {
+  lossOn(batch: B, training: boolean): tf.Scalar {
     return tf.tidy(() => this.loss(this.logits(batch, training), batch));
   }
 
-  /** Predicted class per example (argmax of the eval-mode logits). */
-  predict(batch: PromptBatch): Int32Array {
+  /** Predicted class per logits row (argmax of the eval-mode logits). */
+  predict(batch: B): Int32Array {
     return tf.tidy(() => Int32Array.from(tf.argMax(this.logits(batch, false), 1).dataSync()));
   }
 
-  /** Share of `batch.labels` predicted right (e.g. an `evalFn` metric, or the dev score saved with the prompt). */
-  accuracy(batch: PromptBatch): number {
-    if (!batch.labels) throw new PromptConfigError('batch.labels', 'accuracy needs labels');
+  /** Share of `targets(batch)` predicted right (e.g. an `evalFn` metric, or the dev score saved with the prompt). */
+  accuracy(batch: B): number {
+    const labels = this.targets(batch);
     const pred = this.predict(batch);
-    if (pred.length !== batch.labels.length)
-      throw new PromptMismatchError(
-        'batch.labels',
-        `${batch.labels.length} labels for ${pred.length} examples`,
-      );
+    if (pred.length !== labels.length)
+      throw new PromptMismatchError('batch.labels', `${labels.length} labels for ${pred.length} examples`);
     let right = 0;
-    for (let i = 0; i < pred.length; i++) if (pred[i] === batch.labels[i]) right += 1;
+    for (let i = 0; i < pred.length; i++) if (pred[i] === labels[i]) right += 1;
     return right / pred.length;
   }
 }
 
 /** A `train()` loss: `(model, batch, training, ctx) => scalar` (the context is not needed here). */
-export type PromptLossFn = (model: PromptTuningModel, batch: PromptBatch, training: boolean) => tf.Scalar;
+export type PromptLossFn<B = PromptBatch> = (
+  model: PromptTuningModel<B>,
+  batch: B,
+  training: boolean,
+) => tf.Scalar;
 
 /** What `train()` takes: spread it into the options, `train({ ...tuning, trainData, optimizer })`. */
-export interface PromptTuning {
-  readonly model: PromptTuningModel;
-  readonly lossFn: PromptLossFn;
+export interface PromptTuning<B = PromptBatch> {
+  readonly model: PromptTuningModel<B>;
+  readonly lossFn: PromptLossFn<B>;
   /** The trained parameter names (prompt, head); pass them to `train()` or it trains the encoder too. */
   readonly parameters: readonly string[];
 }
 
 /** The objective of a `PromptTuningModel` as a `train()` loss. */
-export const promptTuningLoss: PromptLossFn = (model, batch, training) => model.lossOn(batch, training);
+export const promptTuningLoss = <B>(model: PromptTuningModel<B>, batch: B, training: boolean): tf.Scalar =>
+  model.lossOn(batch, training);
 
 /**
  * Prompt tuning (or deep prompt tuning, with a prefix `SoftPrompt`) of `options.model` for
  * `train()`: only the prompt and (optionally) the head are trained, the encoder stays bit-identical.
+ * Any head works: give `forward` (batch → logits `[N, C]`) and `targets` (the class of each row)
+ * for heads whose `forward` takes more than the encoder inputs (spans, choices, candidates).
  */
-export function createPromptTuning(options: PromptTuningOptions): PromptTuning {
-  const model = new PromptTuningModel(options);
+export function createPromptTuning<B = PromptBatch>(options: PromptTuningOptions<B>): PromptTuning<B> {
+  const model = new PromptTuningModel<B>(options);
   return { model, lossFn: promptTuningLoss, parameters: model.trainedParameterNames };
 }

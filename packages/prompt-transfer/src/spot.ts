@@ -109,8 +109,13 @@ export function promptSimilarity(
 export interface SourcePrompt {
   /** Source task name (e.g. `mnli`). */
   name: string;
-  /** Its prompt (the task embedding, e.g. the prompt after a fixed early number of steps). */
+  /** Its trained prompt: what `spotInit` copies or mixes. */
   prompt: PromptLike;
+  /**
+   * Its task embedding: the prompt after a fixed early number of steps (`taskEmbeddingRecorder`).
+   * Similarities are taken on it; without it, on `prompt`.
+   */
+  embedding?: PromptLike;
 }
 
 export interface RankedSource {
@@ -118,7 +123,10 @@ export interface RankedSource {
   similarity: number;
 }
 
-/** Sources sorted by similarity to the target, most similar first (ties keep input order). */
+/**
+ * Sources sorted by the similarity of their task embedding (`embedding`, else `prompt`) to the
+ * target's task embedding, most similar first (ties keep input order).
+ */
 export function rankSources(
   target: PromptLike,
   sources: readonly SourcePrompt[],
@@ -131,7 +139,11 @@ export function rankSources(
     names.add(s.name);
   }
   return sources
-    .map((s, i) => ({ name: s.name, similarity: promptSimilarity(target, s.prompt, metric), i }))
+    .map((s, i) => ({
+      name: s.name,
+      similarity: promptSimilarity(target, s.embedding ?? s.prompt, metric),
+      i,
+    }))
     .sort((x, y) => y.similarity - x.similarity || x.i - y.i)
     .map(({ name, similarity }) => ({ name, similarity }));
 }
