@@ -1,8 +1,9 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { wasmGemmInfo } from '@selfevo/backend-wasm';
 import { describeEachBackend, expectAllClose } from '@selfevo/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -57,6 +58,48 @@ describe('useBackend', () => {
     expect(choice.backend).toBe('wasm');
     expect(choice.reason).toMatch(/node-gpu unavailable/);
     expect(tf.getBackend()).toBe('wasm');
+    // The reason also says which GEMM the matMuls run on, and why not the native one.
+    const gemm = wasmGemmInfo();
+    expect(choice.reason).toContain(
+      gemm.native
+        ? `matMuls on the native GEMM (${gemm.isa}`
+        : `matMuls on XNNPACK, not the native GEMM: ${gemm.reason}`,
+    );
+  });
+
+  it("'wasm' says when the native GEMM is off and why", () => {
+    const script = `import { useBackend } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
+console.log(JSON.stringify(await useBackend('wasm')));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: pkgDir,
+      encoding: 'utf8',
+      env: { ...process.env, SELFEVO_NATIVE_GEMM: '0' },
+    });
+    const choice = JSON.parse(out.trim().split('\n').pop()!) as { reason: string };
+    expect(choice.reason).toBe(
+      'requested explicitly; matMuls on XNNPACK, not the native GEMM: SELFEVO_NATIVE_GEMM=0',
+    );
+  });
+
+  it("'cpu' in Node prints tfjs's install-tfjs-node banner only when the native GEMM is not built", () => {
+    const script = `import * as tf from ${JSON.stringify(import.meta.resolve('@tensorflow/tfjs-core'))};
+import { useBackend } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
+await useBackend('cpu');
+tf.dispose(tf.add(tf.scalar(1), tf.scalar(2)));
+console.log(JSON.stringify({ prod: tf.env().getBool('PROD') }));`;
+    for (const nativeGemm of ['1', '0']) {
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: pkgDir,
+        encoding: 'utf8',
+        env: { ...process.env, SELFEVO_NATIVE_GEMM: nativeGemm },
+      });
+      expect(r.status, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout.trim().split('\n').pop()!)).toEqual({ prod: false });
+      const native = nativeGemm === '1' && wasmGemmInfo().native;
+      expect(r.stderr.includes('install our node backend'), `SELFEVO_NATIVE_GEMM=${nativeGemm}`).toBe(
+        !native,
+      );
+    }
   });
 
   it("'node-gpu' fails with a message naming the package to install", async () => {

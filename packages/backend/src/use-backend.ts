@@ -46,6 +46,29 @@ async function activate(name: Exclude<BackendName, 'auto'>): Promise<void> {
       `tf.setBackend('${tfName}') failed: the backend did not initialise`,
     );
   await tf.ready();
+  if (name === 'cpu' && isNode) await quietTfjsNodeAdvice();
+}
+
+/**
+ * In Node, tfjs-backend-cpu prints "install our node backend to speed things up" (tfjs-node) on
+ * its first tensor. Where selfevo's native path is built (the wasm backend's native GEMM), that
+ * advice is wrong — cpu is then the reference next to it, not the fast path — so the cpu backend's
+ * first write runs with tfjs's documented `PROD` flag on (`tf.enableProdMode()`; it only gates
+ * tfjs's own log warnings), and the flag is restored right after. Without the native GEMM the
+ * banner stays.
+ */
+async function quietTfjsNodeAdvice(): Promise<void> {
+  const { registerWasmBackend, wasmGemmInfo } = await import('@selfevo/backend-wasm');
+  await registerWasmBackend();
+  if (!wasmGemmInfo().native) return;
+  const env = tf.env();
+  const prod = env.getBool('PROD');
+  env.set('PROD', true);
+  try {
+    tf.dispose(tf.scalar(0));
+  } finally {
+    env.set('PROD', prod);
+  }
 }
 
 /**
@@ -59,7 +82,7 @@ export async function useBackend(requested: BackendName = 'auto'): Promise<Backe
   registerGradients();
   if (requested !== 'auto') {
     await activate(requested);
-    return { backend: requested, requested, reason: `requested explicitly` };
+    return { backend: requested, requested, reason: `requested explicitly${await gemmNote(requested)}` };
   }
   const first: Exclude<BackendName, 'auto'> = isNode ? 'node-gpu' : 'webgpu';
   try {
@@ -68,6 +91,23 @@ export async function useBackend(requested: BackendName = 'auto'): Promise<Backe
   } catch (err) {
     const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
     await activate('wasm');
-    return { backend: 'wasm', requested, reason: `${first} unavailable (${why}); using wasm` };
+    return {
+      backend: 'wasm',
+      requested,
+      reason: `${first} unavailable (${why}); using wasm${await gemmNote('wasm')}`,
+    };
   }
+}
+
+/**
+ * In Node, which GEMM the wasm backend's matMuls run on — and, when the native GEMM did not load
+ * (not built, no AVX2, turned off), why: training is several times slower on XNNPACK.
+ */
+async function gemmNote(backend: Exclude<BackendName, 'auto'>): Promise<string> {
+  if (backend !== 'wasm' || !isNode) return '';
+  const { wasmGemmInfo } = await import('@selfevo/backend-wasm');
+  const info = wasmGemmInfo();
+  return info.native
+    ? `; matMuls on the native GEMM (${info.isa}, ${info.threads} thread${info.threads === 1 ? '' : 's'})`
+    : `; matMuls on XNNPACK, not the native GEMM: ${info.reason}`;
 }

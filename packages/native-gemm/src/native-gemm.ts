@@ -172,7 +172,11 @@ function load(): { gemm?: NativeGemm; reason?: string } {
     addon = createRequire(import.meta.url)('../build/Release/selfevo_gemm.node') as Addon;
   } catch (err) {
     return {
-      reason: `the addon is not built (${(err as Error).message.split('\n')[0]}); run \`npm run build:native -w @selfevo/native-gemm\``,
+      reason:
+        `the native GEMM addon is not built (${(err as Error).message.split('\n')[0]}): its install ` +
+        'script did not run (npm 11 blocks unapproved install scripts: `npm install-scripts approve ' +
+        '@selfevo/native-gemm`) or failed (it needs g++, make and python3); build it with ' +
+        '`npm rebuild @selfevo/native-gemm`',
     };
   }
   const isa = addon.isa();
