@@ -4,6 +4,7 @@ export {
   type Progress,
   type ProgressMode,
   type ProgressOptions,
+  type ProgressStream,
   resolveProgressMode,
 } from './progress.js';
 export { resolveAtomicDir, writeDirAtomic } from './write-dir-atomic.js';

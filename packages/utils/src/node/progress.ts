@@ -32,6 +32,16 @@ function loadCliProgress(): CliProgress | null {
 /** `'auto'`: a bar on a TTY, plain lines otherwise; `'bar'`/`'lines'` force one; `'none'` is silent. */
 export type ProgressMode = 'auto' | 'bar' | 'lines' | 'none';
 
+/**
+ * Where progress goes: `process.stderr` or any writable stream. Structural, so that the shipped
+ * types need no `@types/node`.
+ */
+export interface ProgressStream {
+  write(chunk: string): unknown;
+  /** A bar is drawn only when this is true. */
+  isTTY?: boolean;
+}
+
 export interface ProgressOptions {
   /** What is counted, printed first: `tokenizing`, `CB.zip`, `train`. */
   label: string;
@@ -42,7 +52,7 @@ export interface ProgressOptions {
   /** Default `'auto'`. */
   mode?: ProgressMode;
   /** Where the bar or the lines go (default `process.stderr`). A bar needs a TTY: elsewhere it is silent. */
-  stream?: NodeJS.WritableStream;
+  stream?: ProgressStream;
   /** Receives each plain line (no newline) instead of `stream`; implies `mode: 'lines'` unless `'none'`. */
   write?: (line: string) => void;
   /** Milliseconds clock, for the elapsed time in plain lines (default `Date.now`). */
@@ -64,13 +74,13 @@ const NONE: Progress = { update() {}, setTotal() {}, stop() {} };
 /** The mode `'auto'` resolves to for `stream`, and what `write` forces. */
 export function resolveProgressMode(
   mode: ProgressMode = 'auto',
-  stream: NodeJS.WritableStream = process.stderr,
+  stream: ProgressStream = process.stderr,
   write?: (line: string) => void,
 ): Exclude<ProgressMode, 'auto'> {
   if (mode === 'none') return 'none';
   if (write) return 'lines';
   if (mode !== 'auto') return mode;
-  return (stream as NodeJS.WriteStream).isTTY === true ? 'bar' : 'lines';
+  return stream.isTTY === true ? 'bar' : 'lines';
 }
 
 /**
@@ -90,11 +100,12 @@ export function createProgress(options: ProgressOptions): Progress {
   return lineProgress(options, write);
 }
 
-function barProgress(cliProgress: CliProgress, o: ProgressOptions, stream: NodeJS.WritableStream): Progress {
+function barProgress(cliProgress: CliProgress, o: ProgressOptions, stream: ProgressStream): Progress {
   const unit = o.unit ? ` ${o.unit}` : '';
   const bar = new cliProgress.SingleBar(
     {
-      stream,
+      // cli-progress writes strings only and checks isTTY itself.
+      stream: stream as NodeJS.WritableStream,
       format: `${o.label} [{bar}] {percentage}% | {value}/{total}${unit} | ETA {eta_formatted}{info}`,
       hideCursor: false,
       clearOnComplete: false,
