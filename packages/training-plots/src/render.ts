@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import { writeFileAtomic } from '@selfevo/utils/node';
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
 import { PlotDataError } from './errors.js';
 
 /** A rendered figure: its Vega-Lite spec, the SVG text and the PNG bytes. */
@@ -25,6 +24,9 @@ export interface PlotFiles {
  */
 export async function renderVegaLite(spec: TopLevelSpec, pngScale = 2): Promise<RenderedPlot> {
   if (!(pngScale > 0)) throw new PlotDataError('pngScale', `must be > 0, got ${pngScale}`);
+  // Loaded on first use: vega's canvas probe (vega-canvas) uses top-level await, which would make
+  // `require('@selfevo/training-plots')` (require(esm), Node >= 20.19) fail for the whole package.
+  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   let svg: string;
   try {
