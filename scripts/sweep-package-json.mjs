@@ -1,7 +1,10 @@
 // One-off sweep over packages/*/package.json (kept because it is idempotent and reusable when a
 // package is added): exports conditions "import" -> "default" (types first) so that require()
 // works through Node's require(esm); engines.node >= 20.19 (require(esm) unflagged); internal
-// @selfevo dependencies as caret ranges; keywords, homepage, bugs, repository metadata.
+// @selfevo dependencies as caret ranges; keywords, homepage, bugs, repository metadata;
+// `typesVersions` for every typed subpath export (TypeScript's node10 resolution ignores
+// `exports`); `prepack` that builds the package and what it depends on (turbo), so that `npm pack`
+// or `npm publish` in a fresh clone never ships a package without dist.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -92,6 +95,21 @@ for (const dir of readdirSync(join(root, 'packages')).sort()) {
     p.engines = { ...p.engines, node: ENGINES };
     for (const f of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'])
       setDeps(p[f]);
+    const typed = Object.entries(p.exports ?? {}).filter(
+      ([k, v]) => k !== '.' && !k.includes('*') && typeof v === 'object' && v.types,
+    );
+    if (typed.length > 0) {
+      const map = Object.fromEntries(typed.map(([k, v]) => [k.slice(2), [v.types]]));
+      p = put(p, 'typesVersions', { '*': map }, 'types');
+    } else delete p.typesVersions;
+    if (!p.private && p.scripts?.build) {
+      p.scripts = put(
+        p.scripts,
+        'prepack',
+        `turbo run build --filter=${p.name} --output-logs=errors-only`,
+        'build',
+      );
+    }
     if (!p.private) {
       if (!p.keywords && KEYWORDS[dir]) p = put(p, 'keywords', KEYWORDS[dir], 'license');
       p = put(p, 'homepage', `${REPO}/tree/main/packages/${dir}#readme`, p.keywords ? 'keywords' : 'license');
