@@ -5,7 +5,7 @@
 // `typesVersions` for every typed subpath export (TypeScript's node10 resolution ignores
 // `exports`); `prepack` that builds the package and what it depends on (turbo), so that `npm pack`
 // or `npm publish` in a fresh clone never ships a package without dist.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -122,6 +122,7 @@ for (const dir of readdirSync(join(root, 'packages')).sort()) {
 }
 edit(join(root, 'package.json'), (p) => ({ ...p, engines: { ...p.engines, node: ENGINES } }));
 for (const dir of readdirSync(join(root, 'examples'))) {
+  if (!existsSync(join(root, 'examples', dir, 'package.json'))) continue;
   edit(join(root, 'examples', dir, 'package.json'), (p) => {
     for (const f of ['dependencies', 'devDependencies']) setDeps(p[f]);
     if (p.engines) p.engines.node = ENGINES;
