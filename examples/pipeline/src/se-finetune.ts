@@ -24,10 +24,10 @@ import {
   collate,
   type FormulatedExample,
   formulate,
-  loadSplit,
   mulberry32,
   shuffled,
 } from '@selfevo/superglue-datasets';
+import { loadSplit } from '@selfevo/superglue-datasets/node';
 import { Tokenizer } from '@selfevo/tokenizer';
 import { type BatchSource, train } from '@selfevo/trainer';
 import * as tf from '@tensorflow/tfjs-core';

@@ -1,9 +1,12 @@
 import { SelfevoError } from '@selfevo/utils';
 import { describe, expect, it } from 'vitest';
 import * as api from './index.js';
+import * as nodeApi from './node/index.js';
 
 describe('errors', () => {
   it("every error class of this package extends SuperGlueDatasetsError; the schema's come from superglue-tasks", () => {
+    // The Node entry adds no error class of its own: every class is importable in a browser too.
+    expect(Object.keys(nodeApi).filter((n) => n.endsWith('Error'))).toEqual([]);
     const classes = Object.entries(api).filter(
       ([name, v]) => typeof v === 'function' && name.endsWith('Error'),
     ) as [string, new (...args: never[]) => Error][];
@@ -42,8 +45,8 @@ describe('errors', () => {
       new api.DatasetOptionError('batchSize', 'must be >= 1, got 0'),
     );
     expect(() => api.collate([], { padTokenId: 0 })).toThrow(api.DatasetOptionError);
-    expect(() => api.resolveDataDir('')).toThrow(api.MissingDataError);
-    expect(() => api.splitFileName('AX-b', 'train')).toThrow(api.UnknownSplitError);
+    expect(() => nodeApi.resolveDataDir('')).toThrow(api.MissingDataError);
+    expect(() => nodeApi.splitFileName('AX-b', 'train')).toThrow(api.UnknownSplitError);
     expect(() => api.labelIndex('CB', 'maybe')).toThrow(api.UnknownLabelError);
     const e = new api.SuperGlueFormatError(
       { file: 'CB/val.jsonl', line: 7, field: 'label' },

@@ -1,3 +1,6 @@
+// Main entry: browser-safe (no Node built-ins; `npm run check:browser`): splits from text, bytes,
+// Files or URLs (`loadSplitFrom`), formulations, batching. Files on disk, the data folder and the
+// official downloads are in the Node entry `@selfevo/superglue-datasets/node`.
 // The SuperGLUE schema (task names, splits, label order) from @selfevo/superglue-tasks, re-exported
 // so that readers of this package need one import.
 export {
@@ -38,13 +41,7 @@ export {
 } from '@selfevo/superglue-tasks';
 export type { Batch, BatchOptions, CollateOptions, EncodedInput } from './batching.js';
 export { batchIterator, collate, makeBatches, planBatches } from './batching.js';
-export { defaultCacheDir } from './cache-dir.js';
 export { checkContentStart, type ExpectedContent } from './content-check.js';
-export { resolveDataDir, splitFileName, splitPath } from './data-dir.js';
-export type { DownloadFileOptions, NetworkOptions, ProgressCallback } from './download-file.js';
-export { downloadFile } from './download-file.js';
-export type { DownloadOptions, DownloadResult } from './download-task.js';
-export { downloadTask } from './download-task.js';
 export type { FormatLocation } from './errors.js';
 export {
   CachePathError,
@@ -85,15 +82,6 @@ export type {
   WscAlignment,
   WscExample,
 } from './formulated-example.js';
-export type {
-  LoadedSplit,
-  LoadReport,
-  ReadOptions,
-  SkippedLine,
-  SplitOptions,
-  SplitStream,
-} from './load-split.js';
-export { emptyReport, loadSplit, readTaskFile, streamSplit } from './load-split.js';
 export {
   archiveName,
   OFFICIAL_BASE_URL,
@@ -107,11 +95,19 @@ export {
   multiRcPredictions,
   recordPredictions,
 } from './official-predictions.js';
-export type { UnzipOptions, UnzipResult } from './safe-unzip.js';
-export { DATA_ZIP_LIMITS, extractZip, safeEntryPath, verifyZipBytes } from './safe-unzip.js';
 export { mulberry32, shuffled } from './seeded-shuffle.js';
-export type { SourceOptions } from './superglue-source.js';
-export { ensureTask } from './superglue-source.js';
+export {
+  emptyReport,
+  type LoadedSplit,
+  type LoadReport,
+  loadSplitFrom,
+  type ReadOptions,
+  type SkippedLine,
+  type SourceReadOptions,
+  type SplitStream,
+  streamSplitFrom,
+  type TaskSource,
+} from './task-records.js';
 export {
   charSpanToTokens,
   inputsOf,

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readLines } from './jsonl-lines.js';
+import { readLines } from './jsonl-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sg-lines-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

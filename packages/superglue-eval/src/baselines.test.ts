@@ -1,7 +1,8 @@
 import { SeededRandom } from '@selfevo/utils';
 import { describe, expect, it } from 'vitest';
 import { majorityBaseline, majorityLabel, randomBaseline } from './baselines.js';
-import { goldFromRecords, readGoldFile } from './data/gold.js';
+import { goldFromRecords } from './data/gold.js';
+import { readGoldFile } from './data/gold-file.js';
 import { parseJsonl } from './data/jsonl.js';
 import { RECORD_VAL_FIXTURE } from './test-fixtures/paths.js';
 

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { TASKS, type TaskName } from '@selfevo/superglue-tasks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { majorityBaseline, randomBaseline } from './baselines.js';
-import { type GoldSet, readGoldFile, referenceFilePath } from './data/gold.js';
+import type { GoldSet } from './data/gold.js';
+import { readGoldFile, referenceFilePath } from './data/gold-file.js';
 import { type PredictionsByTask, writeSubmission } from './submission/write.js';
 import { BIN_TS, ORACLE_SCRIPT, PACKAGE_ROOT, SUPERGLUE_DIR } from './test-fixtures/paths.js';
 

@@ -14,7 +14,8 @@ import {
   seed as seedOf,
   split as splitOf,
 } from './cli-flags.js';
-import { type GoldSet, readGoldFile, referenceFilePath } from './data/gold.js';
+import type { GoldSet } from './data/gold.js';
+import { readGoldFile, referenceFilePath } from './data/gold-file.js';
 import { UsageError } from './errors.js';
 import { formatScoreReportMarkdown, scoreReportToJson } from './report.js';
 import { scoreFolder } from './score-folder.js';

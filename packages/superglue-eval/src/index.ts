@@ -1,3 +1,6 @@
+// Main entry: browser-safe (no Node built-ins; `npm run check:browser`). Files on disk (reading
+// reference and submission files, writing submissions, scoring a folder) and the CLI are in the
+// Node entry `@selfevo/superglue-eval/node`.
 // The SuperGLUE schema (task names, splits, label sets and file names) from
 // @selfevo/superglue-tasks, re-exported so that one import is enough.
 export {
@@ -26,7 +29,6 @@ export {
   ZipLimitError,
 } from '@selfevo/superglue-tasks';
 export { majorityBaseline, majorityLabel, randomBaseline } from './baselines.js';
-export { main as runCli, USAGE } from './cli.js';
 export {
   type GoldSet,
   goldFromRecords,
@@ -39,12 +41,10 @@ export {
   type ReadGoldOptions,
   type RecordGold,
   type RecordQueryGold,
-  readGoldFile,
-  referenceFilePath,
   type SingleGold,
   type SingleGoldExample,
 } from './data/gold.js';
-export { type JsonlRecord, parseJsonl, readJsonl } from './data/jsonl.js';
+export { type JsonlRecord, parseJsonl } from './data/jsonl.js';
 export {
   DataFormatError,
   EvalOptionError,
@@ -79,12 +79,6 @@ export {
 } from './metrics/task-metrics.js';
 export { getPrediction, type PredictionInput } from './predictions.js';
 export { formatScoreReportMarkdown, pct, scoreReportToJson } from './report.js';
-export {
-  type ScoreFolderOptions,
-  type ScoreReport,
-  scoreFolder,
-  type TaskScoreEntry,
-} from './score-folder.js';
 export { formatSubmissionFile, goldKeys } from './submission/format.js';
 export {
   type ParsedSubmissionFile,
@@ -93,18 +87,10 @@ export {
   type SubmissionEntry,
 } from './submission/parse.js';
 export { formatProblem, problemCount, type SubmissionProblem } from './submission/problems.js';
-export { readSubmissionSource, type SubmissionSource } from './submission/source.js';
-export {
-  formatValidationReport,
-  type TaskValidation,
-  type TaskValidationStatus,
-  type ValidateOptions,
-  type ValidationReport,
-  validateSubmission,
-} from './submission/validate.js';
 export {
   type PredictionsByTask,
-  type WriteSubmissionOptions,
-  type WrittenSubmission,
-  writeSubmission,
-} from './submission/write.js';
+  type SubmissionFilesOptions,
+  submissionFiles,
+  submissionZip,
+  zipSubmissionFiles,
+} from './submission/zip.js';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { isScoredTask, type Split, submissionFileName, TASKS, type TaskName } from '@selfevo/superglue-tasks';
-import { readGoldFile, referenceFilePath } from './data/gold.js';
+import { readGoldFile, referenceFilePath } from './data/gold-file.js';
 import { InvalidGoldError } from './errors.js';
 import { parseOptions, ScoreFolderOptionsSchema } from './input-schemas.js';
 import { type LeaderboardScore, leaderboardScore } from './leaderboard.js';

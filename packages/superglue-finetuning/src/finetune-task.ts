@@ -5,15 +5,14 @@ import {
   type FormulatedExample,
   formulate,
   formulateOne,
-  loadSplit,
   mulberry32,
   type ScoredTaskName,
   SpanAlignmentError,
   shuffled,
-  splitPath,
   type TaskName,
   type TokenizerLike,
 } from '@selfevo/superglue-datasets';
+import { loadSplit, splitPath } from '@selfevo/superglue-datasets/node';
 import {
   computeTaskMetrics,
   formatSubmissionFile,
@@ -98,8 +97,8 @@ function asJsonl(records: readonly unknown[]) {
   return records.map((value, i) => ({ line: i + 1, value }));
 }
 
-/** Loads, validates and formulates one split (strict: a bad line throws naming file, line and field). */
-async function loadFormulated<T extends TaskName>(
+/** Loads, validates and formulates one split (strict: a bad line throws naming file, line and field); WiC/WSC records whose span the tokenizer cut away are listed in `unformulatedGold`. */
+export async function loadFormulated<T extends TaskName>(
   task: T,
   split: 'train' | 'val' | 'test',
   dataDir: string,
@@ -148,7 +147,7 @@ async function loadFormulated<T extends TaskName>(
 }
 
 /** Model predictions plus the majority class for the records that could not be formulated. */
-function withFallback(
+export function withFallback(
   task: TaskName,
   predictions: Map<string, unknown>,
   unformulatedGold: GoldSet | null,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { useBackend } from '@selfevo/backend';
 import { makeConfig } from '@selfevo/encoder-model';
 import { SCORED_TASKS } from '@selfevo/superglue-datasets';
-import { readGoldFile, readJsonl, referenceFilePath } from '@selfevo/superglue-eval';
+import { readGoldFile, readJsonl, referenceFilePath } from '@selfevo/superglue-eval/node';
 import { Tokenizer } from '@selfevo/tokenizer';
 import { readJsonlLog } from '@selfevo/trainer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -3,23 +3,21 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   type DiagnosticTaskName,
-  loadSplit,
   SCORED_TASKS,
   type ScoredTaskName,
-  splitPath,
   TASKS,
   type TaskName,
   type TokenizerLike,
 } from '@selfevo/superglue-datasets';
+import { loadSplit, splitPath } from '@selfevo/superglue-datasets/node';
 import {
   computeTaskMetrics,
   type GoldSet,
   goldFromRecords,
   majorityBaseline,
   type PredictionsByTask,
-  validateSubmission,
-  writeSubmission,
 } from '@selfevo/superglue-eval';
+import { validateSubmission, writeSubmission } from '@selfevo/superglue-eval/node';
 import type { ProgressMode } from '@selfevo/trainer';
 import { writeFileAtomic } from '@selfevo/utils/node';
 import { FinetuneConfigError } from './errors.js';

@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
-import { type FormulatedExample, formulate, loadSplit, SCORED_TASKS } from '@selfevo/superglue-datasets';
+import { type FormulatedExample, formulate, SCORED_TASKS } from '@selfevo/superglue-datasets';
+import { loadSplit } from '@selfevo/superglue-datasets/node';
 import { computeTaskMetrics, goldFromRecords } from '@selfevo/superglue-eval';
 import { Tokenizer } from '@selfevo/tokenizer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

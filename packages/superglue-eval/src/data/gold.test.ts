@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DataFormatError, MissingReferenceError } from '../errors.js';
 import { RECORD_VAL_FIXTURE, SUPERGLUE_DIR } from '../test-fixtures/paths.js';
-import { goldFromRecords, readGoldFile, referenceFilePath } from './gold.js';
+import { goldFromRecords } from './gold.js';
+import { readGoldFile, referenceFilePath } from './gold-file.js';
 import { parseJsonl } from './jsonl.js';
 
 const gold = (task: Parameters<typeof goldFromRecords>[0], text: string, requireLabels = false) =>

@@ -1,18 +1,12 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import {
-  isDiagnostic,
   type Label,
   parseTaskName,
   previewValue,
   type SingleLabelTaskName,
-  type Split,
-  splitFile,
   type TaskName,
 } from '@selfevo/superglue-tasks';
-import { DataFormatError, MissingReferenceError } from '../errors.js';
+import { DataFormatError } from '../errors.js';
 import { parseGoldLabel } from '../labels.js';
-import { DEFAULT_LIMITS } from '../limits.js';
 import {
   type FieldContext,
   requireArray,
@@ -21,7 +15,7 @@ import {
   requireObject,
   requireString,
 } from './fields.js';
-import { type JsonlRecord, readJsonl } from './jsonl.js';
+import type { JsonlRecord } from './jsonl.js';
 
 /** One example of a single-label task. `key` is `String(idx)`, the key predictions are looked up by. */
 export interface SingleGoldExample {
@@ -81,13 +75,6 @@ export function multircKey(paragraphIdx: number, questionIdx: number, answerIdx:
   return `${paragraphIdx}/${questionIdx}/${answerIdx}`;
 }
 
-/** Path of a task's reference file: `<dir>/<Task>/<split>.jsonl`, or `AX-b/AX-b.jsonl` for diagnostics. */
-export function referenceFilePath(dataDir: string, name: TaskName, split: Split): string {
-  const task = parseTaskName(name);
-  // The diagnostics have one file, whatever split the other tasks are scored on.
-  return join(dataDir, task, splitFile(task, isDiagnostic(task) ? 'test' : split));
-}
-
 export interface ReadGoldOptions {
   /** Throw when a record has no label (true for scoring; false for test files). Default false. */
   requireLabels?: boolean;
@@ -95,23 +82,7 @@ export interface ReadGoldOptions {
   maxBytes?: number;
 }
 
-/**
- * Reads an official SuperGLUE JSONL file of `task` into a {@link GoldSet}: the task name through
- * the allow-list (`UnknownTaskError`), the file at most `maxBytes`, strict UTF-8, every record
- * checked field by field (`DataFormatError` naming file, line and field).
- */
-export async function readGoldFile(
-  name: TaskName,
-  file: string,
-  options: ReadGoldOptions = {},
-): Promise<GoldSet> {
-  const task = parseTaskName(name);
-  if (!existsSync(file)) throw new MissingReferenceError(task, file);
-  const records = await readJsonl(file, options.maxBytes ?? DEFAULT_LIMITS.maxReferenceFileBytes);
-  return goldFromRecords(task, records, file, options);
-}
-
-/** Builds a {@link GoldSet} from already-parsed JSONL records (see {@link readGoldFile}). */
+/** Builds a {@link GoldSet} from already-parsed JSONL records (`readGoldFile` in the Node entry reads a file into the same). */
 export function goldFromRecords(
   name: TaskName,
   records: JsonlRecord[],

@@ -1,5 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
-import { DataFormatError, InputLimitError } from '../errors.js';
+import { DataFormatError } from '../errors.js';
 
 /** One parsed JSON-lines record with its 1-based line number. */
 export interface JsonlRecord {
@@ -66,23 +65,4 @@ export function parseJsonlLenient(
     }
   }
   return { records, errors };
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-/**
- * Reads and parses a JSONL file: at most `maxBytes` (`InputLimitError` naming the file otherwise,
- * before it is read) and strict UTF-8 (`DataFormatError`; never a silent U+FFFD).
- */
-export async function readJsonl(file: string, maxBytes = Number.POSITIVE_INFINITY): Promise<JsonlRecord[]> {
-  const size = (await stat(file)).size;
-  if (size > maxBytes) throw new InputLimitError(file, 'maxReferenceFileBytes', size, maxBytes, 'bytes');
-  const bytes = await readFile(file);
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    throw new DataFormatError(file, undefined, undefined, 'not valid UTF-8');
-  }
-  return parseJsonl(text, file);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { goldFromRecords, readGoldFile } from '../data/gold.js';
+import { goldFromRecords } from '../data/gold.js';
+import { readGoldFile } from '../data/gold-file.js';
 import { parseJsonl } from '../data/jsonl.js';
 import { InvalidGoldError } from '../errors.js';
 import { RECORD_VAL_FIXTURE } from '../test-fixtures/paths.js';

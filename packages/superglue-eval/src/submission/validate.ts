@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { Split, TaskName } from '@selfevo/superglue-tasks';
 import { submissionFileName, TASKS } from '@selfevo/superglue-tasks';
-import { type GoldSet, readGoldFile, referenceFilePath } from '../data/gold.js';
+import type { GoldSet } from '../data/gold.js';
+import { readGoldFile, referenceFilePath } from '../data/gold-file.js';
 import { parseOptions, ValidateOptionsSchema } from '../input-schemas.js';
 import { type InputLimits, resolveLimits } from '../limits.js';
 import { goldKeys } from './format.js';

@@ -8,6 +8,7 @@ import { parseJsonl } from '../data/jsonl.js';
 import { InvalidPredictionError } from '../errors.js';
 import { formatSubmissionFile } from './format.js';
 import { writeSubmission } from './write.js';
+import { submissionFiles, submissionZip } from './zip.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -84,5 +85,25 @@ describe('writeSubmission', () => {
       InvalidPredictionError,
     );
     await expect(readdir(out)).rejects.toThrow();
+  });
+});
+
+describe('submissionZip (in memory, the browser entry)', () => {
+  it('is byte-identical to the zip writeSubmission writes, files in leaderboard order', async () => {
+    const preds = { RTE: { 1: 'entailment' }, cb: { 0: 'neutral' }, 'AX-b': { 0: 'entailment' } } as const;
+    const zipPath = join(dir, 'mem.zip');
+    await writeSubmission(join(dir, 'mem'), preds, { zipPath });
+    const zip = submissionZip(preds);
+    expect(Buffer.from(zip).equals(await readFile(zipPath))).toBe(true);
+    expect(Object.keys(submissionFiles(preds))).toEqual(['CB.jsonl', 'RTE.jsonl', 'AX-b.jsonl']);
+    expect(new TextDecoder().decode(unzipSync(zip)['RTE.jsonl'])).toBe('{"idx":1,"label":"entailment"}\n');
+  });
+
+  it('refuses unknown tasks, duplicate aliases and illegal labels', () => {
+    expect(() => submissionZip({ MNLI: { 0: 'entailment' } } as never)).toThrow(/MNLI/);
+    expect(() => submissionZip({ CB: { 0: 'neutral' }, cb: { 0: 'neutral' } } as never)).toThrow(
+      /a second entry for task CB/,
+    );
+    expect(() => submissionFiles({ CB: { 0: 'maybe' } })).toThrow(InvalidPredictionError);
   });
 });

@@ -1,20 +1,18 @@
+// Submission files on disk (Node only; exported from `@selfevo/superglue-eval/node`).
 import { join } from 'node:path';
-import { parseTaskName, submissionFileName, TASKS, type TaskName } from '@selfevo/superglue-tasks';
 import { writeFileAtomic } from '@selfevo/utils/node';
-import { strToU8, zipSync } from 'fflate';
-import type { GoldSet } from '../data/gold.js';
-import { EvalOptionError } from '../errors.js';
-import { parseOptions, WriteSubmissionOptionsSchema } from '../input-schemas.js';
-import type { PredictionInput } from '../predictions.js';
-import { formatSubmissionFile } from './format.js';
+import {
+  type PredictionsByTask,
+  type SubmissionFilesOptions,
+  submissionFiles,
+  zipSubmissionFiles,
+} from './zip.js';
 
-export type PredictionsByTask = Partial<Record<TaskName, PredictionInput>>;
+export type { PredictionsByTask } from './zip.js';
 
-export interface WriteSubmissionOptions {
+export interface WriteSubmissionOptions extends SubmissionFilesOptions {
   /** Also write a zip of the files (at the archive's top level) to this path. */
   zipPath?: string;
-  /** Reference data per task: lines follow its order and unknown idx are refused. */
-  reference?: Partial<Record<TaskName, GoldSet>>;
 }
 
 export interface WrittenSubmission {
@@ -25,37 +23,22 @@ export interface WrittenSubmission {
 
 /**
  * Writes one submission file per task present in `predictionsByTask` (a full submission has all
- * ten: check with `validateSubmission`), each atomically, and optionally zips them with fflate.
+ * ten: check with `validateSubmission`), each atomically, and optionally zips them with fflate
+ * (the same bytes as `submissionZip` in the main entry).
  */
 export async function writeSubmission(
   dir: string,
   predictionsByTask: PredictionsByTask,
   options: WriteSubmissionOptions = {},
 ): Promise<WrittenSubmission> {
-  parseOptions(WriteSubmissionOptionsSchema, options);
-  // Task keys through the allow-list (aliases such as `cb` are taken as `CB`; `MNLI` is refused).
-  const byTask: PredictionsByTask = {};
-  for (const [key, preds] of Object.entries(predictionsByTask)) {
-    const task = parseTaskName(key);
-    if (byTask[task] !== undefined) throw new EvalOptionError(key, `a second entry for task ${task}`);
-    byTask[task] = preds;
-  }
-  const contents: Record<string, Uint8Array> = {};
+  const contents = submissionFiles(predictionsByTask, options);
   const files: string[] = [];
-  for (const task of TASKS) {
-    const preds = byTask[task];
-    if (!preds) continue;
-    const name = submissionFileName(task);
-    const text = formatSubmissionFile(task, preds, options.reference?.[task]);
-    contents[name] = strToU8(text);
+  for (const [name, bytes] of Object.entries(contents)) {
     files.push(join(dir, name));
+    await writeFileAtomic(join(dir, name), bytes);
   }
-  for (const [i, name] of Object.keys(contents).entries()) await writeFileAtomic(files[i], contents[name]);
   if (options.zipPath) {
-    await writeFileAtomic(
-      options.zipPath,
-      zipSync(contents, { level: 9, mtime: new Date('2020-01-01T00:00:00Z') }),
-    );
+    await writeFileAtomic(options.zipPath, zipSubmissionFiles(contents));
     return { dir, files, zipPath: options.zipPath };
   }
   return { dir, files };
