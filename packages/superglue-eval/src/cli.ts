@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { splitFile, TASKS, type TaskName } from '@selfevo/superglue-tasks';
 import { writeFileAtomic } from '@selfevo/utils/node';
@@ -33,12 +33,20 @@ Commands:
   baseline  --kind majority|random --out DIR [--data DIR] [--split val] [--seed 1] [--zip FILE]
             Write majority-class or seeded random predictions as submission files.
 
+  --version prints the version; --help this text.
+
 --data is the SuperGLUE folder (BoolQ/, CB/, …, AX-g/); default $SELFEVO_DATA/superglue.
 Every flag is checked before any work. Exit codes: 0 done (validate: valid), 1 invalid submission
 or unreadable data, 2 bad usage (unknown flag, missing or wrong path, bad value) — one line on stderr.
 `;
 
 type Out = (s: string) => void;
+
+/** The version of this package (its package.json is shipped one folder above dist/ and src/). */
+export function cliVersion(): string {
+  const file = new URL('../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
 
 async function score(args: string[], out: Out): Promise<number> {
   const v = parseFlags(args, {
@@ -155,6 +163,10 @@ export async function main(
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
       out(USAGE);
       return command === undefined ? 2 : 0;
+    }
+    if (command === '--version' || command === '-v' || command === 'version') {
+      out(`${cliVersion()}\n`);
+      return 0;
     }
     if (rest.includes('--help')) {
       out(USAGE);
