@@ -10,11 +10,13 @@ export {
   type FinetuneTaskOptions,
   type FinetuneTaskResult,
   finetuneTask,
+  loadFormulated,
+  withFallback,
 } from './finetune-task.js';
 export { type RunSuperGlueOptions, runSuperGlue } from './run-superglue.js';
 export { formatSuperGlueReport, type SuperGlueReport, type TaskReport } from './superglue-report.js';
 export { capExamples, evalBatches, exampleGroup, type TaskBatch, taskBatchSource } from './task-batches.js';
-export { forwardBatch, taskLoss } from './task-forward.js';
+export { forwardBatch, taskLogits, taskLoss, taskTargets } from './task-forward.js';
 export {
   createTaskModel,
   type EncoderSource,
@@ -25,4 +27,9 @@ export {
   taskHeadKind,
 } from './task-model.js';
 export { type ExampleScores, officialPredictions, predictTask, scoreExamples } from './task-predict.js';
+export {
+  createTaskPromptTuning,
+  type TaskPromptTuningOptions,
+  taskPromptForward,
+} from './task-prompt-tuning.js';
 export { QUICK_RECIPE, resolveRecipe, TASK_RECIPES, type TaskRecipe } from './task-recipes.js';

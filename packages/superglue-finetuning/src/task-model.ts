@@ -3,6 +3,7 @@ import {
   BertForCandidateScoring,
   BertForSequenceClassification,
   BertForSpanClassification,
+  type BertModel,
   configFromHf,
   type LoadReport,
   readSafetensors,
@@ -57,30 +58,39 @@ export async function loadEncoderSource(dir: string): Promise<EncoderSource> {
   return { config: configFromHf(r.config), weights: readSafetensors(r.weights), origin: r.dir };
 }
 
-/** The head model of `task` (fresh head, seeded), with the encoder weights of `source` loaded. */
+/**
+ * The head model of `task` (fresh head, seeded), with the encoder weights of `source` loaded; or,
+ * with `options.encoder`, a fresh head on that (shared) encoder, nothing loaded (e.g. a PANDA
+ * teacher next to its student). Disposing a model disposes its encoder.
+ */
 export function createTaskModel(
   task: TaskName,
   source: EncoderSource,
   seed: number,
+  options: { encoder?: BertModel } = {},
 ): { model: TaskModel; report: LoadReport | null; freshParameters: string[] } {
   const kind = taskHeadKind(task);
   const config = source.config;
+  const encoder = options.encoder;
   let model: TaskModel;
   if (kind === 'classify') {
     model = new BertForSequenceClassification(config, {
       seed,
+      encoder,
       numLabels: numClasses(task as Exclude<TaskName, 'ReCoRD'>),
     });
   } else if (kind === 'span') {
     model = new BertForSpanClassification(config, {
       seed,
+      encoder,
       numSpans: 2,
       useCls: task === 'WiC',
       numLabels: 2,
     });
   } else {
-    model = new BertForCandidateScoring(config, { seed });
+    model = new BertForCandidateScoring(config, { seed, encoder });
   }
+  if (encoder) return { model, report: null, freshParameters: [...model.head.params.keys()] };
   if (!source.weights) return { model, report: null, freshParameters: [...model.namedParameters().keys()] };
   try {
     const report = model.loadStateDict(source.weights, { strict: false });

@@ -1,3 +1,4 @@
+import type { SoftPrompt } from '@selfevo/prompt-transfer';
 import {
   type CopaExample,
   classPredictions,
@@ -24,13 +25,14 @@ export interface ExampleScores {
   ms: number;
 }
 
-/** Runs `model` (eval mode, no dropout) over `examples` in length-bucketed batches. */
+/** Runs `model` (eval mode, no dropout; with `prompt` attached, if given) over `examples` in length-bucketed batches. */
 export async function scoreExamples(
   model: TaskModel,
   examples: readonly FormulatedExample[],
   batchSize: number,
   padTokenId: number,
   onBatch?: (done: number, total: number) => void,
+  prompt?: SoftPrompt,
 ): Promise<ExampleScores> {
   const t0 = performance.now();
   const scores: Float32Array[] = new Array(examples.length);
@@ -38,7 +40,7 @@ export async function scoreExamples(
   let done = 0;
   model.setTraining(false);
   for (const batch of evalBatches(examples, batchSize, padTokenId)) {
-    const out = forwardBatch(model, batch, false);
+    const out = tf.tidy(() => forwardBatch(model, batch, false, prompt?.encoderInputs()));
     const data = (await out.data()) as Float32Array;
     const width = out.rank === 1 ? 1 : out.shape[1]!;
     out.dispose();
@@ -94,9 +96,10 @@ export async function predictTask(
   batchSize: number,
   padTokenId: number,
   onBatch?: (done: number, total: number) => void,
+  prompt?: SoftPrompt,
 ): Promise<{ predictions: Map<string, unknown>; tokens: number; ms: number }> {
   const before = tf.memory().numTensors;
-  const s = await scoreExamples(model, examples, batchSize, padTokenId, onBatch);
+  const s = await scoreExamples(model, examples, batchSize, padTokenId, onBatch, prompt);
   const leaked = tf.memory().numTensors - before;
   if (leaked !== 0) throw new TensorLeakError(leaked);
   return { predictions: officialPredictions(examples, s.scores), tokens: s.tokens, ms: s.ms };
