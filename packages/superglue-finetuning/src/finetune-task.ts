@@ -5,15 +5,14 @@ import {
   type FormulatedExample,
   formulate,
   formulateOne,
-  loadSplit,
   mulberry32,
   type ScoredTaskName,
   SpanAlignmentError,
   shuffled,
-  splitPath,
   type TaskName,
   type TokenizerLike,
 } from '@selfevo/superglue-datasets';
+import { loadSplit, splitPath } from '@selfevo/superglue-datasets/node';
 import {
   computeTaskMetrics,
   formatSubmissionFile,
