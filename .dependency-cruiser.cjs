@@ -55,6 +55,15 @@ module.exports = {
       },
     },
     {
+      name: 'prompts-below-recipes',
+      severity: 'error',
+      comment:
+        '@selfevo/prompt-transfer builds what train() takes and knows no task: no datasets, eval, ' +
+        'recipes or loop (superglue-finetuning depends on it, not the other way round).',
+      from: { path: '^packages/prompt-transfer/src/', pathNot: NOT_RUNTIME },
+      to: { path: '^packages/(superglue-[a-z]+|mlm-pretraining|trainer|tokenizer)/' },
+    },
+    {
       name: 'eval-installs-alone',
       severity: 'error',
       comment: '@selfevo/superglue-eval scores predictions without a tokenizer, a model or tfjs.',
