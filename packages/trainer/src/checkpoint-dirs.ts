@@ -1,15 +1,12 @@
 import { readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
+export { checkpointDirName, checkpointsToDelete } from './checkpoint-names.js';
+
 const CHECKPOINT_RE = /^checkpoint-(\d+)$/;
 const LEFTOVER_RE = /^checkpoint-(\d+)\.(tmp|old)-/;
 /** The temp file of an atomic rewrite of `log.jsonl` (`writeFileAtomic`'s `.<name>.<pid>.<hex>.tmp`). */
 const LOG_TEMP_RE = /^\.log\.jsonl\.\d+\.[0-9a-f]+\.tmp$/;
-
-/** The folder name of the checkpoint saved after `step` optimizer steps (HF: `checkpoint-<step>`). */
-export function checkpointDirName(step: number): string {
-  return `checkpoint-${step}`;
-}
 
 /** Complete checkpoints in `outputDir` (atomic saves mean a final name is complete), oldest first. */
 export async function listCheckpoints(outputDir: string): Promise<{ step: number; dir: string }[]> {
@@ -76,20 +73,4 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-/**
- * Which checkpoints to delete so at most `limit` of the newest remain, never deleting the best
- * one (HF `save_total_limit` semantics: the best is kept in addition, so up to `limit + 1` stay).
- */
-export function checkpointsToDelete(
-  steps: number[],
-  limit: number | undefined,
-  bestStep: number | null,
-): number[] {
-  if (limit === undefined || limit <= 0) return [];
-  const sorted = [...steps].sort((a, b) => a - b);
-  const keep = new Set(sorted.slice(-limit));
-  if (bestStep !== null) keep.add(bestStep);
-  return sorted.filter((s) => !keep.has(s));
 }

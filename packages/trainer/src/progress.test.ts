@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createProgressReporter, formatLogLine } from './progress.js';
+import { formatLogLine } from './progress.js';
+import { createProgressReporter } from './progress-bar.js';
 
 class Capture extends Writable {
   text = '';

@@ -1,4 +1,3 @@
-import cliProgress from 'cli-progress';
 import type { LogRecord } from './types.js';
 
 export type ProgressMode = 'auto' | 'bar' | 'lines' | 'none';
@@ -11,7 +10,7 @@ export interface ProgressReporter {
   stop(): void;
 }
 
-function fmt(v: unknown): string {
+export function fmt(v: unknown): string {
   if (typeof v !== 'number') return String(v);
   if (Number.isInteger(v)) return String(v);
   const a = Math.abs(v);
@@ -28,9 +27,19 @@ export function formatLogLine(record: LogRecord, totalSteps: number): string {
   return parts.join(' | ');
 }
 
-class LineProgress implements ProgressReporter {
+/** Where progress lines go: a Node stream (`process.stderr`) or anything with `write` (a browser log). */
+export interface ProgressStream {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+}
+
+/** Reports nothing. */
+export const NO_PROGRESS: ProgressReporter = { start() {}, step() {}, log() {}, stop() {} };
+
+/** One line per logged record on `stream` (`'lines'` mode). */
+export class LineProgress implements ProgressReporter {
   private total = 0;
-  constructor(private readonly stream: NodeJS.WritableStream) {}
+  constructor(private readonly stream: ProgressStream) {}
   start(totalSteps: number, startStep: number): void {
     this.total = totalSteps;
     if (startStep > 0) this.stream.write(`resuming at step ${startStep}/${totalSteps}\n`);
@@ -40,48 +49,4 @@ class LineProgress implements ProgressReporter {
     this.stream.write(`${formatLogLine(record, this.total)}\n`);
   }
   stop(): void {}
-}
-
-class BarProgress implements ProgressReporter {
-  private readonly bar: cliProgress.SingleBar;
-  constructor(stream: NodeJS.WritableStream) {
-    this.bar = new cliProgress.SingleBar(
-      {
-        stream,
-        format: 'train [{bar}] {value}/{total} steps | loss {loss} | {eval} | ETA {eta_formatted}',
-        hideCursor: false,
-        clearOnComplete: false,
-      },
-      cliProgress.Presets.shades_classic,
-    );
-  }
-  start(totalSteps: number, startStep: number): void {
-    this.bar.start(totalSteps, startStep, { loss: '-', eval: '' });
-  }
-  step(step: number, loss: number | null): void {
-    this.bar.update(step, loss === null ? {} : { loss: fmt(loss) });
-  }
-  log(record: LogRecord): void {
-    if (record.type !== 'eval') return;
-    const metrics = Object.entries(record)
-      .filter(([k]) => k.startsWith('eval_'))
-      .map(([k, v]) => `${k} ${fmt(v)}`)
-      .join(' ');
-    this.bar.update({ eval: metrics });
-  }
-  stop(): void {
-    this.bar.stop();
-  }
-}
-
-/** A progress bar on a TTY, plain lines otherwise (`'auto'`), or as forced by `mode`. */
-export function createProgressReporter(
-  mode: ProgressMode = 'auto',
-  stream: NodeJS.WritableStream = process.stderr,
-): ProgressReporter {
-  const isTty = (stream as NodeJS.WriteStream).isTTY === true;
-  const resolved = mode === 'auto' ? (isTty ? 'bar' : 'lines') : mode;
-  if (resolved === 'bar') return new BarProgress(stream);
-  if (resolved === 'lines') return new LineProgress(stream);
-  return { start() {}, step() {}, log() {}, stop() {} };
 }
