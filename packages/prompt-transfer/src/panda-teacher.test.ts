@@ -114,6 +114,31 @@ describeEachBackend('PANDA teacher mode and KD weight', () => {
       forward,
       dropout: false,
     });
+    // targets: the class of each logits row, used by the default loss, predict/accuracy
+    const flipped = createPromptTuning<SpanBatch>({
+      model: studentModel,
+      prompt: sp,
+      forward,
+      dropout: false,
+      targets: (b) => b.labels!.map((y) => 1 - y),
+    });
+    const [acc, accFlipped, lossFlipped, wantFlipped] = tf.tidy(() => {
+      const logits = student.model.logits(batch);
+      const rows = logits.arraySync() as number[][];
+      const ce = rows.reduce((sum, r, i) => {
+        const m = Math.max(...r);
+        const lse = m + Math.log(r.reduce((a, x) => a + Math.exp(x - m), 0));
+        return sum + lse - r[1 - batch.labels![i]!]!;
+      }, 0);
+      return [
+        student.model.accuracy(batch),
+        flipped.model.accuracy(batch),
+        flipped.lossFn(flipped.model, batch, false).dataSync()[0],
+        ce / rows.length,
+      ];
+    });
+    expect(accFlipped).toBeCloseTo(1 - acc, 10);
+    expect(lossFlipped).toBeCloseTo(wantFlipped, 5);
     const headless = { encoder, head: studentModel.head, setTraining: () => {} }; // no forward(inputs)
     expect(() => createPromptTuning({ model: headless, prompt: sp })).toThrow(/^forward:/);
     const d = pandaDistillation(
