@@ -58,6 +58,15 @@ async function main(): Promise<void> {
     tokenizer: await Tokenizer.fromPretrained(o.model),
     log,
   };
+  // inputs (and an input-level prompt, which takes positions too) must fit the position table
+  const positions =
+    ctx.encoder.config.maxPositionEmbeddings - (o.promptMode === 'prompt' ? o.promptLength : 0);
+  if (o.maxLength > positions) {
+    log(
+      `--max-length ${o.maxLength} → ${positions}: the encoder has ${ctx.encoder.config.maxPositionEmbeddings} positions`,
+    );
+    o.maxLength = positions;
+  }
   await mkdir(o.out, { recursive: true });
   await checkSettings(o);
   const tasks = SOURCE_POOL.filter((t) => o.targets.includes(t) || o.sources.includes(t));
