@@ -165,7 +165,7 @@ async function main(): Promise<void> {
           method: 'panda',
           source: top.source,
           dir: pandaDir,
-          similarity: top.cosineOfAverage,
+          similarity: top.activation, // PANDA sets λ from its own (activation) transferability
           panda: {
             teacherDir: transfer.get(top.source)!.promptDir!,
             teacherMode: o.teacherMode,
@@ -173,7 +173,7 @@ async function main(): Promise<void> {
               kd: o.pandaKd,
               ...(o.pandaTemperature !== undefined ? { temperature: o.pandaTemperature } : {}),
               ...(o.pandaLambda !== undefined ? { lambda: o.pandaLambda } : {}),
-              ...(o.pandaC !== undefined ? { c: o.pandaC, similarity: top.cosineOfAverage } : {}),
+              ...(o.pandaC !== undefined ? { c: o.pandaC, similarity: top.activation } : {}),
             },
           },
         }),

@@ -179,7 +179,7 @@ export async function writeReport(
     '',
     `Model selection: every run keeps its best epoch on val and reports that val score (the same for all methods). ` +
       `SPoT ranks sources by the cosine of the average token of the task embeddings (each task's prompt after ${o.embeddingStep} steps from scratch). ` +
-      `PANDA: λ ${o.pandaLambda !== undefined ? `= ${o.pandaLambda}` : o.pandaC !== undefined ? `= ${o.pandaC}·similarity` : '= 0.01 (released)'}, KD ${o.pandaKd}, teacher in ${o.teacherMode} mode; ` +
+      `PANDA: λ ${o.pandaLambda !== undefined ? `= ${o.pandaLambda}` : o.pandaC !== undefined ? `= ${o.pandaC}·(activation similarity of source and target)` : '= 0.01 (released)'}, KD ${o.pandaKd}, teacher in ${o.teacherMode} mode; ` +
       'the teacher is the top-1 source prompt tuned on the target (the SPoT run).',
     '',
   );
