@@ -53,7 +53,8 @@ export async function scriptEnv(dir: string): Promise<NodeJS.ProcessEnv> {
     SELFEVO_FIXTURES: process.env.SELFEVO_FIXTURES ?? join(sharedDir, 'fixtures'),
     FORCE_COLOR: '0',
   };
-  const { modelDir } = await import('@selfevo/encoder-mini-gutenberg/node');
+  // The package's model/ folder, by path: importing the package here would load tfjs into vitest.
+  const modelDir = join(repoDir, 'node_modules/@selfevo/encoder-mini-gutenberg/model');
   if (!process.env.SELFEVO_BASE_MODEL && !existsSync(join(modelDir, 'model.safetensors'))) {
     const standIn = join(dir, 'stand-in-base');
     const vocab = join(env.SELFEVO_DATA!, 'vocab', 'bert-base-uncased');

@@ -51,7 +51,7 @@ describe.each(all.filter((b) => !b.skip).map((b, i) => [`${b.file} #${i + 1}`, b
   it('runs as written', async () => {
     let command = b.code;
     if (b.lang === 'ts') {
-      const file = join(dir, `block-${all.indexOf(b)}.ts`);
+      const file = join(dir, `block-${all.indexOf(b)}.mts`); // .mts: an ES module (top-level await) without a package.json
       writeFileSync(file, b.code);
       command = `npx tsx ${file}`;
     }
