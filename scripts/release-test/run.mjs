@@ -42,15 +42,20 @@ const work = mkdtempSync(join(tmpdir(), 'selfevo-release-test-'));
 let server;
 
 /** Run a command; resolves with its output, rejects (with the output) on a non-zero exit. */
+/** Commands still running: on a failure the other scenarios' installs are stopped before cleanup. */
+const running = new Set();
+
 function run(cmd, args, opts = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group, so that stopping it also stops what it started (node-gyp, vitest workers).
+    const child = spawn(cmd, args, { ...opts, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    running.add(child);
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
     child.on('error', reject);
     child.on('close', (code) =>
-      code === 0
+      running.delete(child) && code === 0
         ? resolve(out)
         : reject(
             new Error(`${cmd} ${args.join(' ')} (in ${opts.cwd ?? root}) exited ${code}:\n${out.trim()}`),
@@ -282,7 +287,28 @@ const scenarios = {
 };
 
 let failed = false;
+/** Stop every command still running (whole process groups), waiting until they are gone. */
+async function stopRunning() {
+  await Promise.all(
+    [...running].map(
+      (child) =>
+        new Promise((resolve) => {
+          if (child.exitCode != null || child.signalCode != null) return resolve();
+          child.once('close', resolve);
+          const kill = (sig) => {
+            try {
+              process.kill(-child.pid, sig);
+            } catch {}
+          };
+          kill('SIGTERM');
+          setTimeout(() => kill('SIGKILL'), 5000).unref();
+        }),
+    ),
+  );
+}
+
 const cleanup = async () => {
+  await stopRunning();
   await stopVerdaccio();
   rmSync(work, { recursive: true, force: true });
 };
