@@ -9,12 +9,17 @@ import { ShapeMismatchError } from './errors.js';
 export function clipByGlobalNorm(
   grads: Record<string, tf.Tensor>,
   maxNorm: number,
+  knownNorm?: number,
 ): { grads: Record<string, tf.Tensor>; globalNorm: number } {
   const names = Object.keys(grads);
   if (names.length === 0) return { grads: {}, globalNorm: 0 };
-  const sq = tf.tidy(() => tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))));
-  const globalNorm = Math.sqrt(sq.dataSync()[0]);
-  sq.dispose();
+  // `knownNorm`: the norm the caller already read back (asynchronously: no synchronous GPU read here)
+  let globalNorm = knownNorm ?? Number.NaN;
+  if (knownNorm === undefined) {
+    const sq = tf.tidy(() => tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))));
+    globalNorm = Math.sqrt(sq.dataSync()[0]);
+    sq.dispose();
+  }
   const coef = Math.min(1, maxNorm / (globalNorm + 1e-6));
   const out: Record<string, tf.Tensor> = {};
   tf.tidy(() => {

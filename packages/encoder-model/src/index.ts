@@ -83,5 +83,11 @@ export {
   writeSafetensors,
 } from './safetensors.js';
 export { learningRateAt, type ScheduleKind, type ScheduleOptions } from './schedule.js';
-export { GradientNotRegisteredError, noGrad, sampleMaskedPositions, valueAndGrads } from './train-utils.js';
+export {
+  GradientNotRegisteredError,
+  noGrad,
+  sampleMaskedPositions,
+  valueAndGrads,
+  valueAndGradsTensor,
+} from './train-utils.js';
 export { type LoadOptions, loadWeights } from './weights.js';

@@ -47,6 +47,26 @@ export function valueAndGrads(
   params: ReadonlyMap<string, tf.Variable>,
   loss: () => tf.Scalar,
 ): { loss: number; grads: Record<string, tf.Tensor> } {
+  const { value, grads } = valueAndGradsTensor(params, loss);
+  try {
+    return { loss: value.dataSync()[0], grads };
+  } catch (err) {
+    tf.dispose(Object.values(grads));
+    throw err;
+  } finally {
+    value.dispose();
+  }
+}
+
+/**
+ * {@link valueAndGrads} with the loss left on the device as a scalar tensor (the caller disposes
+ * it and the gradients): read it with `await value.data()` where a synchronous read is slow or
+ * unreliable (WebGPU: its synchronous readback goes through a canvas).
+ */
+export function valueAndGradsTensor(
+  params: ReadonlyMap<string, tf.Variable>,
+  loss: () => tf.Scalar,
+): { value: tf.Scalar; grads: Record<string, tf.Tensor> } {
   const nameOf = new Map<string, string>();
   const vars: tf.Variable[] = [];
   for (const [name, v] of params) {
@@ -70,9 +90,7 @@ export function valueAndGrads(
       }, vars);
       const out: Record<string, tf.Tensor> = {};
       for (const [varName, g] of Object.entries(grads)) if (g != null) out[nameOf.get(varName)!] = g;
-      const l = value.dataSync()[0];
-      value.dispose();
-      return { loss: l, grads: out };
+      return { value, grads: out };
     });
   } catch (err) {
     // tfjs frees the tape's saved tensors only after a successful backward pass (they are kept, so

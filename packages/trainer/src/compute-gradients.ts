@@ -1,4 +1,4 @@
-import { SeededRandom, valueAndGrads } from '@selfevo/encoder-model';
+import { SeededRandom, valueAndGrads, valueAndGradsTensor } from '@selfevo/encoder-model';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { EncoderLike, LossContext, LossFn } from './types.js';
 
@@ -26,4 +26,27 @@ export function computeGradients<M extends EncoderLike, B>(
   params: ReadonlyMap<string, tf.Variable> = model.namedParameters(),
 ): GradientResult {
   return valueAndGrads(params, () => lossFn(model, batch, true, ctx));
+}
+
+/**
+ * {@link computeGradients} with the loss read back asynchronously (`await data()`): what the
+ * training loop uses, so a step never reads the device synchronously (slow on WebGPU, and unreliable
+ * there in headless Chromium). Same numbers.
+ */
+export async function computeGradientsAsync<M extends EncoderLike, B>(
+  model: M,
+  lossFn: LossFn<M, B>,
+  batch: B,
+  ctx: LossContext,
+  params: ReadonlyMap<string, tf.Variable>,
+): Promise<GradientResult> {
+  const { value, grads } = valueAndGradsTensor(params, () => lossFn(model, batch, true, ctx));
+  try {
+    return { loss: (await value.data())[0], grads };
+  } catch (err) {
+    for (const g of Object.values(grads)) g.dispose();
+    throw err;
+  } finally {
+    value.dispose();
+  }
 }

@@ -1,6 +1,6 @@
 import { type AdamW, clipByGlobalNorm, GradientAccumulator, type SeededRandom } from '@selfevo/encoder-model';
 import * as tf from '@tensorflow/tfjs-core';
-import { computeGradients } from './compute-gradients.js';
+import { computeGradientsAsync } from './compute-gradients.js';
 import type { WorkItem } from './data-parallel-protocol.js';
 import { NonFiniteLossError } from './errors.js';
 import { microBatchRng } from './micro-batch-rng.js';
@@ -74,29 +74,37 @@ class StepGradients {
   }
 }
 
-/** Global L2 norm of `grads` (0 for none). */
-function globalNormOf(grads: Record<string, tf.Tensor>): number {
+/** Global L2 norm of `grads` (0 for none), read back asynchronously. */
+async function globalNormOf(grads: Record<string, tf.Tensor>): Promise<number> {
   const names = Object.keys(grads);
   if (names.length === 0) return 0;
   const sq = tf.tidy(() => tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))));
-  const v = Math.sqrt(sq.dataSync()[0]);
-  sq.dispose();
-  return v;
+  try {
+    return Math.sqrt((await sq.data())[0]);
+  } finally {
+    sq.dispose();
+  }
 }
 
 /**
  * Mean gradient → clip to `maxGradNorm` (0 / Infinity: no clipping) → `optimizer.step(·, lr)`.
  * Returns the norm before clipping; a non-finite norm updates nothing.
  */
-function applyUpdate(optimizer: AdamW, sum: GradientAccumulator, maxGradNorm: number, lr: number): number {
+async function applyUpdate(
+  optimizer: AdamW,
+  sum: GradientAccumulator,
+  maxGradNorm: number,
+  lr: number,
+): Promise<number> {
   const mean = sum.mean();
   try {
+    // the norm is read back asynchronously here (the same sum of squares clipByGlobalNorm takes)
+    const norm = await globalNormOf(mean);
     if (!(maxGradNorm > 0 && Number.isFinite(maxGradNorm))) {
-      const norm = globalNormOf(mean);
       if (Number.isFinite(norm)) optimizer.step(mean, lr);
       return norm;
     }
-    const clipped = clipByGlobalNorm(mean, maxGradNorm);
+    const clipped = clipByGlobalNorm(mean, maxGradNorm, norm);
     try {
       if (Number.isFinite(clipped.globalNorm)) optimizer.step(clipped.grads, lr);
     } finally {
@@ -137,7 +145,13 @@ export async function optimizerStep<M extends EncoderLike, B>(
       else if (!step.nonFinite) {
         // (after a non-finite loss the step is skipped: the rest of its data is consumed unused)
         const lossCtx = { rng: microBatchRng(microSeed, ctx.modelRng), step: stepNo };
-        const { loss, grads } = computeGradients(ctx.model, ctx.lossFn, batch, lossCtx, ctx.params);
+        const { loss, grads } = await computeGradientsAsync(
+          ctx.model,
+          ctx.lossFn,
+          batch,
+          lossCtx,
+          ctx.params,
+        );
         step.add(m, loss, grads);
       }
     }
@@ -152,7 +166,7 @@ export async function optimizerStep<M extends EncoderLike, B>(
     }
     if (step.count === 0) return null;
     if (step.nonFinite) return { meanLoss: Number.NaN, gradNorm: Number.NaN, skipped: true };
-    const gradNorm = applyUpdate(ctx.optimizer, step.sum, ctx.maxGradNorm, lr);
+    const gradNorm = await applyUpdate(ctx.optimizer, step.sum, ctx.maxGradNorm, lr);
     if (Number.isFinite(gradNorm)) return { meanLoss: step.lossSum / step.count, gradNorm, skipped: false };
     if (ctx.onNonFinite === 'error') throw new NonFiniteLossError(stepNo, 'gradient norm', gradNorm, -1);
     return { meanLoss: step.lossSum / step.count, gradNorm, skipped: true };
