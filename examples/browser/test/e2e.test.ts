@@ -144,7 +144,7 @@ describe.skipIf(!found.path && !required)('examples/browser in headless Chromium
     if (process.env.SELFEVO_SCREENSHOT === '1')
       await page.screenshot({ path: join(root, 'screenshot.png'), fullPage: true });
     await page.close();
-  }, 200_000);
+  }, 300_000);
 
   it('fine-tunes on wasm, and stop holds the run until resume', async () => {
     const { page, logs } = await open('wasm');
@@ -167,5 +167,5 @@ describe.skipIf(!found.path && !required)('examples/browser in headless Chromium
     const s = await finish(page, 'wasm', logs);
     await checkRun(page, s, 'wasm');
     await page.close();
-  }, 200_000);
+  }, 300_000);
 });
