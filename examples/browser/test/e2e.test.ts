@@ -99,7 +99,7 @@ async function finish(page: Page, backend: string, logs: string[]): Promise<AppS
   const s = await until(
     page,
     (st) => st.phase === 'done' || st.phase === 'error',
-    150_000,
+    240_000,
     `${backend}: the run did not end; console:\n${logs.join('\n')}`,
   );
   expect(s.error, backend).toBeNull();
