@@ -44,7 +44,10 @@ export const TASKS = ['CB', 'COPA', 'RTE', 'WiC', 'WSC'] as const;
 export type GridTask = (typeof TASKS)[number];
 
 /** Small fine-tuning settings: 13+ models × 5 tasks must fit a few CPU-hours. */
-export const FINETUNE: Record<GridTask, { maxTrain: number; epochs: number; batch: number; maxLength: number }> = {
+export const FINETUNE: Record<
+  GridTask,
+  { maxTrain: number; epochs: number; batch: number; maxLength: number }
+> = {
   CB: { maxTrain: 250, epochs: 3, batch: 16, maxLength: 128 },
   COPA: { maxTrain: 800, epochs: 2, batch: 32, maxLength: 48 },
   RTE: { maxTrain: 400, epochs: 2, batch: 16, maxLength: 128 },
