@@ -6,8 +6,14 @@ import { selfevoFiles } from './serve-files.js';
 const here = dirname(fileURLToPath(import.meta.url));
 /** SuperGLUE and the fixtures live beside the repository (`SELFEVO_DATA`, default ../shared/data). */
 const dataDir = resolve(process.env.SELFEVO_DATA ?? resolve(here, '../../../shared/data'));
-/** The pretrained encoder the page loads (HF layout); default: the shared tiny BERT fixture. */
-const modelDir = resolve(process.env.SELFEVO_MODEL_DIR ?? resolve(dataDir, '../fixtures/tiny-bert'));
+/**
+ * The pretrained encoder the page loads (HF layout); default: the project's pretrained
+ * @selfevo/encoder-mini-gutenberg (its model/ folder). The end-to-end test sets the shared tiny
+ * BERT fixture instead: WebGPU in headless Chromium is emulated on the CPU (SwiftShader).
+ */
+const modelDir = resolve(
+  process.env.SELFEVO_MODEL_DIR ?? resolve(here, '../../packages/encoder-mini-gutenberg/model'),
+);
 
 export default defineConfig({
   root: here,

@@ -1,7 +1,7 @@
 // What the page loads and how it trains. The model is one constant: a folder in Hugging Face layout
-// (config.json, model.safetensors, vocab.txt or tokenizer.json). The dev server serves the shared
-// fixture checkpoint there (vite.config.ts: SELFEVO_MODEL_DIR); to use the project's pretrained
-// encoder instead, point MODEL_URL at @selfevo/encoder-mini-gutenberg's model files.
+// (config.json, model.safetensors, vocab.txt or tokenizer.json). The dev server serves the project's
+// pretrained @selfevo/encoder-mini-gutenberg there (vite.config.ts; SELFEVO_MODEL_DIR picks another
+// folder, e.g. the shared tiny fixture the end-to-end test uses).
 export const MODEL_URL = 'model/';
 
 /** SuperGLUE CB, served from SELFEVO_DATA by the dev server (never copied into the app). */

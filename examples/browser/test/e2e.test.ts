@@ -5,7 +5,7 @@
 // SELFEVO_SCREENSHOT=1 also writes examples/browser/screenshot.png (the README's picture).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CHROMIUM_ARGS, findChromium } from '@selfevo/test-utils';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -32,6 +32,12 @@ let url = '';
 beforeAll(async () => {
   if (!found.path) return;
   tmp = mkdtempSync(join(tmpdir(), 'selfevo-browser-e2e-'));
+  // The page's default model is the project's pretrained encoder; the test drives the tiny fixture
+  // (WebGPU in headless Chromium runs on SwiftShader, on the CPU: the larger model takes minutes).
+  process.env.SELFEVO_MODEL_DIR ??= resolve(
+    process.env.SELFEVO_DATA ?? resolve(here, '../../../../shared/data'),
+    '../fixtures/tiny-bert',
+  );
   const configFile = join(root, 'vite.config.ts');
   const outDir = join(tmp, 'out');
   await build({
