@@ -64,7 +64,8 @@ function entryPoints(json) {
 function contentProblems(pkg, files) {
   const problems = [];
   const shipped = new Set(files);
-  for (const t of targets(pkg.json)) if (!shipped.has(t)) problems.push(`points at ${t}, which is not shipped`);
+  for (const t of targets(pkg.json))
+    if (!shipped.has(t)) problems.push(`points at ${t}, which is not shipped`);
   for (const f of files) {
     if (f.endsWith('.map')) problems.push(`ships a source map (${f}) that points at unshipped sources`);
     if (/\.test\.|\/test-fixtures\//.test(f)) problems.push(`ships a test file (${f})`);
@@ -72,7 +73,8 @@ function contentProblems(pkg, files) {
     if (m) {
       const base = join(pkg.dir, 'src', m[1]);
       const sources = ['.ts', '.js', '.mjs', '.d.ts'].map((e) => base + e);
-      if (!sources.some(existsSync)) problems.push(`ships ${f}, but src/ has no source for it (stale build?)`);
+      if (!sources.some(existsSync))
+        problems.push(`ships ${f}, but src/ has no source for it (stale build?)`);
     }
   }
   return problems;
@@ -93,7 +95,8 @@ const req = createRequire(${JSON.stringify(join(root, 'package.json'))});
   console.log(JSON.stringify(bad));
 })();`;
   const r = spawnSync(process.execPath, ['--no-warnings', '-e', script], { cwd: root, encoding: 'utf8' });
-  if (r.status !== 0) return [`loading the entry points crashed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`];
+  if (r.status !== 0)
+    return [`loading the entry points crashed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`];
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
@@ -118,7 +121,14 @@ try {
   const t0 = Date.now();
   const packed = spawnSync(
     'npm',
-    ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp, ...packages.flatMap((p) => ['-w', p.dir])],
+    [
+      'pack',
+      '--ignore-scripts',
+      '--json',
+      '--pack-destination',
+      tmp,
+      ...packages.flatMap((p) => ['-w', p.dir]),
+    ],
     { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
   if (packed.status !== 0) throw new Error(`npm pack failed:\n${packed.stderr}`);
@@ -163,7 +173,9 @@ try {
         groups.set(key, [...(groups.get(key) ?? []), p]);
       }
       for (const [key, list] of groups)
-        console.log(`     - ${(list.length > 3 ? `${list.length}× ${key}, e.g. ${list[0]}` : list.join('\n     - ')).replace(/\n(?! {5}-)/g, '\n       ')}`);
+        console.log(
+          `     - ${(list.length > 3 ? `${list.length}× ${key}, e.g. ${list[0]}` : list.join('\n     - ')).replace(/\n(?! {5}-)/g, '\n       ')}`,
+        );
     }
   }
 } finally {
@@ -173,4 +185,6 @@ if (failed > 0) {
   console.error(`check:publish: ${failed} package(s) would publish broken`);
   process.exit(1);
 }
-console.log(`check:publish: ${packages.length} packages pack cleanly (publint strict, attw, import and require)`);
+console.log(
+  `check:publish: ${packages.length} packages pack cleanly (publint strict, attw, import and require)`,
+);

@@ -27,8 +27,10 @@ describeEachBackend('FFN activation pooling positions', () => {
           Array.from(tf.mean(tf.slice(a, [0, pos, 0], [-1, 1, -1]), [0, 1]).dataSync()),
         );
       });
-    const close = (got: Float32Array[], want: number[][]) =>
-      got.forEach((g, l) => g.forEach((x, j) => expect(x).toBeCloseTo(want[l]![j]!, 5)));
+    const close = (got: Float32Array[], want: number[][]) => {
+      for (const [l, g] of got.entries())
+        for (const [j, x] of g.entries()) expect(x).toBeCloseTo(want[l]![j]!, 5);
+    };
     close(ffnActivations(encoder, input, probe, { position: 'first' }), at(input, 0));
     close(ffnActivations(encoder, input, probe), at(input, P));
     close(ffnActivations(encoder, prefix, probe, { position: 'first' }), at(prefix, 0));
