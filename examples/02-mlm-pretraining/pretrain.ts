@@ -3,7 +3,7 @@
 // and exact resume (rerun the same command after Ctrl-C). Writes <out>/final/ in HF layout.
 import { join, resolve } from 'node:path';
 import { BertForMaskedLM, makeConfig } from '@selfevo/encoder-model';
-import { runPretraining } from '@selfevo/mlm-pretraining';
+import { maskingIds, runPretraining } from '@selfevo/mlm-pretraining';
 import { plotTrainingLog } from '@selfevo/training-plots';
 import {
   type CommonOptions,
@@ -16,7 +16,7 @@ import {
   startBackend,
   UsageError,
 } from '../shared/cli.js';
-import { heldOutSet, loadTokenizer, maskingIds, packedRows } from '../shared/corpus.js';
+import { heldOutSet, loadTokenizer, packedRows } from '../shared/corpus.js';
 import { baseModelDir } from '../shared/paths.js';
 import { trainingPlan } from '../shared/se.js';
 

@@ -4,11 +4,10 @@ import {
   buildHeldOutSet,
   type HeldOutSet,
   loadPacked,
-  type MaskingIds,
+  maskingIds,
   type PackedSequences,
   packCorpus,
   savePacked,
-  specialIds,
 } from '@selfevo/mlm-pretraining';
 import { Tokenizer } from '@selfevo/tokenizer';
 import { UsageError } from './cli.js';
@@ -20,16 +19,6 @@ export async function loadTokenizer(path: string): Promise<Tokenizer> {
   if (statSync(path).isDirectory()) return Tokenizer.fromPretrained(path);
   if (path.endsWith('.json')) return Tokenizer.fromFile(path);
   return Tokenizer.fromBertVocab(path);
-}
-
-/** The special ids the maskers need. */
-export function maskingIds(tokenizer: Tokenizer): MaskingIds {
-  const s = specialIds(tokenizer);
-  return {
-    maskTokenId: s.mask,
-    vocabSize: tokenizer.getVocabSize(),
-    specialTokenIds: [s.pad, s.unk, s.cls, s.sep, s.mask],
-  };
 }
 
 /** Packed `[CLS] … [SEP]` rows of `seqLength`, cached in `cache` (built once, then loaded). */

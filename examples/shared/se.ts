@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { BertForMaskedLM } from '@selfevo/encoder-model';
 import {
   evaluateHeldOut,
+  maskingIds,
   type PretrainingRunOptions,
   runPretraining,
   scoreSelections,
@@ -12,7 +13,7 @@ import { loadSelectionMap } from '@selfevo/self-evolution-masking/node';
 import type { Tokenizer } from '@selfevo/tokenizer';
 import type { ProgressMode } from '@selfevo/trainer';
 import { plotTrainingLog } from '@selfevo/training-plots';
-import { heldOutSet, maskingIds, packedRows } from './corpus.js';
+import { heldOutSet, packedRows } from './corpus.js';
 
 /** AdamW with linear warmup (10 %) and decay, `evals` held-out evaluations and checkpoints per run. */
 export function trainingPlan(

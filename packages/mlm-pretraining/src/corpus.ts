@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { createProgress, type ProgressMode, writeFileAtomic } from '@selfevo/utils/node';
 import { PretrainingConfigError } from './errors.js';
+import type { MaskingIds } from './held-out.js';
 import { type PackedSequences, type PackingOptions, type PackingReport, SequencePacker } from './packing.js';
 
 /** The part of `@selfevo/tokenizer`'s `Tokenizer` the runner uses. */
@@ -113,6 +114,16 @@ export function specialIds(tokenizer: PretrainingTokenizer): {
     return id;
   };
   return { cls: get('[CLS]'), sep: get('[SEP]'), pad: get('[PAD]'), mask: get('[MASK]'), unk: get('[UNK]') };
+}
+
+/** The ids the maskers need: `[MASK]`, the vocabulary size, and the specials never masked or used as replacements. */
+export function maskingIds(tokenizer: PretrainingTokenizer): MaskingIds {
+  const s = specialIds(tokenizer);
+  return {
+    maskTokenId: s.mask,
+    vocabSize: tokenizer.getVocabSize(),
+    specialTokenIds: [s.pad, s.unk, s.cls, s.sep, s.mask],
+  };
 }
 
 const MAGIC = 'selfevo-packed/1';

@@ -8,6 +8,7 @@ export {
 export {
   type CorpusReadOptions,
   loadPacked,
+  maskingIds,
   type PackCorpusOptions,
   type PretrainingTokenizer,
   packCorpus,

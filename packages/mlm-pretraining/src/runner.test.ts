@@ -9,7 +9,7 @@ import { loadSelectionMap } from '@selfevo/self-evolution-masking/node';
 import { readJsonlLog } from '@selfevo/trainer';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadPacked, packCorpus, savePacked, specialIds } from './corpus.js';
+import { loadPacked, maskingIds, packCorpus, savePacked, specialIds } from './corpus.js';
 import { buildHeldOutSet, evaluateHeldOut, type HeldOutSet, type MaskingIds } from './held-out.js';
 import { type PackedSequences, sliceSequences } from './packing.js';
 import { type PretrainingRunOptions, runPretraining } from './runner.js';
@@ -52,7 +52,8 @@ beforeAll(async () => {
   expect(built?.size).toBe(400);
   vocabSize = tokenizer.getVocabSize();
   const s = specialIds(tokenizer);
-  ids = { maskTokenId: s.mask, vocabSize, specialTokenIds: [s.pad, s.unk, s.cls, s.sep, s.mask] };
+  ids = maskingIds(tokenizer);
+  expect(ids).toEqual({ maskTokenId: s.mask, vocabSize, specialTokenIds: [s.pad, s.unk, s.cls, s.sep, s.mask] });
   const { packed, report } = await packCorpus([corpus], tokenizer, {
     seqLength: 32,
     maxBytes: 40_000,

@@ -22,7 +22,7 @@ import {
   evaluateHeldOut,
   type HeldOutSet,
   loadPacked,
-  specialIds,
+  maskingIds,
 } from '@selfevo/mlm-pretraining';
 import { Tokenizer } from '@selfevo/tokenizer';
 import { writeFileAtomic } from '@selfevo/utils/node';
@@ -51,12 +51,7 @@ const results = resolve(a.results);
 await useBackend('auto');
 
 const tokenizer = await Tokenizer.fromFile(join(run, 'tokenizer.json'));
-const s = specialIds(tokenizer);
-const ids = {
-  maskTokenId: s.mask,
-  vocabSize: tokenizer.getVocabSize(),
-  specialTokenIds: [s.pad, s.unk, s.cls, s.sep, s.mask],
-};
+const ids = maskingIds(tokenizer);
 const held = (await loadPacked(join(run, 'held-out-rows.bin'))).packed;
 const heldOut = buildHeldOutSet(held, { ...ids, seed: Number(a['held-out-seed']) });
 const runResult = JSON.parse(await readFile(join(run, 'result.json'), 'utf8'));

@@ -18,6 +18,7 @@ import { BertForMaskedLM, makeConfig } from '@selfevo/encoder-model';
 import {
   buildHeldOutSet,
   loadPacked,
+  maskingIds,
   packCorpus,
   runPretraining,
   savePacked,
@@ -79,12 +80,7 @@ for (const [name, files, maxSequences] of [
   }
 if (a['prepare-only']) process.exit(0);
 const tokenizer = await Tokenizer.fromFile(join(out, 'tokenizer.json'));
-const s = specialIds(tokenizer);
-const ids = {
-  maskTokenId: s.mask,
-  vocabSize: tokenizer.getVocabSize(),
-  specialTokenIds: [s.pad, s.unk, s.cls, s.sep, s.mask],
-};
+const ids = maskingIds(tokenizer);
 const train = (await loadPacked(join(out, 'train-rows.bin'))).packed;
 const held = (await loadPacked(join(out, 'held-out-rows.bin'))).packed;
 const heldOut = buildHeldOutSet(held, { ...ids, seed: 1234 });
@@ -97,7 +93,7 @@ const config = makeConfig({
   maxPositionEmbeddings: train.seqLength,
   hiddenDropoutProb: num('dropout'),
   attentionProbsDropoutProb: num('dropout'),
-  padTokenId: s.pad,
+  padTokenId: specialIds(tokenizer).pad,
 });
 const seed = num('seed');
 const model = new BertForMaskedLM(config, { seed });

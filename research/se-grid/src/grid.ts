@@ -22,11 +22,11 @@ import {
   buildHeldOutSet,
   evaluateHeldOut,
   loadPacked,
+  maskingIds,
   packCorpus,
   runPretraining,
   savePacked,
   scoreSelections,
-  specialIds,
 } from '@selfevo/mlm-pretraining';
 import { loadSelectionMap } from '@selfevo/self-evolution-masking/node';
 import { Tokenizer } from '@selfevo/tokenizer';
@@ -119,12 +119,7 @@ await mkdir(work, { recursive: true });
 const backend = await useBackend('auto');
 say(`backend ${backend.backend}; base ${base}; work ${work}`);
 const tokenizer = await Tokenizer.fromPretrained(base);
-const s = specialIds(tokenizer);
-const ids = {
-  maskTokenId: s.mask,
-  vocabSize: tokenizer.getVocabSize(),
-  specialTokenIds: [s.pad, s.unk, s.cls, s.sep, s.mask],
-};
+const ids = maskingIds(tokenizer);
 
 async function rows(name: string, file: string, maxSequences: number) {
   const path = join(work, name);
