@@ -133,7 +133,9 @@ async function rows(name: string, file: string, maxSequences: number) {
 }
 const armRows = await rows('arm-rows.bin', a['rows-file'], steps * B);
 const heldRows = await rows('held-out-rows.bin', 'gutenberg.valid.txt', positive('held-out-sequences'));
-const heldOut = buildHeldOutSet(heldRows, { ...ids, seed: 1234 });
+/** Rows per held-out batch: the masks depend on it, and isSelected maps batch positions back to rows. */
+const HELD_OUT_BATCH = 16;
+const heldOut = buildHeldOutSet(heldRows, { ...ids, seed: 1234, batchSize: HELD_OUT_BATCH });
 say(
   `arm rows ${armRows.count}; held-out rows ${heldRows.count}, ${heldOut.numMasked} masked (fingerprint ${heldOut.fingerprint})`,
 );
@@ -169,11 +171,12 @@ if (!existsSync(stage1Path)) {
   );
 }
 const heldSel = await loadSelectionMap(join(work, 'sel-held-out.jsonl'));
-// held-out batch bi holds rows 16·bi … ; a masked flat position p = b·T + t of that batch is "SE-selected"
+// held-out batch bi holds rows HELD_OUT_BATCH·bi … ; a masked flat position p = b·T + t of that batch is "SE-selected"
 // when the base model's stage 1 selected token t of row 16·bi + b.
 const selected = new Set<string>();
 for (const [row, positions] of heldSel) for (const t of positions) selected.add(`${row}:${t}`);
-const isSelected = (bi: number, p: number) => selected.has(`${bi * 16 + Math.floor(p / 128)}:${p % 128}`);
+const isSelected = (bi: number, p: number) =>
+  selected.has(`${bi * HELD_OUT_BATCH + Math.floor(p / 128)}:${p % 128}`);
 
 async function scoreModel(dir: string) {
   const { model } = await BertForMaskedLM.fromPretrained(dir, { onProgress: false });
