@@ -53,7 +53,11 @@ beforeAll(async () => {
   vocabSize = tokenizer.getVocabSize();
   const s = specialIds(tokenizer);
   ids = maskingIds(tokenizer);
-  expect(ids).toEqual({ maskTokenId: s.mask, vocabSize, specialTokenIds: [s.pad, s.unk, s.cls, s.sep, s.mask] });
+  expect(ids).toEqual({
+    maskTokenId: s.mask,
+    vocabSize,
+    specialTokenIds: [s.pad, s.unk, s.cls, s.sep, s.mask],
+  });
   const { packed, report } = await packCorpus([corpus], tokenizer, {
     seqLength: 32,
     maxBytes: 40_000,
