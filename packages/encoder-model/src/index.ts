@@ -54,7 +54,14 @@ export { checkForwardSize, FORWARD_LIMITS } from './input-limits.js';
 export type { IntInput } from './int-input.js';
 export type { KeyValuePrefix } from './key-value-prefix.js';
 export { BertModel } from './model.js';
-export { nodeIo, resolveAtomicDir, writeDirAtomic, writeFileAtomic } from './node-io.js';
+export {
+  type NodeFs,
+  type NodePath,
+  nodeIo,
+  resolveAtomicDir,
+  writeDirAtomic,
+  writeFileAtomic,
+} from './node-io.js';
 export { activation, bmm, dropout, layerNorm, linear } from './ops.js';
 export { ParameterModule } from './parameter-module.js';
 export { type Dense, type Init, type Norm, ParameterSet } from './parameter-set.js';

@@ -1,13 +1,41 @@
 // Node file-system access, loaded lazily so that browser bundles of this package never pull in
 // `node:fs` or `@selfevo/utils/node` (the specifiers are variables, so bundlers leave them alone).
-type Fs = typeof import('node:fs/promises');
-type Path = typeof import('node:path');
+// The types are the parts of the Node modules used here, declared structurally so that the shipped
+// `.d.ts` need no `@types/node`; the loaders check the real modules against them at build time.
 type UtilsNode = typeof import('@selfevo/utils/node');
-type Crypto = typeof import('node:crypto');
 
-let cached: { fs: Fs; path: Path } | undefined;
+/** The `node:fs/promises` functions used here and by the packages built on this one. */
+export interface NodeFs {
+  readFile(file: string): Promise<Uint8Array>;
+  readFile(file: string, encoding: 'utf8'): Promise<string>;
+  writeFile(file: string, data: Uint8Array | string): Promise<void>;
+  stat(file: string): Promise<{ size: number; isFile(): boolean; isDirectory(): boolean }>;
+  mkdir(dir: string, options: { recursive: true }): Promise<string | undefined>;
+  readdir(dir: string): Promise<string[]>;
+  rm(file: string, options: { force?: boolean; recursive?: boolean }): Promise<void>;
+}
+
+/** The `node:path` functions used here and by the packages built on this one. */
+export interface NodePath {
+  join(...parts: string[]): string;
+  resolve(...parts: string[]): string;
+  relative(from: string, to: string): string;
+  dirname(path: string): string;
+  readonly sep: string;
+}
+
+/** A running SHA-256 (`node:crypto`'s `Hash`, the part used here). */
+interface Sha256 {
+  update(data: Uint8Array | string): Sha256;
+  digest(encoding: 'hex'): string;
+}
+interface NodeCrypto {
+  createHash(algorithm: 'sha256'): Sha256;
+}
+
+let cached: { fs: NodeFs; path: NodePath } | undefined;
 let cachedUtils: UtilsNode | undefined;
-let cachedCrypto: Crypto | undefined;
+let cachedCrypto: NodeCrypto | undefined;
 
 function needsNode(e: unknown): Error {
   return new Error('file-system functions (checkpoints, fromPretrained paths, saved prompts) need Node', {
@@ -15,14 +43,15 @@ function needsNode(e: unknown): Error {
   });
 }
 
-export async function nodeIo(): Promise<{ fs: Fs; path: Path }> {
+/** `node:fs/promises` and `node:path`, loaded on first use (an error naming Node elsewhere). */
+export async function nodeIo(): Promise<{ fs: NodeFs; path: NodePath }> {
   if (cached) return cached;
   const fsName = 'node:fs/promises';
   const pathName = 'node:path';
   try {
-    const [fs, path] = await Promise.all([
-      import(/* @vite-ignore */ fsName) as Promise<Fs>,
-      import(/* @vite-ignore */ pathName) as Promise<Path>,
+    const [fs, path]: [NodeFs, NodePath] = await Promise.all([
+      import(/* @vite-ignore */ fsName) as Promise<typeof import('node:fs/promises')>,
+      import(/* @vite-ignore */ pathName) as Promise<typeof import('node:path')>,
     ]);
     cached = { fs, path };
     return cached;
@@ -44,11 +73,12 @@ export async function utilsNode(): Promise<UtilsNode> {
 }
 
 /** `node:crypto` (sha256 of downloads), loaded on first use. */
-export async function nodeCrypto(): Promise<Crypto> {
+export async function nodeCrypto(): Promise<NodeCrypto> {
   if (cachedCrypto) return cachedCrypto;
   const name = 'node:crypto';
   try {
-    cachedCrypto = (await import(/* @vite-ignore */ name)) as Crypto;
+    const crypto: NodeCrypto = (await import(/* @vite-ignore */ name)) as typeof import('node:crypto');
+    cachedCrypto = crypto;
     return cachedCrypto;
   } catch (e) {
     throw needsNode(e);

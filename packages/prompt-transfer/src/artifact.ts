@@ -188,7 +188,7 @@ export async function loadPrompt(dir: string, options: LoadPromptOptions = {}): 
   };
   let meta: PromptMetadata;
   try {
-    meta = JSON.parse((await read(PROMPT_CONFIG_FILE)).toString('utf8'));
+    meta = JSON.parse(new TextDecoder().decode(await read(PROMPT_CONFIG_FILE)));
   } catch (e) {
     if (e instanceof PromptArtifactError) throw e;
     throw new PromptArtifactError(PROMPT_CONFIG_FILE, `is not valid JSON (${(e as Error).message})`);
