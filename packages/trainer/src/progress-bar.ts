@@ -1,14 +1,22 @@
 // The progress bar (cli-progress: Node only). Lines and the formatting are in ./progress.ts.
 import cliProgress from 'cli-progress';
-import { fmt, LineProgress, NO_PROGRESS, type ProgressMode, type ProgressReporter } from './progress.js';
+import {
+  fmt,
+  LineProgress,
+  NO_PROGRESS,
+  type ProgressMode,
+  type ProgressReporter,
+  type ProgressStream,
+} from './progress.js';
 import type { LogRecord } from './types.js';
 
 class BarProgress implements ProgressReporter {
   private readonly bar: cliProgress.SingleBar;
-  constructor(stream: NodeJS.WritableStream) {
+  constructor(stream: ProgressStream) {
     this.bar = new cliProgress.SingleBar(
       {
-        stream,
+        // A TTY stream (createProgressReporter draws a bar only then): a Node stream in practice.
+        stream: stream as NodeJS.WritableStream,
         format: 'train [{bar}] {value}/{total} steps | loss {loss} | {eval} | ETA {eta_formatted}',
         hideCursor: false,
         clearOnComplete: false,
@@ -38,9 +46,9 @@ class BarProgress implements ProgressReporter {
 /** A progress bar on a TTY, plain lines otherwise (`'auto'`), or as forced by `mode`. */
 export function createProgressReporter(
   mode: ProgressMode = 'auto',
-  stream: NodeJS.WritableStream = process.stderr,
+  stream: ProgressStream = process.stderr,
 ): ProgressReporter {
-  const isTty = (stream as NodeJS.WriteStream).isTTY === true;
+  const isTty = stream.isTTY === true;
   const resolved = mode === 'auto' ? (isTty ? 'bar' : 'lines') : mode;
   if (resolved === 'bar') return new BarProgress(stream);
   if (resolved === 'lines') return new LineProgress(stream);

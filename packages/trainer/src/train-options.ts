@@ -1,7 +1,7 @@
 import type { AdamW, AdamWOptions, SeededRandom } from '@selfevo/encoder-model';
 import type { BatchSource } from './batch-source.js';
 import type { DataParallelOptions } from './data-parallel-protocol.js';
-import type { ProgressMode } from './progress.js';
+import type { ProgressMode, ProgressStream } from './progress.js';
 import type { SkippedCheckpoint } from './resume.js';
 import type { EncoderLike, LogRecord, LossFn, ParameterSelection, ScheduleOptions } from './types.js';
 
@@ -106,7 +106,8 @@ export interface TrainOptions<M extends EncoderLike, B> {
   callbacks?: TrainerCallback[];
   /** `'auto'` (default): a bar on a TTY, plain lines otherwise. */
   progress?: ProgressMode;
-  progressStream?: NodeJS.WritableStream;
+  /** Where progress lines (and warnings) go: default `process.stderr` in Node; any `{ write }`. */
+  progressStream?: ProgressStream;
 }
 
 export interface TrainResult {
