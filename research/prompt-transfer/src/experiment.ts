@@ -7,23 +7,24 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type BackendName, useBackend } from '@selfevo/backend';
 import { spotInit } from '@selfevo/prompt-transfer';
-import type { ScoredTaskName } from '@selfevo/superglue-datasets';
 import { loadEncoderSource } from '@selfevo/superglue-finetuning';
 import { Tokenizer } from '@selfevo/tokenizer';
 import { writeFileAtomic } from '@selfevo/utils/node';
+import { type ControlledData, controlledTasks } from './controlled-tasks.js';
 import { type ExperimentOptions, parseOptions, runSettings, SOURCE_POOL, USAGE } from './options.js';
 import { type SimilarityRecord, writeReport } from './report.js';
 import { loadTaskPrompts, similarities, type TaskPrompts } from './similarity.js';
 import { type RunContext, type RunResult, runFinetune, runPrompt, saveResult } from './task-runs.js';
+import { superglueTask, type TaskSource } from './task-source.js';
 
 function log(line: string): void {
   process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
 }
 
-const sourcesFor = (o: ExperimentOptions, target: ScoredTaskName) => o.sources.filter((s) => s !== target);
+const sourcesFor = (o: ExperimentOptions, target: string) => o.sources.filter((s) => s !== target);
 
-function countRuns(o: ExperimentOptions, tasks: readonly ScoredTaskName[]): number {
-  const perTarget = (t: ScoredTaskName) => sourcesFor(o, t).length + 2 + (o.finetune ? 1 : 0);
+function countRuns(o: ExperimentOptions, tasks: readonly string[]): number {
+  const perTarget = (t: string) => sourcesFor(o, t).length + 2 + (o.finetune ? 1 : 0);
   return o.seeds.length * (tasks.length + o.targets.reduce((a, t) => a + perTarget(t), 0));
 }
 
@@ -52,10 +53,12 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const backend = await useBackend(o.backend as BackendName);
   log(`backend ${backend.backend} (${backend.reason})`);
+  const tokenizer = await Tokenizer.fromPretrained(o.model);
   const ctx: RunContext = {
     o,
     encoder: await loadEncoderSource(o.model),
-    tokenizer: await Tokenizer.fromPretrained(o.model),
+    tokenizer,
+    tasks: new Map<string, TaskSource>(),
     log,
   };
   // inputs (and an input-level prompt, which takes positions too) must fit the position table
@@ -69,7 +72,23 @@ async function main(): Promise<void> {
   }
   await mkdir(o.out, { recursive: true });
   await checkSettings(o);
-  const tasks = SOURCE_POOL.filter((t) => o.targets.includes(t) || o.sources.includes(t));
+  let controlled: ControlledData | undefined;
+  if (o.controlled) {
+    controlled = await controlledTasks(tokenizer, {
+      corpus: o.corpus,
+      maxLength: o.maxLength,
+      targetTrain: o.fewShot,
+      sourceTrain: o.maxTrain,
+      val: o.maxVal,
+      targetEpochs: o.epochs,
+      sourceEpochs: o.sourceEpochs,
+    });
+    for (const name of [...o.targets, ...o.sources]) ctx.tasks.set(name, controlled.tasks.get(name)!);
+    log(`controlled tasks from ${o.corpus}: relatedness ${JSON.stringify(controlled.relatedness)}`);
+  } else
+    for (const t of SOURCE_POOL)
+      if (o.targets.includes(t) || o.sources.includes(t)) ctx.tasks.set(t, superglueTask(t, o, tokenizer));
+  const tasks = [...ctx.tasks.keys()];
   const total = countRuns(o, tasks);
   let done = 0;
   let fresh = 0;
@@ -98,6 +117,7 @@ async function main(): Promise<void> {
     return r;
   };
   const meta = () => ({
+    ...(controlled ? { controlled: { relatedness: controlled.relatedness, ...controlled.summary } } : {}),
     backend: backend.backend,
     model: o.model,
     generatedAt: new Date().toISOString(),
@@ -106,7 +126,7 @@ async function main(): Promise<void> {
   for (const seed of o.seeds) {
     const sd = join(o.out, 'runs', `seed-${seed}`);
     // 1. prompt tuning from scratch on every task: the baseline, the source prompts, the task embeddings
-    const prompts = new Map<ScoredTaskName, TaskPrompts>();
+    const prompts = new Map<string, TaskPrompts>();
     for (const task of tasks) {
       const dir = join(sd, 'scratch', task);
       const r = await step(dir, `seed ${seed} scratch ${task}`, () =>
@@ -181,7 +201,9 @@ async function main(): Promise<void> {
       // 5. full fine-tuning, the reference
       if (o.finetune) {
         const dir = join(sd, 'finetune', target);
-        await step(dir, `seed ${seed} finetune ${target}`, () => runFinetune(ctx, target, seed, dir));
+        await step(dir, `seed ${seed} finetune ${target}`, () =>
+          runFinetune(ctx, target as (typeof SOURCE_POOL)[number], seed, dir),
+        );
       }
     }
     await writeReport(o, runs, sims, meta());

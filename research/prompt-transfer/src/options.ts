@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { PandaTeacherMode } from '@selfevo/prompt-transfer';
-import type { ScoredTaskName } from '@selfevo/superglue-datasets';
+import { CONTROLLED_SOURCES, CONTROLLED_TARGETS } from './controlled-tasks.js';
 
 /** The low-resource targets Vega v2 used KD prompt transfer for. */
 export const TARGETS = ['CB', 'COPA', 'RTE', 'WSC'] as const;
@@ -16,9 +16,15 @@ export interface ExperimentOptions {
   out: string;
   backend: string;
   quick: boolean;
+  /** The controlled experiment (corpus tasks of known relatedness) instead of SuperGLUE. */
+  controlled: boolean;
+  /** Controlled: the corpus file, the targets' training lines and the sources' epochs. */
+  corpus: string;
+  fewShot: number;
+  sourceEpochs: number;
   seeds: number[];
-  targets: ScoredTaskName[];
-  sources: ScoredTaskName[];
+  targets: string[];
+  sources: string[];
   /** `prefix`: deep prompts (P-tuning v2, PANDA's setting); `prompt`: input-level (SPoT's). */
   promptMode: 'prefix' | 'prompt';
   promptLength: number;
@@ -47,10 +53,9 @@ export interface ExperimentOptions {
 }
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const DEFAULT_DATA = resolve(
-  process.env.SELFEVO_DATA ?? resolve(HERE, '../../../../shared/data'),
-  'superglue',
-);
+const DATA_ROOT = process.env.SELFEVO_DATA ?? resolve(HERE, '../../../../shared/data');
+const DEFAULT_DATA = resolve(DATA_ROOT, 'superglue');
+const DEFAULT_CORPUS = resolve(DATA_ROOT, 'corpus', 'gutenberg.valid.txt');
 
 export const USAGE = `npm run experiment -- --model DIR [options]
 
@@ -63,7 +68,15 @@ export const USAGE = `npm run experiment -- --model DIR [options]
   --prompt-mode prefix|prompt  --prompt-length N   --epochs N   --batch-size N   --lr X
   --max-length N   --max-train N   --max-val N   --embedding-step N   --top-k N
   --panda-kd mse|kl   --panda-temperature T   --panda-lambda X | --panda-c C   --teacher-mode train|eval
-  --no-finetune   --finetune-epochs N   --backend auto|wasm|cpu|node-gpu`;
+  --no-finetune   --finetune-epochs N   --backend auto|wasm|cpu|node-gpu
+
+  --controlled         the controlled experiment: tasks built from the corpus with known relatedness
+                       (targets kw-A,kw-B; sources src-A,src-B,src-AB,src-len; see README); then
+                       --max-train is the sources' training lines (default 1000), --max-val the val
+                       lines per task (default 200), --epochs the targets' epochs (default 20), and
+  --few-shot N         training lines of a target (default 32)
+  --source-epochs N    epochs of the source prompt runs (default 4)
+  --corpus FILE        the lines (default $SELFEVO_DATA/corpus/gutenberg.valid.txt, held out from the base model)`;
 
 function list<T extends string>(
   v: string | undefined,
@@ -125,6 +138,10 @@ export function parseOptions(argv: string[]): ExperimentOptions | 'help' {
       'teacher-mode': { type: 'string' },
       'no-finetune': { type: 'boolean' },
       'finetune-epochs': { type: 'string' },
+      controlled: { type: 'boolean' },
+      'few-shot': { type: 'string' },
+      'source-epochs': { type: 'string' },
+      corpus: { type: 'string' },
     },
     strict: true,
   });
@@ -145,14 +162,27 @@ export function parseOptions(argv: string[]): ExperimentOptions | 'help' {
   const seeds =
     v.seeds?.split(',').map((s) => num(s, 'seeds', { int: true, min: 0 })!) ??
     (quick ? [1, 2, 3] : [1, 2, 3]);
-  const targets = list<ScoredTaskName>(v.targets, TARGETS, 'targets') ?? [...TARGETS];
-  const sources = list<ScoredTaskName>(v.sources, SOURCE_POOL, 'sources') ?? [...SOURCE_POOL];
+  const controlled = v.controlled ?? false;
+  if (!controlled)
+    for (const k of ['few-shot', 'source-epochs', 'corpus'] as const)
+      if (v[k] !== undefined) throw new Error(`--${k} needs --controlled`);
+  if (controlled && (v['no-finetune'] || v['finetune-epochs'] !== undefined))
+    throw new Error('--controlled has no fine-tuning reference: drop --no-finetune / --finetune-epochs');
+  const [targetPool, sourcePool] = controlled
+    ? [CONTROLLED_TARGETS, CONTROLLED_SOURCES]
+    : [TARGETS, SOURCE_POOL];
+  const targets = list<string>(v.targets, targetPool, 'targets') ?? [...targetPool];
+  const sources = list<string>(v.sources, sourcePool, 'sources') ?? [...sourcePool];
   const o: ExperimentOptions = {
     model: resolve(v.model),
     data: resolve(v.data ?? DEFAULT_DATA),
-    out: resolve(v.out ?? (quick ? 'runs/quick' : 'runs/full')),
+    out: resolve(v.out ?? (controlled ? 'runs/controlled' : quick ? 'runs/quick' : 'runs/full')),
     backend: v.backend ?? 'auto',
     quick,
+    controlled,
+    corpus: resolve(v.corpus ?? DEFAULT_CORPUS),
+    fewShot: num(v['few-shot'], 'few-shot', { int: true, min: 2 }) ?? (quick ? 8 : 32),
+    sourceEpochs: num(v['source-epochs'], 'source-epochs', { min: 0.01 }) ?? (quick ? 1 : 4),
     seeds,
     targets,
     sources,
@@ -162,8 +192,9 @@ export function parseOptions(argv: string[]): ExperimentOptions | 'help' {
     batchSize: num(v['batch-size'], 'batch-size', { int: true, min: 2 }) ?? (quick ? 8 : 16),
     lr: num(v.lr, 'lr', { min: 0 }) ?? 1e-2,
     maxLength: num(v['max-length'], 'max-length', { int: true, min: 16 }) ?? (quick ? 64 : 256),
-    maxTrain: num(v['max-train'], 'max-train', { int: true, min: 0 }) ?? (quick ? 48 : 4000),
-    maxVal: num(v['max-val'], 'max-val', { int: true, min: 0 }) ?? (quick ? 24 : 0),
+    maxTrain:
+      num(v['max-train'], 'max-train', { int: true, min: 0 }) ?? (quick ? 48 : controlled ? 1000 : 4000),
+    maxVal: num(v['max-val'], 'max-val', { int: true, min: 0 }) ?? (quick ? 24 : controlled ? 200 : 0),
     embeddingStep: num(v['embedding-step'], 'embedding-step', { int: true, min: 1 }) ?? (quick ? 2 : 100),
     topK: num(v['top-k'], 'top-k', { int: true, min: 1 }) ?? (quick ? 2 : 3),
     pandaKd: kd,
@@ -171,7 +202,7 @@ export function parseOptions(argv: string[]): ExperimentOptions | 'help' {
     pandaLambda: num(v['panda-lambda'], 'panda-lambda', { min: 0 }),
     pandaC: num(v['panda-c'], 'panda-c', { min: 0 }),
     teacherMode,
-    finetune: !(v['no-finetune'] ?? false),
+    finetune: !(controlled || (v['no-finetune'] ?? false)),
     finetuneEpochs: num(v['finetune-epochs'], 'finetune-epochs', { min: 0.01 }) ?? (quick ? 1 : undefined),
   };
   if (o.topK > o.sources.length - 1 && o.sources.length > 1) o.topK = o.sources.length - 1;
@@ -181,5 +212,9 @@ export function parseOptions(argv: string[]): ExperimentOptions | 'help' {
 /** The settings a finished run depends on: a run is reused only when these match. */
 export function runSettings(o: ExperimentOptions): Record<string, unknown> {
   const { out: _out, backend: _backend, seeds: _seeds, targets: _t, sources: _s, finetune: _f, ...rest } = o;
+  if (!o.controlled) {
+    const { corpus: _c, fewShot: _fs, sourceEpochs: _se, controlled: _ctl, ...superglue } = rest;
+    return superglue;
+  }
   return rest;
 }

@@ -66,20 +66,32 @@ export async function writeReport(
   meta: Record<string, unknown>,
 ): Promise<void> {
   const scores = await scoreTable(o, runs, sims);
+  // controlled experiment: the known relatedness of each source to each target
+  const known = (meta.controlled as { relatedness?: Record<string, Record<string, number>> } | undefined)
+    ?.relatedness;
+  const methods = METHODS.filter((m) => !(o.controlled && m === 'finetune'));
   const seedsOf = (m: string, t: string) =>
     o.seeds.map((s) => scores.get(m, t, s)).filter((x): x is number => x !== undefined);
   const lines: string[] = [];
-  lines.push('# Prompt transfer on SuperGLUE (val)', '');
+  lines.push(
+    o.controlled
+      ? '# Prompt transfer, controlled experiment: corpus tasks of known relatedness (val accuracy)'
+      : '# Prompt transfer on SuperGLUE (val)',
+    '',
+  );
   lines.push(
     `Backbone \`${o.model}\`; ${o.promptMode === 'prefix' ? 'deep prompts (prefixes)' : 'input-level prompts'} of length ${o.promptLength}; ` +
       `${o.epochs} epochs, batch ${o.batchSize}, lr ${o.lr}; seeds ${o.seeds.join(', ')}${o.quick ? ' (**--quick preset**: tiny caps, not a result)' : ''}. ` +
-      `Scores are val task scores in % (CB: mean of accuracy and macro-F1), mean ± sample std over seeds.`,
+      (o.controlled
+        ? `Targets learn from ${o.fewShot} lines (${o.epochs} epochs), sources from ${o.maxTrain} (${o.sourceEpochs} epochs); val ${o.maxVal} balanced lines per task; scores are val accuracy in %, `
+        : 'Scores are val task scores in % (CB: mean of accuracy and macro-F1), ') +
+      'mean ± sample std over seeds.',
     '',
   );
-  lines.push(`| target | ${METHODS.map((m) => METHOD_LABEL[m]).join(' | ')} |`);
-  lines.push(`|---|${METHODS.map(() => '---').join('|')}|`);
+  lines.push(`| target | ${methods.map((m) => METHOD_LABEL[m]).join(' | ')} |`);
+  lines.push(`|---|${methods.map(() => '---').join('|')}|`);
   for (const t of o.targets)
-    lines.push(`| ${t} | ${METHODS.map((m) => pm(meanStd(seedsOf(m, t)))).join(' | ')} |`);
+    lines.push(`| ${t} | ${methods.map((m) => pm(meanStd(seedsOf(m, t)))).join(' | ')} |`);
   lines.push(
     '',
     `† best of the top-${o.topK} sources chosen on val, then reported on val: optimistic (an extra selection on the evaluation set).`,
@@ -92,7 +104,7 @@ export async function writeReport(
     ['panda', 'scratch'],
     ['panda', 'spot'],
     ['finetune', 'scratch'],
-  ];
+  ].filter(([a]) => methods.includes(a as (typeof METHODS)[number])) as [string, string][];
   lines.push(`| target | ${pairs.map(([a, b]) => `${a} − ${b}`).join(' | ')} |`);
   lines.push(`|---|${pairs.map(() => '---').join('|')}|`);
   const diffs: Record<string, Record<string, number[]>> = {};
@@ -122,10 +134,11 @@ export async function writeReport(
     '## Sources: similarity to the target and transfer gain (SPoT init from that source − scratch)',
     '',
   );
+  const knownCol = known ? ' known relatedness |' : '';
   lines.push(
-    '| target | source | SPoT cos-of-avg | SPoT avg-cos | PANDA activation | transfer score | gain (pp) |',
+    `| target | source |${knownCol} SPoT cos-of-avg | SPoT avg-cos | PANDA activation | transfer score | gain (pp) |`,
   );
-  lines.push('|---|---|---|---|---|---|---|');
+  lines.push(`|---|---|${known ? '---|' : ''}---|---|---|---|---|`);
   for (const t of o.targets)
     for (const src of o.sources.filter((s) => s !== t)) {
       const g = gains.filter((x) => x.target === t && x.source === src);
@@ -135,23 +148,28 @@ export async function writeReport(
         .filter((r) => r.method === 'transfer' && r.task === t && r.source === src)
         .map((r) => r.score);
       lines.push(
-        `| ${t} | ${src} | ${f('cosineOfAverage')} | ${f('averageCosine')} | ${f('activation')} | ${pm(meanStd(score))} | ${pts(meanStd(g.map((x) => x.gain)))} |`,
+        `| ${t} | ${src} |${known ? ` ${known[t]?.[src]?.toFixed(2) ?? '—'} |` : ''} ${f('cosineOfAverage')} | ${f('averageCosine')} | ${f('activation')} | ${pm(meanStd(score))} | ${pts(meanStd(g.map((x) => x.gain)))} |`,
       );
     }
   const rho: Record<string, Record<string, number>> = {};
+  const nSources = o.sources.filter((s) => s !== o.targets[0]).length;
   lines.push(
     '',
     "## Does similarity predict the gain? Spearman's ρ (similarity vs gain over the sources)",
     '',
   );
-  lines.push(`| target | ${SIMS.join(' | ')} |`, `|---|${SIMS.map(() => '---').join('|')}|`);
+  // controlled: the known relatedness is one more "similarity" (does transfer follow it?)
+  const keys = [...SIMS, ...(known ? (['known'] as const) : [])];
+  const simOf = (x: (typeof gains)[number], k: (typeof keys)[number]) =>
+    k === 'known' ? (known?.[x.target]?.[x.source] ?? Number.NaN) : x.sim[k];
+  lines.push(`| target | ${keys.join(' | ')} |`, `|---|${keys.map(() => '---').join('|')}|`);
   for (const t of [...o.targets, 'pooled']) {
-    const cells = SIMS.map((k) => {
+    const cells = keys.map((k) => {
       // per target: ρ within each seed, averaged; pooled: one ρ over every (target, source, seed) point
       const v =
         t === 'pooled'
           ? spearman(
-              gains.map((x) => x.sim[k]),
+              gains.map((x) => simOf(x, k)),
               gains.map((x) => x.gain),
             )
           : meanStd(
@@ -160,7 +178,7 @@ export async function writeReport(
                 .filter((g) => g.length >= 3)
                 .map((g) =>
                   spearman(
-                    g.map((x) => x.sim[k]),
+                    g.map((x) => simOf(x, k)),
                     g.map((x) => x.gain),
                   ),
                 )
@@ -173,9 +191,12 @@ export async function writeReport(
   }
   lines.push(
     '',
-    `Per target: ρ over its ${o.sources.length - 1} sources within a seed, mean over seeds; pooled: one ρ over all points ` +
-      '(gains of different targets mixed, so it also reflects which targets gain at all). With 5 sources a single ρ is very noisy ' +
-      '(|ρ| < 0.9 is not significant at 5%).',
+    `Per target: ρ over its ${nSources} sources within a seed, mean over seeds; pooled: one ρ over all points ` +
+      `(gains of different targets mixed, so it also reflects which targets gain at all). With ${nSources} sources a single ρ is very noisy ` +
+      '(|ρ| < 0.9 is not significant at 5%).' +
+      (known
+        ? ' `known`: the relatedness built into the tasks (2·label agreement − 1 on the target’s val lines).'
+        : ''),
     '',
     `Model selection: every run keeps its best epoch on val and reports that val score (the same for all methods). ` +
       `SPoT ranks sources by the cosine of the average token of the task embeddings (each task's prompt after ${o.embeddingStep} steps from scratch). ` +
@@ -188,16 +209,17 @@ export async function writeReport(
     join(o.out, 'results.json'),
     `${JSON.stringify({ ...meta, settings: o, runs, similarities: sims, differences: diffs, spearman: rho }, null, 2)}\n`,
   );
-  await writePlots(o, scores, gains);
+  await writePlots(o, scores, gains, methods);
 }
 
 async function writePlots(
   o: ExperimentOptions,
   scores: Awaited<ReturnType<typeof scoreTable>>,
   gains: { seed: number; target: string; source: string; gain: number; sim: SimilarityRecord }[],
+  shown: readonly (typeof METHODS)[number][],
 ): Promise<void> {
   const points = o.targets.flatMap((t) =>
-    METHODS.flatMap((m) =>
+    shown.flatMap((m) =>
       o.seeds.flatMap((s) => {
         const v = scores.get(m, t, s);
         return v === undefined

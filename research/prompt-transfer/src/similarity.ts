@@ -10,12 +10,11 @@ import {
   rankSources,
   SoftPrompt,
 } from '@selfevo/prompt-transfer';
-import type { ScoredTaskName } from '@selfevo/superglue-datasets';
 import { createTaskModel, evalBatches } from '@selfevo/superglue-finetuning';
-import { backbone, type RunContext, trainExamples } from './task-runs.js';
+import { backbone, type RunContext, taskOf } from './task-runs.js';
 
 export interface SourceSimilarity {
-  source: ScoredTaskName;
+  source: string;
   /** SPoT (a) on the task embeddings: cosine of the average prompt token (the ranking metric). */
   cosineOfAverage: number;
   /** SPoT (b): average per-token cosine of the task embeddings. */
@@ -47,10 +46,10 @@ export async function loadTaskPrompts(
 /** Every source ranked for `target` (SPoT ranking: cosine of average on the task embeddings), with all three similarities. */
 export async function similarities(
   ctx: RunContext,
-  target: ScoredTaskName,
+  target: string,
   seed: number,
-  prompts: Map<ScoredTaskName, TaskPrompts>,
-  sources: readonly ScoredTaskName[],
+  prompts: Map<string, TaskPrompts>,
+  sources: readonly string[],
 ): Promise<SourceSimilarity[]> {
   const t = prompts.get(target)!;
   const ranking = rankSources(
@@ -59,7 +58,7 @@ export async function similarities(
     'cosine-of-average',
   );
   // probe: up to 32 of the target's training inputs (one batch, no padding issue: masks are given)
-  const probeExamples = (await trainExamples(ctx, target, seed)).slice(0, 32);
+  const probeExamples = (await taskOf(ctx, target).train(seed)).slice(0, 32);
   const probe = evalBatches(probeExamples, 32, ctx.tokenizer.padTokenId ?? 0).map(
     (b): PromptBatch => ({
       inputIds: { data: b.inputIds, shape: b.shape },
@@ -67,7 +66,7 @@ export async function similarities(
       tokenTypeIds: { data: b.tokenTypeIds, shape: b.shape },
     }),
   );
-  const { model } = createTaskModel(target, ctx.encoder, 0);
+  const { model } = createTaskModel(taskOf(ctx, target).formulation, ctx.encoder, 0);
   const mk = (d: PromptTensorData) =>
     SoftPrompt.create(model.encoder, {
       numVirtualTokens: d.shape.length === 2 ? d.shape[0]! : d.shape[2]!,
@@ -79,12 +78,12 @@ export async function similarities(
   try {
     const out: SourceSimilarity[] = [];
     for (const r of ranking) {
-      const s = prompts.get(r.name as ScoredTaskName)!;
+      const s = prompts.get(r.name)!;
       const sp = mk(s.prompt);
       const act = activationSimilarity(model.encoder, sp, tp, probe, { position: FFN_DEFAULT_POSITION });
       sp.dispose();
       out.push({
-        source: r.name as ScoredTaskName,
+        source: r.name,
         cosineOfAverage: r.similarity,
         averageCosine: promptSimilarity(t.embedding, s.embedding, 'average-cosine'),
         activation: act.similarity,

@@ -15,68 +15,43 @@ import {
   savePrompt,
   taskEmbeddingRecorder,
 } from '@selfevo/prompt-transfer';
-import type { FormulatedExample, ScoredTaskName } from '@selfevo/superglue-datasets';
-import { computeTaskMetrics } from '@selfevo/superglue-eval';
+import type { ScoredTaskName } from '@selfevo/superglue-datasets';
 import {
-  capExamples,
   createTaskModel,
   createTaskPromptTuning,
   type EncoderSource,
   finetuneTask,
-  loadFormulated,
-  predictTask,
   resolveRecipe,
   taskBatchSource,
-  withFallback,
 } from '@selfevo/superglue-finetuning';
 import type { Tokenizer } from '@selfevo/tokenizer';
 import { train } from '@selfevo/trainer';
 import { writeFileAtomic } from '@selfevo/utils/node';
 import type { ExperimentOptions } from './options.js';
+import type { TaskScore, TaskSource } from './task-source.js';
 
 /** What every run shares: the options, the backbone and the tokenized data. */
 export interface RunContext {
   o: ExperimentOptions;
   encoder: EncoderSource;
   tokenizer: Tokenizer;
+  /** Every task the experiment trains on (targets and sources). */
+  tasks: Map<string, TaskSource>;
   log: (line: string) => void;
 }
 
-type Split = Awaited<ReturnType<typeof loadFormulated>>;
-const splits = new Map<string, Promise<{ train: Split; val: Split }>>();
-
-/** Train and val of a task, formulated once (val capped by a fixed seed: every run scores the same records). */
-export function taskData(ctx: RunContext, task: ScoredTaskName): Promise<{ train: Split; val: Split }> {
-  let p = splits.get(task);
-  if (!p) {
-    const recipe = resolveRecipe(task, { maxLength: ctx.o.maxLength });
-    p = (async () => ({
-      train: await loadFormulated(task, 'train', ctx.o.data, ctx.tokenizer, recipe),
-      val: await loadFormulated(task, 'val', ctx.o.data, ctx.tokenizer, recipe, {
-        maxRecords: ctx.o.maxVal > 0 ? ctx.o.maxVal : undefined,
-        seed: 0,
-      }),
-    }))();
-    splits.set(task, p);
-  }
-  return p;
-}
-
-/** The training inputs of a seed: a seeded sample of whole groups when capped. */
-export async function trainExamples(
-  ctx: RunContext,
-  task: ScoredTaskName,
-  seed: number,
-): Promise<FormulatedExample[]> {
-  const { train: t } = await taskData(ctx, task);
-  return capExamples(t.examples, ctx.o.maxTrain > 0 ? ctx.o.maxTrain : undefined, seed);
+/** A task of the experiment by name (its source, formulation and data). */
+export function taskOf(ctx: RunContext, name: string): TaskSource {
+  const t = ctx.tasks.get(name);
+  if (!t) throw new Error(`no task ${name} in this experiment`);
+  return t;
 }
 
 let fingerprint: Promise<BackboneFingerprint> | undefined;
 /** The backbone's fingerprint (hash of every encoder weight), computed once. */
 export function backbone(ctx: RunContext): Promise<BackboneFingerprint> {
   fingerprint ??= (async () => {
-    const { model } = createTaskModel('RTE', ctx.encoder, 0);
+    const { model } = createTaskModel('RTE', ctx.encoder, 0); // any head: only the encoder is hashed
     try {
       return await backboneFingerprint(model.encoder, ctx.encoder.origin);
     } finally {
@@ -88,7 +63,7 @@ export function backbone(ctx: RunContext): Promise<BackboneFingerprint> {
 
 export interface RunResult {
   seed: number;
-  task: ScoredTaskName;
+  task: string;
   method: string;
   source?: string;
   /** Val task score (fraction) of the best evaluation, and its metrics. */
@@ -107,7 +82,7 @@ export interface RunResult {
 }
 
 export interface PromptRunSpec {
-  task: ScoredTaskName;
+  task: string;
   seed: number;
   method: string;
   source?: string;
@@ -135,10 +110,10 @@ async function dropCheckpoints(dir: string): Promise<void> {
 export async function runPrompt(ctx: RunContext, s: PromptRunSpec): Promise<RunResult> {
   const { o } = ctx;
   const t0 = performance.now();
-  const data = await taskData(ctx, s.task);
-  const examples = await trainExamples(ctx, s.task, s.seed);
+  const task = taskOf(ctx, s.task);
+  const examples = await task.train(s.seed);
   const pad = ctx.tokenizer.padTokenId ?? 0;
-  const { model } = createTaskModel(s.task, ctx.encoder, s.seed);
+  const { model } = createTaskModel(task.formulation, ctx.encoder, s.seed);
   const prompt = SoftPrompt.create(model.encoder, {
     numVirtualTokens: o.promptLength,
     prefix: o.promptMode === 'prefix',
@@ -147,12 +122,12 @@ export async function runPrompt(ctx: RunContext, s: PromptRunSpec): Promise<RunR
   });
   let teacher: { model: typeof model; prompt: SoftPrompt } | undefined;
   try {
-    const tuning = createTaskPromptTuning(s.task, model, prompt);
+    const tuning = createTaskPromptTuning(task.formulation, model, prompt);
     let runner = tuning;
     let lambda: number | undefined;
     if (s.panda) {
       const loaded = await loadPrompt(s.panda.teacherDir, { backbone: await backbone(ctx) });
-      const tm = createTaskModel(s.task, ctx.encoder, s.seed + 1, { encoder: model.encoder }).model;
+      const tm = createTaskModel(task.formulation, ctx.encoder, s.seed + 1, { encoder: model.encoder }).model;
       loadWeights(tm.head.params, loaded.head);
       const tp = SoftPrompt.create(model.encoder, {
         numVirtualTokens: o.promptLength,
@@ -168,20 +143,18 @@ export async function runPrompt(ctx: RunContext, s: PromptRunSpec): Promise<RunR
     const recorder = s.recordEmbedding ? taskEmbeddingRecorder(prompt, { atStep: o.embeddingStep }) : null;
     const trainData = taskBatchSource(examples, o.batchSize, pad);
     const stepsPerEpoch = trainData.batchesPerEpoch!;
-    const evals = new Map<number, ReturnType<typeof computeTaskMetrics>>();
+    const evals = new Map<number, TaskScore>();
     const result = await train({
       ...runner,
       trainData,
       optimizer: tuning.model.optimizerOptions({ promptLr: o.lr, headLr: o.lr }),
       schedule: { schedule: 'linear', warmupSteps: 0 },
-      epochs: o.epochs,
+      epochs: task.epochs ?? o.epochs,
       evalEverySteps: stepsPerEpoch,
       evalFn: async ({ step }) => {
-        const p = await predictTask(model, data.val.examples, o.batchSize * 2, pad, undefined, prompt);
-        const preds = withFallback(s.task, p.predictions, data.val.unformulatedGold, data.train.gold);
-        const m = computeTaskMetrics(s.task, data.val.gold, preds);
+        const m = await task.evaluate(model, prompt, o.batchSize * 2);
         evals.set(step, m);
-        return { score: m.score ?? Number.NaN, ...m.metrics };
+        return { ...m.metrics, score: m.score };
       },
       metricForBest: 'score',
       greaterIsBetter: true,
@@ -201,7 +174,7 @@ export async function runPrompt(ctx: RunContext, s: PromptRunSpec): Promise<RunR
       backbone: fp,
       task: s.task,
       steps: result.bestStep ?? result.step,
-      devScore: best.score ?? undefined,
+      devScore: Number.isFinite(best.score) ? best.score : undefined,
       devMetric: 'val score',
       head: model.head.params,
       extra: { method: s.method, source: s.source, seed: s.seed },
@@ -229,7 +202,7 @@ export async function runPrompt(ctx: RunContext, s: PromptRunSpec): Promise<RunR
       task: s.task,
       method: s.method,
       ...(s.source ? { source: s.source } : {}),
-      score: best.score ?? Number.NaN,
+      score: best.score,
       metrics: best.metrics,
       steps: result.step,
       bestStep: result.bestStep,
