@@ -6,7 +6,13 @@ export {
   type BatchSource,
   epochRng,
 } from './batch-source.js';
-export { checkpointDirName, checkpointsToDelete } from './checkpoint-names.js';
+export { checkpointDirName, checkpointsToDelete, storedCheckpointName } from './checkpoint-names.js';
+export {
+  type CheckpointStore,
+  IndexedDbCheckpointStore,
+  type IndexedDbStoreOptions,
+  MemoryCheckpointStore,
+} from './checkpoint-store.js';
 export { computeGradients, type GradientResult } from './compute-gradients.js';
 export type { CreateReplica, DataParallelOptions, Replica } from './data-parallel-protocol.js';
 export { type BestMetricOptions, type BestMetricState, BestMetricTracker } from './early-stopping.js';
@@ -36,7 +42,13 @@ export {
   type ProgressReporter,
   type ProgressStream,
 } from './progress.js';
-export type { SkippedCheckpoint } from './resume.js';
+export type { SkippedCheckpoint } from './resume-core.js';
+export {
+  type DecodedCheckpoint,
+  decodeStoredCheckpoint,
+  encodeStoredCheckpoint,
+  type StoredCheckpointContents,
+} from './stored-checkpoint.js';
 export type { TrainerCallback, TrainOptions, TrainResult } from './train-options.js';
 export type {
   EncoderLike,

@@ -41,4 +41,4 @@ export class JsonlLogWriter {
 }
 export const readJsonlLog: (path: string) => Promise<never> = nodeOnly('readJsonlLog');
 export const createProgressReporter = browserIo.createProgress;
-export { train } from './train-browser.js';
+export { train, trainWithStore } from './train-browser.js';

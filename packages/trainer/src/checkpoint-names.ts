@@ -6,6 +6,14 @@ export function checkpointDirName(step: number): string {
 }
 
 /**
+ * The name of checkpoint `step` of run `run` in a checkpoint store (`trainWithStore`): in
+ * messages, results and `resumeFrom`, `<run>/checkpoint-<step>`.
+ */
+export function storedCheckpointName(run: string, step: number): string {
+  return `${run}/${checkpointDirName(step)}`;
+}
+
+/**
  * Which checkpoints to delete so at most `limit` of the newest remain, never deleting the best
  * one (HF `save_total_limit` semantics: the best is kept in addition, so up to `limit + 1` stay).
  */

@@ -6,4 +6,4 @@ export { latestCheckpoint, listCheckpoints, moveAsideDamaged, removeLeftovers } 
 export { GradientWorkerPool, liveDataParallelWorkers } from './data-parallel-pool.js';
 export { JsonlLogWriter, readJsonlLog } from './jsonl-log.js';
 export { createProgressReporter } from './progress-bar.js';
-export { train } from './train.js';
+export { train, trainWithStore } from './train.js';

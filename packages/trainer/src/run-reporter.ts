@@ -1,6 +1,6 @@
-import type { JsonlLogWriter } from './jsonl-log.js';
 import type { ProgressReporter } from './progress.js';
 import type { TrainerCallback } from './train-options.js';
+import type { RunLog } from './trainer-io.js';
 import type { LogRecord } from './types.js';
 
 /**
@@ -12,7 +12,7 @@ export class RunReporter {
   private readonly startTime: number;
 
   constructor(
-    readonly log: JsonlLogWriter | null,
+    readonly log: RunLog | null,
     readonly progress: ProgressReporter,
     readonly callbacks: readonly TrainerCallback[],
     elapsedBefore: number,

@@ -2,12 +2,13 @@
 // the model and the optimizer in memory; logs go to `onLog` / callbacks (and to `progressStream` as
 // lines). `outputDir`, `resumeFrom`, `overwriteOutputDir` and `dataParallel` need Node and are
 // refused with a `TrainerConfigError` before anything starts. To pause and continue a run exactly,
-// await in `onStepEnd` (the loop waits); to keep a trained model, save it (e.g. safetensors bytes)
-// where the page wants: a download, IndexedDB.
+// await in `onStepEnd` (the loop waits). For checkpoints that survive a page reload (IndexedDB)
+// and exact resume from them, `trainWithStore(store, opts)` (./train-store.ts).
 import { TrainerConfigError } from './errors.js';
 import { LineProgress, NO_PROGRESS, type ProgressStream } from './progress.js';
 import { trainWith } from './train-loop.js';
 import type { TrainOptions, TrainResult } from './train-options.js';
+import { storeTrainer } from './train-store.js';
 import type { TrainerIo } from './trainer-io.js';
 import type { EncoderLike } from './types.js';
 
@@ -16,7 +17,8 @@ const NODE_ONLY_OPTIONS = ['outputDir', 'resumeFrom', 'overwriteOutputDir', 'dat
 function nodeOnly(option: string, value?: unknown): TrainerConfigError {
   return new TrainerConfigError(
     `${option} needs Node (a file system or worker threads); in a browser the run stays in memory: ` +
-      'use callbacks/onLog for the log, and await in onStepEnd to pause',
+      'use callbacks/onLog for the log, await in onStepEnd to pause, and trainWithStore with an ' +
+      'IndexedDbCheckpointStore for checkpoints and resume',
     value === undefined ? { option } : { option, value },
   );
 }
@@ -52,3 +54,10 @@ export const browserIo: TrainerIo = {
 export function train<M extends EncoderLike, B>(opts: TrainOptions<M, B>): Promise<TrainResult> {
   return trainWith(browserIo, opts);
 }
+
+/**
+ * `train(opts)` with the checkpoints and the log in a `CheckpointStore` (IndexedDB, memory):
+ * `opts.outputDir` names the run in the store, and `resumeFrom: 'latest'` continues it after a
+ * page reload. See ./train-store.ts.
+ */
+export const trainWithStore = storeTrainer(browserIo);

@@ -1,9 +1,7 @@
 import { AdamW, type AdamWOptions, learningRateAt, SeededRandom } from '@selfevo/encoder-model';
-import type { CheckpointKeeper } from './checkpointing.js';
 import type { GradientWorkerPool } from './data-parallel-pool.js';
 import { BestMetricTracker } from './early-stopping.js';
 import { evaluate } from './evaluation.js';
-import type { JsonlLogWriter } from './jsonl-log.js';
 import { modelRng } from './micro-batch-rng.js';
 import { microBatchStream } from './micro-batch-stream.js';
 import { optimizerStep, type StepContext, type StepOutcome } from './optimizer-step.js';
@@ -13,7 +11,7 @@ import { RunReporter } from './run-reporter.js';
 import { type RunSettings, resolveRunSettings } from './run-settings.js';
 import type { TrainOptions, TrainResult } from './train-options.js';
 import { parameterFingerprint, selectParameters, type TrainedParameters } from './trained-parameters.js';
-import type { TrainerIo } from './trainer-io.js';
+import type { RunCheckpoints, RunLog, TrainerIo } from './trainer-io.js';
 import { freshState, type TrainerState } from './trainer-state.js';
 import type { EncoderLike } from './types.js';
 
@@ -60,9 +58,9 @@ interface Run<M extends EncoderLike, B> {
   resumeDir: string | null;
   /** Damaged checkpoints `resumeFrom: 'latest'` skipped (moved aside). */
   skipped: SkippedCheckpoint[];
-  log: JsonlLogWriter | null;
+  log: RunLog | null;
   reporter: RunReporter;
-  keeper: CheckpointKeeper | null;
+  keeper: RunCheckpoints | null;
 }
 
 async function runTraining<M extends EncoderLike, B>(

@@ -8,6 +8,7 @@ import { createProgressReporter } from './progress-bar.js';
 import { startOrResume } from './resume.js';
 import { trainWith } from './train-loop.js';
 import type { TrainOptions, TrainResult } from './train-options.js';
+import { storeTrainer } from './train-store.js';
 import type { TrainerIo } from './trainer-io.js';
 import type { EncoderLike } from './types.js';
 
@@ -23,6 +24,12 @@ const nodeIo: TrainerIo = {
   createProgress: (mode, stream) => createProgressReporter(mode, stream as NodeJS.WritableStream | undefined),
   warnStream: () => process.stderr,
 };
+
+/**
+ * `train(opts)` with the checkpoints and the log in a `CheckpointStore` (memory, IndexedDB) instead
+ * of folders: `opts.outputDir` names the run in the store. See ./train-store.ts.
+ */
+export const trainWithStore = storeTrainer(nodeIo);
 
 /**
  * Train `model` (all of its parameters, or the `parameters` subset) on `trainData` with `lossFn`:
