@@ -7,12 +7,24 @@
 //   3. @arethetypeswrong/cli: types resolve for every entry point under node10, node16 (ESM and
 //      CJS) and bundler. `cjs-resolves-to-esm` is not a problem here: the packages are ESM, and
 //      `require()` of them works through Node's require(esm) (Node >= 20.19, what engines says);
-//   4. every entry point loads from plain Node with import() and with require().
+//   4. every entry point loads from plain Node with import() and with require();
+//   5. the shipped types stand alone: every entry point's .d.ts, and each .d.ts it reaches,
+//      type-checks (strict, skipLibCheck off) with no @types/node, as for a user who has none.
 // Usage: node scripts/check-publish.mjs [package-folder-name ...]
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
@@ -100,6 +112,59 @@ const req = createRequire(${JSON.stringify(join(root, 'package.json'))});
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
+/**
+ * Type errors of the shipped .d.ts without @types/node, by package name. One program imports every
+ * entry point (types: [], so nothing is pulled in implicitly); an error is charged to the package
+ * whose dist/ holds the file. Errors in third-party .d.ts are theirs (e.g. tfjs-core's `Long`,
+ * from its own @types/long dependency, which `types: []` leaves out) and not reported, but a
+ * program that loads @types/node at all fails every package whose .d.ts reached it.
+ */
+async function typeProblems(pkgs, dir) {
+  mkdirSync(dir);
+  // Resolution as in the workspace (its node_modules links each package to its folder).
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+  const specs = pkgs.flatMap((p) => entryPoints(p.json));
+  writeFileSync(
+    join(dir, 'entries.ts'),
+    specs.map((s, i) => `import type * as e${i} from '${s}';\nexport type { e${i} };\n`).join(''),
+  );
+  const compilerOptions = {
+    strict: true,
+    noEmit: true,
+    skipLibCheck: false,
+    target: 'es2022',
+    lib: ['es2022', 'dom'],
+    module: 'node16',
+    moduleResolution: 'node16',
+    types: [],
+  };
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['entries.ts'] }));
+  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  const { out } = await run(process.execPath, [tsc, '-p', 'tsconfig.json', '--listFiles'], { cwd: dir });
+  const byPackage = new Map(pkgs.map((p) => [p.json.name, []]));
+  const owner = (file) => {
+    const abs = resolve(realpathSync(dir), file);
+    const p = pkgs.find((q) => abs.startsWith(join(q.dir, 'dist') + sep));
+    return p?.json.name;
+  };
+  const lines = out.split('\n');
+  for (const [i, line] of lines.entries()) {
+    const m = /^(.+?)\((\d+),\d+\): error TS\d+:/.exec(line);
+    if (!m) continue;
+    let text = line.trim();
+    for (let j = i + 1; j < lines.length && /^\s/.test(lines[j]); j++) text += ` ${lines[j].trim()}`;
+    // entries.ts has two lines per entry point.
+    const name = m[1] === 'entries.ts' ? specs[Math.floor((Number(m[2]) - 1) / 2)] : owner(m[1]);
+    const key = [...byPackage.keys()].find((n) => name === n || name?.startsWith(`${n}/`));
+    if (key) byPackage.get(key).push(`types without @types/node: ${text}`);
+  }
+  if (lines.some((l) => /[\\/]@types[\\/]node[\\/]/.test(l)))
+    for (const list of byPackage.values())
+      list.push('types without @types/node: the type check loaded @types/node anyway (a reference to it?)');
+  return byPackage;
+}
+
 async function pool(items, limit, fn) {
   const results = new Array(items.length);
   let next = 0;
@@ -135,6 +200,7 @@ try {
   const infos = JSON.parse(packed.stdout);
   if (process.env.SELFEVO_TIMING) console.log(`packed in ${Date.now() - t0} ms`);
   const byName = new Map(infos.map((i) => [i.name, i]));
+  const types = typeProblems(packages, join(tmp, 'types'));
   const results = await pool(packages, 2, async (pkg) => {
     const info = byName.get(pkg.json.name);
     const tgz = join(tmp, info.filename);
@@ -159,6 +225,8 @@ try {
     problems.push(...loadProblems(pkg));
     return { pkg, info, problems };
   });
+  const typeErrors = await types;
+  for (const r of results) r.problems.push(...typeErrors.get(r.pkg.json.name));
   for (const { pkg, info, problems } of results) {
     const kb = (n) => `${(n / 1024).toFixed(1)} kB`;
     const head = `${pkg.json.name}@${pkg.json.version}: ${info.entryCount} files, packed ${kb(info.size)}, unpacked ${kb(info.unpackedSize)}`;
@@ -186,5 +254,5 @@ if (failed > 0) {
   process.exit(1);
 }
 console.log(
-  `check:publish: ${packages.length} packages pack cleanly (publint strict, attw, import and require)`,
+  `check:publish: ${packages.length} packages pack cleanly (publint strict, attw, import and require, types without @types/node)`,
 );
