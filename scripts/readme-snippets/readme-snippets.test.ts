@@ -80,6 +80,84 @@ describe('runnableBlocks', () => {
   });
 });
 
+/** The source files that make up a package's public entries (following local `export *`). */
+function barrelText(pkgDir: string): string {
+  const seen = new Set<string>();
+  const visit = (file: string): string => {
+    if (seen.has(file) || !existsSync(file)) return '';
+    seen.add(file);
+    const text = readFileSync(file, 'utf8');
+    const starred = [...text.matchAll(/export \* from '(\.[^']+)\.js'/g)].map((m) =>
+      join(file, '..', `${m[1]}.ts`),
+    );
+    return [text, ...starred.map(visit)].join('\n');
+  };
+  return ['index.ts', 'node/index.ts', 'node.ts', 'browser.ts']
+    .map((f) => visit(join(pkgDir, 'src', f)))
+    .join('\n');
+}
+
+/**
+ * The export names an "API at a glance" section claims: the code spans of each table row's first
+ * cell, and the code spans a list item starts with. `Obj.method(args)` claims `Obj|method`: either
+ * may be the export (`SoftPrompt.create`, `Cls.fromPretrained`).
+ */
+function claimedExports(section: string): string[] {
+  const names: string[] = [];
+  for (const line of section.split('\n')) {
+    const row = /^\|(.*?)(?<!\\)\|/.exec(line);
+    const item = /^- ((?:`[^`]+`(?:\s*[,/]\s*|\s+)?)+)/.exec(line);
+    const head = row?.[1] ?? item?.[1];
+    if (!head || /^\s*-+\s*$/.test(head)) continue;
+    for (const [, code] of head.matchAll(/`([^`]+)`/g)) {
+      const id = /^([A-Za-z_$][\w$]*)(?:\.([A-Za-z_$][\w$]*))?(?:\(|<|$)/.exec(code);
+      if (id) names.push(id[2] ? `${id[1]}|${id[2]}` : id[1]);
+    }
+  }
+  return names;
+}
+
+describe('README contents', () => {
+  it('claimedExports reads table rows and list items', () => {
+    const md = [
+      '| export | what |',
+      '| --- | --- |',
+      '| `train(options)`, `TrainOptions` | the loop |',
+      "| `Cls.fromPretrained(id)` (`/node`) | `'auto'` is not claimed |",
+      '- `savePrompt` / `loadPrompt`: artifacts, `notClaimed`',
+      '- `SoftPrompt.create(encoder)`: a prompt for `train()`',
+      '- Errors: `NotClaimedEither`',
+    ].join('\n');
+    expect(claimedExports(md)).toEqual([
+      'train',
+      'TrainOptions',
+      'Cls|fromPretrained',
+      'savePrompt',
+      'loadPrompt',
+      'SoftPrompt|create',
+    ]);
+  });
+
+  it.each(packageReadmes.map((f) => [relative(root, f), f] as const))(
+    '%s: install line, and an API at a glance naming only real exports',
+    (_, file) => {
+      const dir = join(file, '..');
+      const { name } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+      const md = readFileSync(file, 'utf8');
+      expect(md).toContain(`npm install ${name}`);
+      const at = md.indexOf('\n## API at a glance\n');
+      expect(at, 'an "## API at a glance" section').toBeGreaterThanOrEqual(0);
+      const end = md.indexOf('\n## ', at + 1);
+      const claimed = claimedExports(md.slice(at, end < 0 ? undefined : end));
+      expect(claimed.length).toBeGreaterThan(0);
+      const barrels = barrelText(dir);
+      const exported = (n: string) => new RegExp(`\\b${n.replace('$', '\\$')}\\b`).test(barrels);
+      const unknown = claimed.filter((c) => !c.split('|').some(exported));
+      expect(unknown, 'names in the API at a glance that the package does not export').toEqual([]);
+    },
+  );
+});
+
 describe('README snippets run as written', () => {
   it('every package README has at least one runnable block', () => {
     const without = packageReadmes.filter((f) => !snippets.some((s) => s.file === relative(root, f)));
