@@ -146,19 +146,11 @@ export async function run<O extends CommonOptions>(
 }
 
 /**
- * `useBackend(name)`, printed; then only this helper's handlers stay on uncaught errors (the wasm
- * backend's emscripten runtime adds its own, which rethrow and make Node exit with code 7).
+ * `useBackend(name)`, printed. (`useBackend` keeps Node's uncaught-error handling as it was: the
+ * wasm runtime's own handlers, which would make Node exit with code 7, are removed there.)
  */
 export async function startBackend(name: BackendName): Promise<BackendChoice> {
-  const before = {
-    uncaughtException: new Set(process.listeners('uncaughtException')),
-    unhandledRejection: new Set(process.listeners('unhandledRejection')),
-  };
   const choice = await useBackend(name);
-  for (const l of process.listeners('uncaughtException'))
-    if (!before.uncaughtException.has(l)) process.removeListener('uncaughtException', l);
-  for (const l of process.listeners('unhandledRejection'))
-    if (!before.unhandledRejection.has(l)) process.removeListener('unhandledRejection', l);
   log(`backend: ${choice.backend} (${choice.reason})`);
   return choice;
 }

@@ -81,6 +81,21 @@ console.log(JSON.stringify(await useBackend('wasm')));`;
     );
   });
 
+  it("'wasm' leaves Node's uncaught-error handling alone: an error after it starts exits 1, not emscripten's 7", () => {
+    const script = `import { useBackend } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};
+const before = process.listenerCount('uncaughtException');
+await useBackend('wasm');
+console.log(JSON.stringify({ added: process.listenerCount('uncaughtException') - before }));
+setTimeout(() => { throw new Error('boom after wasm'); }, 0);`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: pkgDir,
+      encoding: 'utf8',
+    });
+    expect(JSON.parse(r.stdout.trim().split('\n').pop()!)).toEqual({ added: 0 });
+    expect(r.stderr).toContain('boom after wasm');
+    expect(r.status, r.stderr).toBe(1);
+  });
+
   it("'cpu' in Node prints tfjs's install-tfjs-node banner only when the native GEMM is not built", () => {
     const script = `import * as tf from ${JSON.stringify(import.meta.resolve('@tensorflow/tfjs-core'))};
 import { useBackend } from ${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)};

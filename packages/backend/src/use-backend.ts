@@ -16,7 +16,36 @@ export interface BackendChoice {
 
 const isNode = typeof process !== 'undefined' && process.versions?.node != null;
 
+type ProcessEvent = 'uncaughtException' | 'unhandledRejection';
+const PROCESS_EVENTS: readonly ProcessEvent[] = ['uncaughtException', 'unhandledRejection'];
+
+/**
+ * Runs `init` and then removes the `uncaughtException` / `unhandledRejection` listeners it added
+ * to `process`. The wasm backend's emscripten runtime installs handlers that rethrow, which makes
+ * Node exit with code 7 ("internal exception handler run-time failure") on any later uncaught error
+ * of the application; without them Node reports the error and exits 1, and the application's own
+ * handlers (added before or after) work as written.
+ */
+async function withoutNewProcessHandlers<T>(init: () => Promise<T>): Promise<T> {
+  if (!isNode) return init();
+  // one event name for the typings (the two events' listener types differ only in their arguments)
+  const listeners = (e: ProcessEvent) => process.listeners(e as 'uncaughtException');
+  const before = new Map(PROCESS_EVENTS.map((e) => [e, new Set(listeners(e))] as const));
+  try {
+    return await init();
+  } finally {
+    for (const e of PROCESS_EVENTS)
+      for (const l of listeners(e))
+        if (!before.get(e)!.has(l)) process.removeListener(e as 'uncaughtException', l);
+  }
+}
+
 async function activate(name: Exclude<BackendName, 'auto'>): Promise<void> {
+  await withoutNewProcessHandlers(() => initialise(name));
+  if (name === 'cpu' && isNode) await quietTfjsNodeAdvice();
+}
+
+async function initialise(name: Exclude<BackendName, 'auto'>): Promise<void> {
   switch (name) {
     case 'cpu': {
       await import('@tensorflow/tfjs-backend-cpu');
@@ -46,7 +75,6 @@ async function activate(name: Exclude<BackendName, 'auto'>): Promise<void> {
       `tf.setBackend('${tfName}') failed: the backend did not initialise`,
     );
   await tf.ready();
-  if (name === 'cpu' && isNode) await quietTfjsNodeAdvice();
 }
 
 /**
