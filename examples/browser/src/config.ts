@@ -17,6 +17,8 @@ export interface Settings {
   maxLength: number;
   /** Dev score every this many steps (and at the end). */
   evalEvery: number;
+  /** A checkpoint to IndexedDB every this many steps (and at the end, and at a new best dev score). */
+  saveEvery: number;
   seed: number;
   /** 'auto' (WebGPU, else wasm), or forced. */
   backend: 'auto' | 'webgpu' | 'wasm' | 'cpu';
@@ -30,6 +32,7 @@ export const DEFAULTS: Settings = {
   lr: 1e-3,
   maxLength: 64,
   evalEvery: 20,
+  saveEvery: 10,
   seed: 42,
   backend: 'auto',
   autostart: false,
@@ -39,7 +42,11 @@ export const DEFAULTS: Settings = {
 export function settingsFrom(search: string): Settings {
   const q = new URLSearchParams(search);
   const s: Settings = { ...DEFAULTS };
-  const int = (key: 'steps' | 'batchSize' | 'maxLength' | 'evalEvery' | 'seed', min: number, max: number) => {
+  const int = (
+    key: 'steps' | 'batchSize' | 'maxLength' | 'evalEvery' | 'saveEvery' | 'seed',
+    min: number,
+    max: number,
+  ) => {
     const v = q.get(key);
     if (v === null) return;
     const n = Number(v);
@@ -51,6 +58,7 @@ export function settingsFrom(search: string): Settings {
   int('batchSize', 1, 256);
   int('maxLength', 8, 512);
   int('evalEvery', 1, 100_000);
+  int('saveEvery', 1, 100_000);
   int('seed', 0, 2 ** 31 - 1);
   const lr = q.get('lr');
   if (lr !== null) {

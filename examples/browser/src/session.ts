@@ -14,7 +14,14 @@ import {
 } from '@selfevo/superglue-datasets';
 import { computeTaskMetrics, goldFromRecords, type TaskMetricsResult } from '@selfevo/superglue-eval';
 import type { Tokenizer } from '@selfevo/tokenizer';
-import { arrayBatchSource, type TrainResult, train } from '@selfevo/trainer';
+import {
+  arrayBatchSource,
+  type CheckpointStore,
+  type TrainOptions,
+  type TrainResult,
+  train,
+  trainWithStore,
+} from '@selfevo/trainer';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Settings } from './config.js';
 
@@ -28,6 +35,17 @@ export interface StepInfo {
 export interface SessionEvents {
   onStep(info: StepInfo): void;
   onScore(step: number, result: TaskMetricsResult): void;
+  /** A checkpoint of `step` is in the store. */
+  onSave?(step: number): void;
+}
+
+/** Where the run's checkpoints go (IndexedDB), and whether to continue the stored run. */
+export interface SessionCheckpoints {
+  store: CheckpointStore;
+  /** The run's name in the store (./checkpoints.ts `runName`). */
+  run: string;
+  /** Continue from the newest stored checkpoint (else start over, replacing the stored run). */
+  resume: boolean;
 }
 
 type Model = BertForSequenceClassification;
@@ -133,8 +151,12 @@ export class Session {
     release();
   }
 
-  /** The whole run through the trainer; resolves when it ends. */
-  async run(events: SessionEvents): Promise<TrainResult> {
+  /**
+   * The whole run through the trainer; resolves when it ends. With `checkpoints`, through
+   * `trainWithStore`: a checkpoint every `saveEvery` steps (and at a new best and at the end), and
+   * `resume` continues the stored run exactly (weights, optimizer, schedule, data order, seeds).
+   */
+  async run(events: SessionEvents, checkpoints?: SessionCheckpoints): Promise<TrainResult> {
     const s = this.settings;
     const padTokenId = this.padTokenId;
     let last = performance.now();
@@ -143,7 +165,7 @@ export class Session {
       batchSize: s.batchSize,
       collate: (examples: PairExample[]) => collate(examples, { padTokenId }),
     });
-    const result = await train({
+    const options: TrainOptions<Model, Batch<PairExample>> = {
       model: this.model,
       trainData,
       lossFn: (model: Model, batch: Batch<PairExample>, training: boolean) => {
@@ -179,10 +201,23 @@ export class Session {
             if (this.paused) await this.paused.promise;
             last = performance.now();
           },
+          onSave: ({ step }) => {
+            events.onSave?.(step);
+            // a save (after the step's eval) is no part of the next step's time
+            last = performance.now();
+            evalMs = 0;
+          },
         },
       ],
+    };
+    if (!checkpoints) return train(options);
+    return trainWithStore(checkpoints.store, {
+      ...options,
+      outputDir: checkpoints.run,
+      saveEverySteps: s.saveEvery,
+      saveTotalLimit: 1, // the newest, and the best
+      ...(checkpoints.resume ? { resumeFrom: 'latest' } : { overwriteOutputDir: true }),
     });
-    return result;
   }
 }
 

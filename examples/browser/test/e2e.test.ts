@@ -1,12 +1,14 @@
 // End to end: build the page with Vite, serve it on 127.0.0.1 (vite preview), drive it in headless
 // Chromium (playwright-core) on WebGPU and on wasm: the loss goes down, a dev score and a prediction
-// appear, stop holds the run and resume finishes it. Skipped (with the reason) only when Chromium is
-// missing and SELFEVO_BROWSER is not set. Leaves no server, browser or file behind.
-// SELFEVO_SCREENSHOT=1 also writes examples/browser/screenshot.png (the README's picture).
-import { mkdtempSync, rmSync } from 'node:fs';
+// appear, stop holds the run and resume finishes it; checkpoints go to IndexedDB, a reloaded page
+// resumes the stored run exactly, and the checkpoint downloads as a safetensors file. Skipped (with
+// the reason) only when Chromium is missing and SELFEVO_BROWSER is not set. Leaves no server,
+// browser or file behind. (The README's screenshot and numbers: scripts/measure.ts.)
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readSafetensors, readSafetensorsMetadata } from '@selfevo/encoder-model';
 import { CHROMIUM_ARGS, findChromium } from '@selfevo/test-utils';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { build, type PreviewServer, preview } from 'vite';
@@ -61,6 +63,7 @@ beforeAll(async () => {
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: { width: 1000, height: 820 },
+    downloadsPath: join(tmp, 'downloads'),
   });
 }, 240_000);
 
@@ -90,16 +93,22 @@ async function until(
   }
 }
 
+/** The page's address for a run on `backend` (checkpoints every 10 steps, the page's default). */
+const pageUrl = (backend: 'webgpu' | 'wasm', autostart = true) =>
+  `${url}?backend=${backend}&steps=${STEPS[backend]}&evalEvery=${STEPS[backend]}&lr=0.002` +
+  (autostart ? '&autostart=1' : '');
+
 async function open(backend: 'webgpu' | 'wasm'): Promise<{ page: Page; logs: string[] }> {
   const page = await context!.newPage();
   const logs: string[] = [];
   page.on('console', (m) => logs.push(m.text()));
   page.on('pageerror', (e) => logs.push(String(e)));
-  await page.goto(
-    `${url}?backend=${backend}&steps=${STEPS[backend]}&evalEvery=${STEPS[backend]}&lr=0.002&autostart=1`,
-  );
+  await page.goto(pageUrl(backend));
   return { page, logs };
 }
+
+/** The losses of the wasm test's run (stopped and resumed in memory: equal to an uninterrupted run). */
+let wasmLosses: number[] | null = null;
 
 async function finish(page: Page, backend: string, logs: string[]): Promise<AppState> {
   const s = await until(
@@ -172,6 +181,43 @@ describe.skipIf(!found.path && !required)('examples/browser in headless Chromium
     await page.click('#resume');
     const s = await finish(page, 'wasm', logs);
     await checkRun(page, s, 'wasm');
+    wasmLosses = s.losses;
+    await page.close();
+  }, 300_000);
+
+  it('checkpoints to IndexedDB: a reloaded page resumes the run exactly; the checkpoint downloads', async () => {
+    expect(wasmLosses, 'needs the wasm run of the test before').not.toBeNull();
+    const { page, logs } = await open('wasm'); // a fresh start replaces the stored run of these settings
+    await until(page, (st) => (st.savedStep ?? 0) >= 20, 120_000, `wasm: no checkpoint at 20; ${logs}`);
+    await page.evaluate(() => document.getElementById('stop')!.click());
+    const before = await until(page, (st) => st.phase === 'paused', 10_000, 'wasm: not paused');
+    const saved = before.savedStep!;
+    expect(saved % 10).toBe(0);
+    // a reload: the run in memory is gone, the checkpoint in IndexedDB stays
+    await page.goto(pageUrl('wasm', false));
+    const ready = await until(page, (st) => st.phase === 'ready', 60_000, `no ready page; ${logs}`);
+    expect(ready.savedStep).toBe(saved);
+    expect(ready.losses).toEqual([]);
+    await page.click('#resume-saved');
+    const s = await finish(page, 'wasm', logs);
+    expect(s.resumedFrom).toBe(saved);
+    console.log(
+      `examples/browser e2e: paused at step ${before.step}, reloaded, resumed from checkpoint ${saved}`,
+    );
+    // the step counter continued (only the steps after the checkpoint ran) ...
+    expect(s.step).toBe(STEPS.wasm);
+    expect(s.stepsPerSecond).toHaveLength(STEPS.wasm - saved);
+    // ... the curve before it is the stored log, and every loss equals the uninterrupted run's
+    // (weights, optimizer moments, schedule, data order and dropout seeds came back: not from scratch)
+    expect(s.losses).toHaveLength(STEPS.wasm);
+    for (const [i, loss] of s.losses.entries()) expect(loss, `step ${i + 1}`).toBeCloseTo(wasmLosses![i], 5);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+    expect(download.suggestedFilename()).toBe(`selfevo-cb-checkpoint-${STEPS.wasm}.safetensors`);
+    const bytes = new Uint8Array(readFileSync(await download.path()));
+    expect(JSON.parse(readSafetensorsMetadata(bytes).state)).toMatchObject({ step: STEPS.wasm });
+    const tensors = readSafetensors(bytes);
+    expect(tensors.get('classifier.weight')?.dtype).toBe('F32');
+    expect(tensors.has('optimizer.m.classifier.weight')).toBe(true);
     await page.close();
   }, 300_000);
 });
