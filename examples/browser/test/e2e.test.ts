@@ -4,19 +4,17 @@
 // resumes the stored run exactly, and the checkpoint downloads as a safetensors file. Skipped (with
 // the reason) only when Chromium is missing and SELFEVO_BROWSER is not set. Leaves no server,
 // browser or file behind. (The README's screenshot and numbers: scripts/measure.ts.)
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readSafetensors, readSafetensorsMetadata } from '@selfevo/encoder-model';
-import { CHROMIUM_ARGS, findChromium } from '@selfevo/test-utils';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { build, type PreviewServer, preview } from 'vite';
+import { findChromium } from '@selfevo/test-utils';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appState, type ServedPage, servePage, until } from '../scripts/page-harness.js';
 import type { AppState } from '../src/main.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..');
 const found = findChromium();
 const required = process.env.SELFEVO_BROWSER === '1';
 if (!found.path && !required) console.warn(`examples/browser e2e skipped: ${found.reason}`);
@@ -26,72 +24,25 @@ if (!found.path && !required) console.warn(`examples/browser e2e skipped: ${foun
  */
 const STEPS = { webgpu: 8, wasm: 40 } as const;
 
-let tmp = '';
-let server: PreviewServer | null = null;
-let context: BrowserContext | null = null;
+let served: ServedPage | null = null;
 let url = '';
 
 beforeAll(async () => {
   if (!found.path) return;
-  tmp = mkdtempSync(join(tmpdir(), 'selfevo-browser-e2e-'));
   // The page's default model is the project's pretrained encoder; the test drives the tiny fixture
   // (WebGPU in headless Chromium runs on SwiftShader, on the CPU: the larger model takes minutes).
-  process.env.SELFEVO_MODEL_DIR ??= resolve(
-    process.env.SELFEVO_DATA ?? resolve(here, '../../../../shared/data'),
-    '../fixtures/tiny-bert',
-  );
-  const configFile = join(root, 'vite.config.ts');
-  const outDir = join(tmp, 'out');
-  await build({
-    configFile,
-    root,
-    cacheDir: join(tmp, 'cache'),
-    logLevel: 'warn',
-    build: { outDir, emptyOutDir: true },
-  });
-  server = await preview({
-    configFile,
-    root,
-    cacheDir: join(tmp, 'cache'),
-    logLevel: 'warn',
-    build: { outDir },
-    preview: { host: '127.0.0.1', port: 0, strictPort: false, open: false },
-  });
-  url = server.resolvedUrls!.local[0]!;
-  context = await chromium.launchPersistentContext(join(tmp, 'profile'), {
-    executablePath: found.path,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1000, height: 820 },
-    downloadsPath: join(tmp, 'downloads'),
-  });
+  const modelDir =
+    process.env.SELFEVO_MODEL_DIR ??
+    resolve(process.env.SELFEVO_DATA ?? resolve(here, '../../../../shared/data'), '../fixtures/tiny-bert');
+  served = await servePage({ chromium: found.path, modelDir });
+  url = served.url;
 }, 240_000);
 
 afterAll(async () => {
-  await context?.close();
-  await new Promise<void>((resolve) => (server ? server.httpServer.close(() => resolve()) : resolve()));
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  await served?.close();
 });
 
-const appState = (page: Page) =>
-  page.evaluate(() => (window as unknown as { selfevoApp?: AppState }).selfevoApp ?? null);
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-
-/** Poll the page's state from Node until `ok` (the page's own timers stall while a step runs). */
-async function until(
-  page: Page,
-  ok: (s: AppState) => boolean,
-  timeoutMs: number,
-  why: string,
-): Promise<AppState> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const s = await appState(page);
-    if (s && ok(s)) return s;
-    if (Date.now() > deadline) throw new Error(`${why}\nstate: ${JSON.stringify(s)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** The page's address for a run on `backend` (checkpoints every 10 steps, the page's default). */
 const pageUrl = (backend: 'webgpu' | 'wasm', autostart = true) =>
@@ -99,7 +50,7 @@ const pageUrl = (backend: 'webgpu' | 'wasm', autostart = true) =>
   (autostart ? '&autostart=1' : '');
 
 async function open(backend: 'webgpu' | 'wasm'): Promise<{ page: Page; logs: string[] }> {
-  const page = await context!.newPage();
+  const page = await served!.context.newPage();
   const logs: string[] = [];
   page.on('console', (m) => logs.push(m.text()));
   page.on('pageerror', (e) => logs.push(String(e)));
@@ -156,8 +107,6 @@ describe.skipIf(!found.path && !required)('examples/browser in headless Chromium
     const { page, logs } = await open('webgpu');
     const s = await finish(page, 'webgpu', logs);
     await checkRun(page, s, 'webgpu');
-    if (process.env.SELFEVO_SCREENSHOT === '1')
-      await page.screenshot({ path: join(root, 'screenshot.png'), fullPage: true });
     await page.close();
   }, 300_000);
 
