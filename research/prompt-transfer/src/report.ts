@@ -244,7 +244,7 @@ async function writePlots(
               field: 'method',
               type: 'nominal',
               sort: { field: 'order' },
-              axis: { labelAngle: -45 },
+              axis: { labelAngle: -45, labelLimit: 240 },
               title: null,
             },
             y: { aggregate: 'mean', field: 'score', type: 'quantitative', title: 'val score (%)' },
