@@ -25,6 +25,8 @@ const METHOD_LABEL: Record<(typeof METHODS)[number], string> = {
   finetune: 'full fine-tuning',
 };
 const SIMS = ['cosineOfAverage', 'averageCosine', 'activation'] as const;
+/** Spearman's ρ critical values, one-sided α = 0.05, by the number of points (exact tables). */
+const SPEARMAN_CRITICAL: Record<number, number> = { 4: 1, 5: 0.9, 6: 0.829, 7: 0.714, 8: 0.643 };
 
 /** Score of every (method, target, seed); spot / best-of-k derived from the transfer runs and the ranking. */
 async function scoreTable(o: ExperimentOptions, runs: RunResult[], sims: SimilarityRecord[]) {
@@ -88,10 +90,18 @@ export async function writeReport(
       'mean ± sample std over seeds.',
     '',
   );
-  lines.push(`| target | ${methods.map((m) => METHOD_LABEL[m]).join(' | ')} |`);
-  lines.push(`|---|${methods.map(() => '---').join('|')}|`);
+  // the majority class on the same val records (the fine-tuning runs record it)
+  const majority = (t: string) => {
+    const m = runs.find((r) => r.method === 'finetune' && r.task === t)?.extra?.valMajority;
+    return typeof m === 'number' ? (100 * m).toFixed(1) : '—';
+  };
+  const majorityCol = o.finetune ? ' majority class |' : '';
+  lines.push(`| target |${majorityCol} ${methods.map((m) => METHOD_LABEL[m]).join(' | ')} |`);
+  lines.push(`|---|${o.finetune ? '---|' : ''}${methods.map(() => '---').join('|')}|`);
   for (const t of o.targets)
-    lines.push(`| ${t} | ${methods.map((m) => pm(meanStd(seedsOf(m, t)))).join(' | ')} |`);
+    lines.push(
+      `| ${t} |${o.finetune ? ` ${majority(t)} |` : ''} ${methods.map((m) => pm(meanStd(seedsOf(m, t)))).join(' | ')} |`,
+    );
   lines.push(
     '',
     `† best of the top-${o.topK} sources chosen on val, then reported on val: optimistic (an extra selection on the evaluation set).`,
@@ -192,8 +202,10 @@ export async function writeReport(
   lines.push(
     '',
     `Per target: ρ over its ${nSources} sources within a seed, mean over seeds; pooled: one ρ over all points ` +
-      `(gains of different targets mixed, so it also reflects which targets gain at all). With ${nSources} sources a single ρ is very noisy ` +
-      '(|ρ| < 0.9 is not significant at 5%).' +
+      `(gains of different targets mixed, so it also reflects which targets gain at all). With ${nSources} sources a single ρ is very noisy` +
+      (SPEARMAN_CRITICAL[nSources] !== undefined
+        ? ` (one-sided 5% critical value ${SPEARMAN_CRITICAL[nSources]!.toFixed(3)}: ${nSources === 4 ? 'only ρ = 1 is significant' : 'smaller values are not significant'}).`
+        : '.') +
       (known
         ? ' `known`: the relatedness built into the tasks (2·label agreement − 1 on the target’s val lines).'
         : ''),
