@@ -197,13 +197,26 @@ export class RawEncoding {
 
   sequenceIds(): Array<number | null> {
     const out: Array<number | null> = new Array(this.length).fill(null);
+    const list = this.sequenceRangeList();
+    for (let s = 0; s < list.length; s++) for (let i = list[s][0]; i < list[s][1]; i++) out[i] = s;
+    return out;
+  }
+
+  /** The token range `sequenceIds()` gives each sequence id, in order (later ranges win). */
+  sequenceRangeList(): Array<readonly [number, number]> {
     const ranges = this.ranges;
     const nSeq = ranges === null || ranges.size === 0 ? 1 : ranges.size;
-    for (let s = 0; s < nSeq; s++) {
-      const r = ranges?.get(s) ?? [0, this.length];
-      for (let i = r[0]; i < r[1]; i++) out[i] = s;
-    }
+    const out: Array<readonly [number, number]> = [];
+    for (let s = 0; s < nSeq; s++) out.push(ranges?.get(s) ?? [0, this.length]);
     return out;
+  }
+
+  /** The sequence id `sequenceIds()` gives pad tokens added by `pad` (0 where a range is missing). */
+  padSequenceId(): 0 | null {
+    const ranges = this.ranges;
+    if (ranges === null || ranges.size === 0) return 0;
+    for (let s = 0; s < ranges.size; s++) if (!ranges.has(s)) return 0;
+    return null;
   }
 
   toEncoding(): Encoding {

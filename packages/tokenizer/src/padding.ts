@@ -115,10 +115,25 @@ export function paddedLength(lengths: readonly number[], p: PaddingConfig): numb
   return target;
 }
 
+/** How padding reads and changes one kind of encoding (RawEncoding, PackedEncoding). */
+export interface PadAccess<E> {
+  /** Token count before padding. */
+  length(e: E): number;
+  windows(e: E): readonly E[];
+  /** Pad `e` and its windows to `target` tokens. */
+  pad(e: E, target: number, p: PaddingConfig): void;
+}
+
+const RAW: PadAccess<RawEncoding> = {
+  length: (e) => e.length,
+  windows: (e) => e.overflowing,
+  pad: (e, target, p) => e.pad(target, p.padId, p.padTypeId, p.padToken, p.side),
+};
+
 /** Pad tokens that padding `encs` (and their overflow windows) to `target` adds. */
-function padTokenCount(encs: readonly RawEncoding[], target: number): number {
+function padTokenCount<E>(encs: readonly E[], target: number, a: PadAccess<E>): number {
   let n = 0;
-  for (const e of encs) n += Math.max(0, target - e.length) + padTokenCount(e.overflowing, target);
+  for (const e of encs) n += Math.max(0, target - a.length(e)) + padTokenCount(a.windows(e), target, a);
   return n;
 }
 
@@ -126,15 +141,19 @@ function padTokenCount(encs: readonly RawEncoding[], target: number): number {
  * Pad every encoding of the batch (and its overflow windows) in place. More than `MAX_PAD_TOKENS`
  * pad tokens in all is a `PaddingError`, raised before anything is allocated.
  */
-export function padEncodings(encs: RawEncoding[], p: PaddingConfig): void {
+export function padEncodings<E = RawEncoding>(
+  encs: E[],
+  p: PaddingConfig,
+  a: PadAccess<E> = RAW as unknown as PadAccess<E>,
+): void {
   const target = paddedLength(
-    encs.map((e) => e.length),
+    encs.map((e) => a.length(e)),
     p,
   );
-  const added = padTokenCount(encs, target);
+  const added = padTokenCount(encs, target, a);
   if (added > MAX_PAD_TOKENS)
     throw new PaddingError(
       `padding to ${target} tokens would add ${added} pad tokens to this batch (at most ${MAX_PAD_TOKENS})`,
     );
-  for (const e of encs) e.pad(target, p.padId, p.padTypeId, p.padToken, p.side);
+  for (const e of encs) a.pad(e, target, p);
 }

@@ -10,7 +10,8 @@ import { modelFromJSON } from './models/index.js';
 import type { Model } from './models/model.js';
 import { importNodeEntry } from './node-bridge.js';
 import { type Normalizer, normalizerFromJSON } from './normalizers/index.js';
-import { type PadTokenResolver, paddingConfig, padEncodings } from './padding.js';
+import { PackArena, type PackedEncoding } from './packed-encoding.js';
+import { type PadAccess, type PadTokenResolver, paddingConfig, padEncodings } from './padding.js';
 import { postProcess } from './post-process.js';
 import { postProcessorFromJSON } from './post-processors/index.js';
 import type { PostProcessor } from './post-processors/post-processor.js';
@@ -31,6 +32,13 @@ export interface NodeLoaders {
   loadPretrained(dir: string): Promise<Tokenizer>;
   saveTokenizer(tokenizer: Tokenizer, path: string): Promise<void>;
 }
+
+/** Padding of packed encodings: recorded in the encoding, applied when a field is read. */
+const PACKED_PADDING: PadAccess<PackedEncoding> = {
+  length: (e) => e.packedLength,
+  windows: (e) => e.windows(),
+  pad: (e, target, p) => e.padTo(target, { id: p.padId, typeId: p.padTypeId, token: p.padToken }, p.side),
+};
 
 const nodeLoaders = (what: string) => importNodeEntry(what) as Promise<NodeLoaders>;
 
@@ -339,9 +347,28 @@ export class Tokenizer {
     return e.toEncoding();
   }
 
-  /** Encode many inputs; 'longest' padding pads to the longest of the batch. */
+  /**
+   * Encode many inputs; 'longest' padding pads to the longest of the batch. The results are packed
+   * (packed-encoding.ts): each field is built when first read, so a kept batch stays small.
+   */
   encodeBatch(inputs: Array<string | [string, string]>, options: EncodeOptions = {}): Encoding[] {
     checkEncodeArgs('encodeBatch', inputs, options);
+    const arena = new PackArena();
+    const packed: PackedEncoding[] = [];
+    for (const x of inputs) {
+      const e =
+        typeof x === 'string' ? this.encodeOne(x, null, options) : this.encodeOne(x[0], x[1], options);
+      const p = arena.pack(e);
+      if (p === null) return this.encodeBatchUnpacked(inputs, options);
+      packed.push(p);
+    }
+    const p = paddingConfig(options, this.jsonPadding, this.resolvePad);
+    if (p !== null) padEncodings(packed, p, PACKED_PADDING);
+    return packed;
+  }
+
+  /** encodeBatch with plain arrays (for values the packed columns cannot hold). */
+  private encodeBatchUnpacked(inputs: Array<string | [string, string]>, options: EncodeOptions): Encoding[] {
     const encs = inputs.map((x) =>
       typeof x === 'string' ? this.encodeOne(x, null, options) : this.encodeOne(x[0], x[1], options),
     );
