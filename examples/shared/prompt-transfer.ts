@@ -216,5 +216,5 @@ export function bestSource(
 /** Frees a run's prompt and task head (the shared encoder stays). */
 export function disposeRun(r: { model: TaskModel; prompt: SoftPrompt }): void {
   r.prompt.dispose();
-  for (const v of r.model.head.params.values()) v.dispose();
+  r.model.dispose(); // its head: the encoder is shared, disposed by its owner
 }

@@ -13,7 +13,7 @@ import { ParameterSet } from './parameter-set.js';
 export interface HeadOptions {
   /** Seed for init and dropout (default 0). */
   seed?: number;
-  /** Share an existing encoder (its parameters, RNG and pooler) instead of creating one. */
+  /** Share an existing encoder (its parameters, RNG and pooler) instead of creating one; the head's `dispose()` then leaves it to its owner. */
   encoder?: BertModel;
 }
 
@@ -39,13 +39,24 @@ export abstract class HeadModel extends EncoderModule {
   readonly encoder: BertModel;
   /** Parameters of the head itself (the encoder's are in `encoder`). */
   readonly head: ParameterSet;
+  /** False when the encoder was passed in (`encoder` option): its owner disposes it. */
+  readonly ownsEncoder: boolean;
   constructor(config: BertConfig, opts: HeadOptions, pooler: boolean) {
     checkModuleOptions(checkModelConfig(config), opts);
     if (opts.encoder !== undefined) checkSharedEncoder(config, opts.encoder);
     const encoder = opts.encoder ?? new BertModel(config, { seed: opts.seed, addPoolingLayer: pooler });
     super(config, encoder.rng);
     this.encoder = encoder;
+    this.ownsEncoder = opts.encoder === undefined;
     this.head = new ParameterSet(encoder.rng, config.initializerRange);
+  }
+  /**
+   * Disposes the head's parameters, and the encoder's when this head created it. A shared encoder
+   * (the `encoder` option) stays usable by the other heads on it: dispose it where it was made.
+   */
+  override dispose(): void {
+    for (const v of this.head.params.values()) v.dispose();
+    if (this.ownsEncoder) this.encoder.dispose();
   }
   namedParameters(): Map<string, tf.Variable> {
     return new Map([...this.encoder.namedParameters(), ...this.head.params]);

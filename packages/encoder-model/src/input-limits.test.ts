@@ -43,6 +43,7 @@ describeEachBackend('forward input bounds', () => {
   afterAll(() => {
     expect(tf.memory().numTensors).toBe(before); // every refusal left nothing behind
     mlm.dispose();
+    model.dispose(); // the shared encoder stays with its owner
   });
 
   it('refuses absurd B·T before allocating: [1e6, 1e6] nested arrays, and data claiming 1e12 ids', () => {

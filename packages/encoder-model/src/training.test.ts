@@ -211,8 +211,21 @@ describeEachBackend('training', () => {
       expect(rob.namedParameters().has('roberta.embeddings.word_embeddings.weight')).toBe(true);
     });
     rob.dispose();
+    // a head on a shared encoder disposes only its own parameters: the other head still runs
+    const before = tf.memory().numTensors;
     cls.dispose();
-    for (const v of span.head.params.values()) v.dispose();
+    expect(tf.memory().numTensors).toBe(before - cls.head.params.size);
+    expect(enc.namedParameters().get('bert.pooler.dense.weight')!.isDisposed).toBe(false);
+    tf.tidy(() => {
+      expect(span.forward({ inputIds: [[2, 5, 6, 7, 3]] }, [1, 3, 4, 5]).logits.shape).toEqual([1, 2]);
+    });
+    span.dispose();
+    enc.dispose();
+    // a head that made its encoder disposes both
+    const own = new BertForSequenceClassification(cfg, { seed: 9, numLabels: 2 });
+    const n = tf.memory().numTensors;
+    own.dispose();
+    expect(tf.memory().numTensors).toBe(n - own.namedParameters().size);
   });
 });
 

@@ -105,7 +105,8 @@ describeEachBackend('PANDA', () => {
     ).toThrow(PromptConfigError);
     for (const x of [teacherPrompt, studentPrompt]) x.dispose();
     for (const v of studentModel.head.params.values()) v.dispose();
-    teacherModel.dispose(); // disposes the shared encoder too
+    teacherModel.dispose(); // its head; the shared encoder is disposed where it was made
+    encoder.dispose();
   });
 
   it('distillation through train() pulls the student toward the teacher; teacher and encoder stay frozen; no leaks', async () => {
@@ -166,7 +167,8 @@ describeEachBackend('PANDA', () => {
     );
     other.dispose();
     teacherPrompt.dispose();
-    teacherModel.dispose(); // disposes the shared encoder too
+    teacherModel.dispose(); // its head; the shared encoder is disposed where it was made
+    encoder.dispose();
     for (const v of studentModel.head.params.values()) v.dispose();
   });
 });

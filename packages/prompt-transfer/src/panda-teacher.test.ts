@@ -18,8 +18,9 @@ function setup(seed: number) {
   const dispose = () => {
     teacherPrompt.dispose();
     studentPrompt.dispose();
-    for (const v of studentModel.head.params.values()) v.dispose();
-    teacherModel.dispose(); // and the shared encoder
+    studentModel.dispose(); // heads only: the shared encoder is disposed where it was made
+    teacherModel.dispose();
+    encoder.dispose();
   };
   return { encoder, teacherModel, teacherPrompt, student, dispose };
 }
@@ -173,7 +174,8 @@ describeEachBackend('PANDA teacher mode and KD weight', () => {
     expect(got).toBeCloseTo(want, 6);
     tp.dispose();
     sp.dispose();
-    for (const v of studentModel.head.params.values()) v.dispose();
+    studentModel.dispose();
     teacherModel.dispose();
+    encoder.dispose();
   });
 });

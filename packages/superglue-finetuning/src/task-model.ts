@@ -61,7 +61,8 @@ export async function loadEncoderSource(dir: string): Promise<EncoderSource> {
 /**
  * The head model of `task` (fresh head, seeded), with the encoder weights of `source` loaded; or,
  * with `options.encoder`, a fresh head on that (shared) encoder, nothing loaded (e.g. a PANDA
- * teacher next to its student). Disposing a model disposes its encoder.
+ * teacher next to its student). Disposing a model disposes its encoder only when it made it: a
+ * model on a shared encoder (`options.encoder`) disposes its head, and the encoder stays with its owner.
  */
 export function createTaskModel(
   task: TaskName,

@@ -215,7 +215,7 @@ export async function runPrompt(ctx: RunContext, s: PromptRunSpec): Promise<RunR
   } finally {
     if (teacher) {
       teacher.prompt.dispose();
-      for (const v of teacher.model.head.params.values()) v.dispose(); // the encoder is the student's
+      teacher.model.dispose(); // its head only: the encoder is the student's
     }
     prompt.dispose();
     model.dispose();
