@@ -104,7 +104,7 @@ describeEachBackend('PANDA', () => {
       pandaDistillation(student, { model: teacherModel, prompt: teacherPrompt }, { lambda: -1 }),
     ).toThrow(PromptConfigError);
     for (const x of [teacherPrompt, studentPrompt]) x.dispose();
-    for (const v of studentModel.head.params.values()) v.dispose();
+    studentModel.dispose(); // its head: the shared encoder is disposed below
     teacherModel.dispose(); // its head; the shared encoder is disposed where it was made
     encoder.dispose();
   });
@@ -169,6 +169,6 @@ describeEachBackend('PANDA', () => {
     teacherPrompt.dispose();
     teacherModel.dispose(); // its head; the shared encoder is disposed where it was made
     encoder.dispose();
-    for (const v of studentModel.head.params.values()) v.dispose();
+    studentModel.dispose(); // its head only
   });
 });

@@ -39,20 +39,16 @@ export function superglueTask(
   tokenizer: Tokenizer,
 ): TaskSource {
   const recipe = resolveRecipe(task, { maxLength: o.maxLength });
+  const load = async () => ({
+    train: await loadFormulated(task, 'train', o.data, tokenizer, recipe),
+    val: await loadFormulated(task, 'val', o.data, tokenizer, recipe, {
+      maxRecords: o.maxVal > 0 ? o.maxVal : undefined,
+      seed: 0,
+    }),
+  });
+  // read and formulated once, on first use
   let splits: ReturnType<typeof load> | undefined;
-  function load() {
-    return (async () => ({
-      train: await loadFormulated(task, 'train', o.data, tokenizer, recipe),
-      val: await loadFormulated(task, 'val', o.data, tokenizer, recipe, {
-        maxRecords: o.maxVal > 0 ? o.maxVal : undefined,
-        seed: 0,
-      }),
-    }))();
-  }
-  const data = () => {
-    splits ??= load();
-    return splits;
-  };
+  const data = () => (splits ??= load());
   const pad = tokenizer.padTokenId ?? 0;
   return {
     name: task,
