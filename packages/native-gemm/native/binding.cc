@@ -10,46 +10,19 @@
 #include <string>
 
 #include "adamw.h"
+#include "binding_util.h"
 #include "binary.h"
+#include "pool.h"
 #include "sgemm.h"
 #include "unary.h"
 
 namespace {
 
+using namespace selfevo::binding;
 using selfevo::GemmArgs;
 using selfevo::Isa;
 
 const Isa kIsa = selfevo::detect_isa();
-
-napi_value throw_range(napi_env env, const std::string& msg) {
-  napi_throw_range_error(env, "ERR_NATIVE_GEMM_ARGUMENT", msg.c_str());
-  return nullptr;
-}
-
-bool get_i64(napi_env env, napi_value v, const char* name, int64_t* out, std::string* err) {
-  double d;
-  if (napi_get_value_double(env, v, &d) != napi_ok || !(d == d) || d < 0 || d > 9.007199254740991e15 ||
-      d != static_cast<double>(static_cast<int64_t>(d))) {
-    *err = std::string("native-gemm: ") + name + " must be a non-negative integer";
-    return false;
-  }
-  *out = static_cast<int64_t>(d);
-  return true;
-}
-
-/** *out = a·b + c, false when that does not fit in int64 (instead of wrapping). */
-bool checked_mul_add(int64_t a, int64_t b, int64_t c, int64_t* out) {
-  int64_t p;
-  return !__builtin_mul_overflow(a, b, &p) && !__builtin_add_overflow(p, c, out);
-}
-
-/** The data and length of an ArrayBuffer argument; false when it is not one. */
-bool get_arraybuffer(napi_env env, napi_value v, void** data, size_t* byteLength) {
-  bool isAb = false;
-  napi_is_arraybuffer(env, v, &isAb);
-  if (!isAb) return false;
-  return napi_get_arraybuffer_info(env, v, data, byteLength) == napi_ok;
-}
 
 // gemm(buffer, m, n, k, aOffset, lda, transA, bOffset, ldb, transB, cOffset, ldc,
 //      batch, aStride, bStride, cStride, biasOffset, relu, threads)
@@ -158,13 +131,21 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
     return throw_range(env, "native-gemm: bias reaches past the end of the buffer");
 
   char* base = static_cast<char*>(data);
-  for (int64_t i = 0; i < batch; i++) {
+  auto product = [&](int64_t i, int productThreads) {
     GemmArgs g{m, n, k,
                reinterpret_cast<const float*>(base + v[4] + i * v[13]), lda, transA,
                reinterpret_cast<const float*>(base + v[7] + i * v[14]), ldb, transB,
                reinterpret_cast<float*>(base + v[10] + i * v[15]), ldc,
                biasOff >= 0 ? reinterpret_cast<const float*>(base + biasOff) : nullptr, relu};
-    selfevo::sgemm(kIsa, g, threads);
+    selfevo::sgemm(kIsa, g, productThreads);
+  };
+  // A batch of small products (one attention head each) is split over the threads by product;
+  // each product then runs on one thread, as it would on its own (sgemm does not split products
+  // this small), so results are the same either way.
+  if (batch > 1 && threads > 1 && double(m) * double(n) * double(k) < selfevo::kThreadedGemmWork) {
+    selfevo::parallel_for(threads, batch, [&](int64_t i) { product(i, 1); });
+  } else {
+    for (int64_t i = 0; i < batch; i++) product(i, threads);
   }
   return nullptr;
 }
@@ -289,6 +270,7 @@ napi_value Binary(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+
 napi_value UnaryReason(napi_env env, napi_callback_info) {
   napi_value s;
   napi_create_string_utf8(env, selfevo::unary_unavailable_reason(), NAPI_AUTO_LENGTH, &s);
@@ -305,6 +287,7 @@ napi_value Isa_(napi_env env, napi_callback_info) {
 
 NAPI_MODULE_INIT() {
   napi_value fn;
+  register_fused(env, exports);
   napi_create_function(env, "gemm", NAPI_AUTO_LENGTH, Gemm, nullptr, &fn);
   napi_set_named_property(env, exports, "gemm", fn);
   napi_create_function(env, "binary", NAPI_AUTO_LENGTH, Binary, nullptr, &fn);

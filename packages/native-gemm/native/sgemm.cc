@@ -4,12 +4,13 @@
 // panel of B (the B panel stays in L1 across the ir loop).
 #include "sgemm.h"
 
+#include "pool.h"
+
 #include <immintrin.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <thread>
 #include <vector>
 
 namespace selfevo {
@@ -230,7 +231,7 @@ void gemm_threads(const GemmArgs& g, int threads) {
   }
   // Small products, or one thread asked for: no threads.
   const double work = double(g.m) * double(g.n) * double(g.k);
-  if (threads <= 1 || work < 4e6) {
+  if (threads <= 1 || work < kThreadedGemmWork) {
     gemm_block<K>(g, 0, g.m, 0, g.n);
     return;
   }
@@ -242,16 +243,13 @@ void gemm_threads(const GemmArgs& g, int threads) {
   const int64_t align = splitN ? K::NR : K::MR;
   const int64_t units = (extent + align - 1) / align;
   const int t = int(std::min<int64_t>(threads, units));
-  std::vector<std::thread> pool;
-  pool.reserve(t);
-  for (int w = 0; w < t; w++) {
+  parallel_for(t, t, [&](int64_t w) {
     const int64_t u0 = units * w / t, u1 = units * (w + 1) / t;
     const int64_t lo = std::min(extent, u0 * align), hi = std::min(extent, u1 * align);
-    if (lo >= hi) continue;
-    if (splitN) pool.emplace_back([&g, lo, hi] { gemm_block<K>(g, 0, g.m, lo, hi); });
-    else pool.emplace_back([&g, lo, hi] { gemm_block<K>(g, lo, hi, 0, g.n); });
-  }
-  for (auto& th : pool) th.join();
+    if (lo >= hi) return;
+    if (splitN) gemm_block<K>(g, 0, g.m, lo, hi);
+    else gemm_block<K>(g, lo, hi, 0, g.n);
+  });
 }
 
 }  // namespace

@@ -21,6 +21,9 @@ struct GemmArgs {
   bool relu;                 // max(0, ·) after the bias
 };
 
+/** Products with fewer multiply-adds (m·n·k) than this run on one thread. */
+constexpr double kThreadedGemmWork = 4e6;
+
 /** Runs one GEMM with `isa` (must not be None). Splits the N dimension over `threads` threads. */
 void sgemm(Isa isa, const GemmArgs& g, int threads);
 

@@ -5,6 +5,7 @@ export {
   nativeGemmUnavailableReason,
   type RawAdamW,
   type RawBinary,
+  type RawFused,
   type RawGemm,
   type RawUnary,
   type UnaryOp,

@@ -114,6 +114,90 @@ export type RawBinary = (
   threads: number,
 ) => void;
 
+/**
+ * Fused element-wise kernels of an encoder step (float32, byte offsets into one buffer, outputs
+ * must not overlap anything else; `threads` splits rows / blocks, never changing a result). A
+ * negative offset marks an absent optional operand. See native/fused.h for the formulas.
+ */
+export interface RawFused {
+  /** y = (x (+ res) − mean)·rstd·gamma + beta per row of h; also writes xhat and rstd [rows]. */
+  layerNorm(
+    buffer: ArrayBufferLike,
+    xOffset: number,
+    resOffset: number,
+    gammaOffset: number,
+    betaOffset: number,
+    rows: number,
+    h: number,
+    eps: number,
+    yOffset: number,
+    xhatOffset: number,
+    rstdOffset: number,
+    threads: number,
+  ): void;
+  /** dx, dgamma, dbeta of layerNorm from dy, xhat, rstd and gamma. */
+  layerNormGrad(
+    buffer: ArrayBufferLike,
+    dyOffset: number,
+    xhatOffset: number,
+    rstdOffset: number,
+    gammaOffset: number,
+    rows: number,
+    h: number,
+    dxOffset: number,
+    dgammaOffset: number,
+    dbetaOffset: number,
+    threads: number,
+  ): void;
+  /** y = x·Φ(x) (exact GELU, erf form). */
+  gelu(buffer: ArrayBufferLike, xOffset: number, yOffset: number, n: number, threads: number): void;
+  /** dx = dy·(Φ(x) + x·φ(x)). */
+  geluGrad(
+    buffer: ArrayBufferLike,
+    dyOffset: number,
+    xOffset: number,
+    dxOffset: number,
+    n: number,
+    threads: number,
+  ): void;
+  /** Softmax of each row of k of x + mask row (row / maskEvery); maskOffset < 0: no mask. */
+  softmax(
+    buffer: ArrayBufferLike,
+    xOffset: number,
+    maskOffset: number,
+    maskEvery: number,
+    rows: number,
+    k: number,
+    yOffset: number,
+    threads: number,
+  ): void;
+  /** dx = y·(dy − Σ dy·y) per row of k. */
+  softmaxGrad(
+    buffer: ArrayBufferLike,
+    dyOffset: number,
+    yOffset: number,
+    rows: number,
+    k: number,
+    dxOffset: number,
+    threads: number,
+  ): void;
+  /**
+   * Inverted dropout: the keep mask from @selfevo/utils' SeededRandom(seed) stream (element i kept
+   * when its uint32 ≥ threshold), mask[i] = keep or 0, y = x·mask.
+   */
+  dropout(
+    buffer: ArrayBufferLike,
+    xOffset: number,
+    n: number,
+    seed: number,
+    threshold: number,
+    keep: number,
+    yOffset: number,
+    maskOffset: number,
+    threads: number,
+  ): void;
+}
+
 export interface NativeGemm {
   /** The micro-kernel in use: 'avx512' or 'avx2+fma'. */
   readonly isa: string;
@@ -135,9 +219,11 @@ export interface NativeGemm {
   readonly adamw: RawAdamW;
   /** Vectorized add / sub / mul with scalar, suffix and prefix broadcasts. */
   readonly binary: RawBinary;
+  /** Fused LayerNorm / GELU / softmax / dropout kernels; undefined when `unary` is (they need libmvec). */
+  readonly fused?: RawFused;
 }
 
-interface Addon {
+interface Addon extends RawFused {
   gemm: RawGemm;
   adamw: RawAdamW;
   binary: RawBinary;
@@ -204,6 +290,17 @@ function load(): { gemm?: NativeGemm; reason?: string } {
       unaryUnavailableReason: unary ? undefined : unaryReason,
       adamw: addon.adamw,
       binary: addon.binary,
+      fused: unary
+        ? {
+            layerNorm: addon.layerNorm,
+            layerNormGrad: addon.layerNormGrad,
+            gelu: addon.gelu,
+            geluGrad: addon.geluGrad,
+            softmax: addon.softmax,
+            softmaxGrad: addon.softmaxGrad,
+            dropout: addon.dropout,
+          }
+        : undefined,
       gemm(buffer, p) {
         const transA = p.transA ?? false;
         const transB = p.transB ?? false;

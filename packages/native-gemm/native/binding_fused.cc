@@ -1,0 +1,212 @@
+// Node-API bindings of the fused kernels (fused.h): float32 data in one ArrayBuffer addressed by
+// byte offsets; every region is checked against the buffer (bounds, alignment, outputs overlapping
+// anything) before a pointer is formed, and a bad argument throws a RangeError naming it.
+#include <node_api.h>
+
+#include <cmath>
+#include <string>
+
+#include "binding_util.h"
+#include "fused.h"
+#include "unary.h"
+
+namespace selfevo {
+namespace binding {
+namespace {
+
+/** A float32 region of the buffer a fused kernel reads or writes (offset < 0: absent). */
+struct Region {
+  const char* name;
+  int64_t off;
+  int64_t floats;
+  bool output;
+};
+
+/** Bounds, alignment and overlap checks: "" or the error message. */
+std::string check_regions(const char* fn, const Region* rs, size_t count, size_t byteLength) {
+  for (size_t i = 0; i < count; i++) {
+    const Region& r = rs[i];
+    if (r.off < 0) continue;
+    if (r.off % 4 != 0) return std::string("native-gemm: ") + fn + " " + r.name + " offset must be a multiple of 4";
+    int64_t end = 0;
+    if (!checked_mul_add(r.floats, 4, r.off, &end) || end > static_cast<int64_t>(byteLength))
+      return std::string("native-gemm: ") + fn + " " + r.name + " reaches past the end of the buffer";
+  }
+  for (size_t i = 0; i < count; i++) {
+    if (!rs[i].output || rs[i].off < 0 || rs[i].floats == 0) continue;
+    for (size_t j = 0; j < count; j++) {
+      if (i == j || rs[j].off < 0 || rs[j].floats == 0) continue;
+      const int64_t a0 = rs[i].off, a1 = a0 + rs[i].floats * 4, b0 = rs[j].off, b1 = b0 + rs[j].floats * 4;
+      if (a0 < b1 && b0 < a1) return std::string("native-gemm: ") + fn + " " + rs[i].name + " overlaps " + rs[j].name;
+    }
+  }
+  return "";
+}
+
+/**
+ * Reads `total` arguments: an ArrayBuffer, then numbers. Names starting with '?' may be negative
+ * (an absent operand, read as -1); '#' marks a float (stored in f); the rest are non-negative
+ * integers. The last argument is the thread count (clamped to 1…64).
+ */
+std::string read_fused(napi_env env, napi_callback_info info, const char* fn, size_t total, const char* const* names,
+                       int64_t* v, double* f, void** data, size_t* byteLength, int* threads) {
+  napi_value argv[16];
+  size_t argc = 16;
+  napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr);
+  if (argc != total) return std::string("native-gemm: ") + fn + " takes " + std::to_string(total) + " arguments";
+  if (*selfevo::unary_unavailable_reason() != 0)
+    return std::string("native-gemm: ") + fn + " unavailable: " + selfevo::unary_unavailable_reason();
+  if (!get_arraybuffer(env, argv[0], data, byteLength)) return std::string("native-gemm: ") + fn + " needs an ArrayBuffer";
+  std::string err;
+  for (size_t i = 1; i < total; i++) {
+    const char* name = names[i];
+    if (name[0] == '#' || name[0] == '?') {
+      double d;
+      if (napi_get_value_double(env, argv[i], &d) != napi_ok || !std::isfinite(d))
+        return std::string("native-gemm: ") + fn + " " + (name + 1) + " must be a finite number";
+      if (name[0] == '#') {
+        f[i] = d;
+        continue;
+      }
+      if (d < 0) {
+        v[i] = -1;
+        continue;
+      }
+      if (!get_i64(env, argv[i], name + 1, &v[i], &err)) return err;
+      continue;
+    }
+    if (!get_i64(env, argv[i], name, &v[i], &err)) return err;
+  }
+  *threads = static_cast<int>(v[total - 1] < 1 ? 1 : (v[total - 1] > 64 ? 64 : v[total - 1]));
+  return "";
+}
+
+#define FUSED_PROLOGUE(fn, total, ...)                                                             \
+  static const char* names[total] = {__VA_ARGS__};                                                 \
+  int64_t v[total] = {0};                                                                          \
+  double f[total] = {0};                                                                           \
+  void* data = nullptr;                                                                            \
+  size_t byteLength = 0;                                                                           \
+  int threads = 1;                                                                                 \
+  {                                                                                                \
+    const std::string e = read_fused(env, info, fn, total, names, v, f, &data, &byteLength, &threads); \
+    if (!e.empty()) return throw_range(env, e);                                                    \
+  }                                                                                                \
+  char* base = static_cast<char*>(data);                                                           \
+  auto F = [base](int64_t off) { return reinterpret_cast<float*>(base + off); };                  \
+  auto C = [base](int64_t off) { return off < 0 ? nullptr : reinterpret_cast<const float*>(base + off); };
+
+#define FUSED_CHECK(fn, ...)                                                                       \
+  {                                                                                                \
+    const Region rs[] = {__VA_ARGS__};                                                             \
+    const std::string e = check_regions(fn, rs, sizeof(rs) / sizeof(rs[0]), byteLength);          \
+    if (!e.empty()) return throw_range(env, e);                                                    \
+  }
+
+/** Checked rows × cols, or -1 when it does not fit. */
+int64_t area(int64_t rows, int64_t cols) {
+  int64_t r;
+  return checked_mul_add(rows, cols, 0, &r) && r < (int64_t(1) << 40) ? r : -1;
+}
+
+// layerNorm(buffer, x, res, gamma, beta, rows, h, eps, y, xhat, rstd, threads) (see fused.h)
+napi_value LayerNorm(napi_env env, napi_callback_info info) {
+  FUSED_PROLOGUE("layerNorm", 12, "buffer", "xOffset", "?resOffset", "gammaOffset", "betaOffset", "rows", "h",
+                 "#eps", "yOffset", "xhatOffset", "rstdOffset", "threads")
+  const int64_t rows = v[5], h = v[6], n = area(rows, h);
+  if (n < 0) return throw_range(env, "native-gemm: layerNorm rows × h is too large");
+  if (h == 0) return throw_range(env, "native-gemm: layerNorm h must be positive");
+  if (!(f[7] > 0)) return throw_range(env, "native-gemm: layerNorm eps must be positive");
+  FUSED_CHECK("layerNorm", {"x", v[1], n, false}, {"res", v[2], n, false}, {"gamma", v[3], h, false},
+              {"beta", v[4], h, false}, {"y", v[8], n, true}, {"xhat", v[9], n, true}, {"rstd", v[10], rows, true})
+  selfevo::layer_norm(C(v[1]), C(v[2]), C(v[3]), C(v[4]), rows, h, static_cast<float>(f[7]), F(v[8]), F(v[9]),
+                      F(v[10]), threads);
+  return nullptr;
+}
+
+// layerNormGrad(buffer, dy, xhat, rstd, gamma, rows, h, dx, dgamma, dbeta, threads)
+napi_value LayerNormGrad(napi_env env, napi_callback_info info) {
+  FUSED_PROLOGUE("layerNormGrad", 11, "buffer", "dyOffset", "xhatOffset", "rstdOffset", "gammaOffset", "rows", "h",
+                 "dxOffset", "dgammaOffset", "dbetaOffset", "threads")
+  const int64_t rows = v[5], h = v[6], n = area(rows, h);
+  if (n < 0) return throw_range(env, "native-gemm: layerNormGrad rows × h is too large");
+  if (h == 0) return throw_range(env, "native-gemm: layerNormGrad h must be positive");
+  FUSED_CHECK("layerNormGrad", {"dy", v[1], n, false}, {"xhat", v[2], n, false}, {"rstd", v[3], rows, false},
+              {"gamma", v[4], h, false}, {"dx", v[7], n, true}, {"dgamma", v[8], h, true}, {"dbeta", v[9], h, true})
+  selfevo::layer_norm_grad(C(v[1]), C(v[2]), C(v[3]), C(v[4]), rows, h, F(v[7]), F(v[8]), F(v[9]), threads);
+  return nullptr;
+}
+
+// gelu(buffer, x, y, n, threads)
+napi_value Gelu(napi_env env, napi_callback_info info) {
+  FUSED_PROLOGUE("gelu", 5, "buffer", "xOffset", "yOffset", "n", "threads")
+  FUSED_CHECK("gelu", {"x", v[1], v[3], false}, {"y", v[2], v[3], true})
+  selfevo::gelu(C(v[1]), F(v[2]), v[3], threads);
+  return nullptr;
+}
+
+// geluGrad(buffer, dy, x, dx, n, threads)
+napi_value GeluGrad(napi_env env, napi_callback_info info) {
+  FUSED_PROLOGUE("geluGrad", 6, "buffer", "dyOffset", "xOffset", "dxOffset", "n", "threads")
+  FUSED_CHECK("geluGrad", {"dy", v[1], v[4], false}, {"x", v[2], v[4], false}, {"dx", v[3], v[4], true})
+  selfevo::gelu_grad(C(v[1]), C(v[2]), F(v[3]), v[4], threads);
+  return nullptr;
+}
+
+// softmax(buffer, x, mask, maskEvery, rows, k, y, threads)
+napi_value Softmax(napi_env env, napi_callback_info info) {
+  FUSED_PROLOGUE("softmax", 8, "buffer", "xOffset", "?maskOffset", "maskEvery", "rows", "k", "yOffset", "threads")
+  const int64_t every = v[3], rows = v[4], k = v[5], n = area(rows, k);
+  if (n < 0) return throw_range(env, "native-gemm: softmax rows × k is too large");
+  if (k == 0) return throw_range(env, "native-gemm: softmax k must be positive");
+  if (every == 0) return throw_range(env, "native-gemm: softmax maskEvery must be positive");
+  const int64_t maskRows = (rows + every - 1) / every;
+  FUSED_CHECK("softmax", {"x", v[1], n, false}, {"mask", v[2], area(maskRows, k), false}, {"y", v[6], n, true})
+  selfevo::softmax(C(v[1]), C(v[2]), every, rows, k, F(v[6]), threads);
+  return nullptr;
+}
+
+// softmaxGrad(buffer, dy, y, rows, k, dx, threads)
+napi_value SoftmaxGrad(napi_env env, napi_callback_info info) {
+  FUSED_PROLOGUE("softmaxGrad", 7, "buffer", "dyOffset", "yOffset", "rows", "k", "dxOffset", "threads")
+  const int64_t rows = v[3], k = v[4], n = area(rows, k);
+  if (n < 0) return throw_range(env, "native-gemm: softmaxGrad rows × k is too large");
+  FUSED_CHECK("softmaxGrad", {"dy", v[1], n, false}, {"y", v[2], n, false}, {"dx", v[5], n, true})
+  selfevo::softmax_grad(C(v[1]), C(v[2]), rows, k, F(v[5]), threads);
+  return nullptr;
+}
+
+// dropout(buffer, x, n, seed, threshold, keep, y, mask, threads)
+napi_value Dropout(napi_env env, napi_callback_info info) {
+  FUSED_PROLOGUE("dropout", 9, "buffer", "xOffset", "n", "seed", "threshold", "#keep", "yOffset", "maskOffset",
+                 "threads")
+  if (v[3] > 0xffffffffLL) return throw_range(env, "native-gemm: dropout seed must be a uint32");
+  if (v[4] > 0xffffffffLL) return throw_range(env, "native-gemm: dropout threshold must be a uint32");
+  FUSED_CHECK("dropout", {"x", v[1], v[2], false}, {"y", v[6], v[2], true}, {"mask", v[7], v[2], true})
+  selfevo::dropout(C(v[1]), v[2], static_cast<uint32_t>(v[3]), static_cast<uint32_t>(v[4]),
+                   static_cast<float>(f[5]), F(v[6]), F(v[7]), threads);
+  return nullptr;
+}
+
+}  // namespace
+
+void register_fused(napi_env env, napi_value exports) {
+  napi_value fn;
+  napi_create_function(env, "layerNorm", NAPI_AUTO_LENGTH, LayerNorm, nullptr, &fn);
+  napi_set_named_property(env, exports, "layerNorm", fn);
+  napi_create_function(env, "layerNormGrad", NAPI_AUTO_LENGTH, LayerNormGrad, nullptr, &fn);
+  napi_set_named_property(env, exports, "layerNormGrad", fn);
+  napi_create_function(env, "gelu", NAPI_AUTO_LENGTH, Gelu, nullptr, &fn);
+  napi_set_named_property(env, exports, "gelu", fn);
+  napi_create_function(env, "geluGrad", NAPI_AUTO_LENGTH, GeluGrad, nullptr, &fn);
+  napi_set_named_property(env, exports, "geluGrad", fn);
+  napi_create_function(env, "softmax", NAPI_AUTO_LENGTH, Softmax, nullptr, &fn);
+  napi_set_named_property(env, exports, "softmax", fn);
+  napi_create_function(env, "softmaxGrad", NAPI_AUTO_LENGTH, SoftmaxGrad, nullptr, &fn);
+  napi_set_named_property(env, exports, "softmaxGrad", fn);
+  napi_create_function(env, "dropout", NAPI_AUTO_LENGTH, Dropout, nullptr, &fn);
+  napi_set_named_property(env, exports, "dropout", fn);
+}
+
+}  // namespace binding
+}  // namespace selfevo

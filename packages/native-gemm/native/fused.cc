@@ -1,0 +1,240 @@
+// See fused.h. Row loops are written so GCC vectorizes them (-fopenmp-simd reductions, target
+// clones for AVX-512 / AVX2); exp and erf come from unary.h (glibc's libmvec).
+#include "fused.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "pool.h"
+#include "unary.h"
+
+#if defined(__linux__) && defined(__GLIBC__)
+#define SELFEVO_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define SELFEVO_CLONES
+#endif
+
+namespace selfevo {
+namespace {
+
+/** Rows per parallel chunk: about 64 KiB of a row-major operand. */
+int64_t rows_per_chunk(int64_t h) { return std::max<int64_t>(1, 16384 / std::max<int64_t>(1, h)); }
+
+/** Elements per parallel chunk of the element-wise kernels. */
+constexpr int64_t kElems = 16384;
+
+SELFEVO_CLONES void ln_row(const float* __restrict x, const float* __restrict res, const float* __restrict gamma,
+                           const float* __restrict beta, int64_t h, float eps, float* __restrict y,
+                           float* __restrict xhat, float* rstd_out) {
+  float* __restrict v = xhat;  // v = x (+ res), centred and scaled in place below
+  if (res != nullptr) {
+    for (int64_t j = 0; j < h; j++) v[j] = x[j] + res[j];
+  } else {
+    for (int64_t j = 0; j < h; j++) v[j] = x[j];
+  }
+  float sum = 0.f;
+#pragma omp simd reduction(+ : sum)
+  for (int64_t j = 0; j < h; j++) sum += v[j];
+  const float mean = sum / static_cast<float>(h);
+  float sq = 0.f;
+#pragma omp simd reduction(+ : sq)
+  for (int64_t j = 0; j < h; j++) {
+    const float c = v[j] - mean;
+    sq += c * c;
+  }
+  const float rstd = 1.f / std::sqrt(sq / static_cast<float>(h) + eps);
+  for (int64_t j = 0; j < h; j++) {
+    const float xh = (v[j] - mean) * rstd;
+    v[j] = xh;
+    y[j] = xh * gamma[j] + beta[j];
+  }
+  *rstd_out = rstd;
+}
+
+SELFEVO_CLONES void ln_grad_row(const float* __restrict dy, const float* __restrict xhat, float rstd,
+                                const float* __restrict gamma, int64_t h, float* __restrict dx,
+                                float* __restrict dgamma, float* __restrict dbeta) {
+  float a = 0.f, b = 0.f;
+#pragma omp simd reduction(+ : a, b)
+  for (int64_t j = 0; j < h; j++) {
+    const float gh = dy[j] * gamma[j];
+    a += gh;
+    b += gh * xhat[j];
+  }
+  a /= static_cast<float>(h);
+  b /= static_cast<float>(h);
+  for (int64_t j = 0; j < h; j++) {
+    dx[j] = rstd * (dy[j] * gamma[j] - a - xhat[j] * b);
+    dgamma[j] += dy[j] * xhat[j];
+    dbeta[j] += dy[j];
+  }
+}
+
+SELFEVO_CLONES void add_into(float* __restrict acc, const float* __restrict v, int64_t n) {
+  for (int64_t j = 0; j < n; j++) acc[j] += v[j];
+}
+
+SELFEVO_CLONES void gelu_block(const float* __restrict x, float* __restrict y, float* __restrict t, int64_t n) {
+  for (int64_t i = 0; i < n; i++) t[i] = x[i] * 0.70710678118654752f;
+  unary(UnaryOp::Erf, t, t, n);
+  for (int64_t i = 0; i < n; i++) y[i] = x[i] * (0.5f * (t[i] + 1.f));
+}
+
+SELFEVO_CLONES void gelu_grad_block(const float* __restrict dy, const float* __restrict x, float* __restrict dx,
+                                    float* __restrict t, float* __restrict e, int64_t n) {
+  for (int64_t i = 0; i < n; i++) {
+    t[i] = x[i] * 0.70710678118654752f;
+    e[i] = x[i] * x[i] * -0.5f;
+  }
+  unary(UnaryOp::Erf, t, t, n);
+  unary(UnaryOp::Exp, e, e, n);
+  for (int64_t i = 0; i < n; i++)
+    dx[i] = dy[i] * ((t[i] + 1.f) * 0.5f + x[i] * (e[i] * 0.3989422804014327f));
+}
+
+SELFEVO_CLONES void softmax_row(const float* __restrict x, const float* __restrict m, int64_t k,
+                                float* __restrict y) {
+  if (m != nullptr) {
+    for (int64_t j = 0; j < k; j++) y[j] = x[j] + m[j];
+  } else {
+    for (int64_t j = 0; j < k; j++) y[j] = x[j];
+  }
+  float mx = -INFINITY;
+#pragma omp simd reduction(max : mx)
+  for (int64_t j = 0; j < k; j++) mx = std::max(mx, y[j]);
+  for (int64_t j = 0; j < k; j++) y[j] -= mx;
+  unary(UnaryOp::Exp, y, y, k);
+  float s = 0.f;
+#pragma omp simd reduction(+ : s)
+  for (int64_t j = 0; j < k; j++) s += y[j];
+  const float inv = 1.f / s;
+  for (int64_t j = 0; j < k; j++) y[j] *= inv;
+}
+
+SELFEVO_CLONES void softmax_grad_row(const float* __restrict dy, const float* __restrict y, int64_t k,
+                                     float* __restrict dx) {
+  float s = 0.f;
+#pragma omp simd reduction(+ : s)
+  for (int64_t j = 0; j < k; j++) s += dy[j] * y[j];
+  for (int64_t j = 0; j < k; j++) dx[j] = y[j] * (dy[j] - s);
+}
+
+SELFEVO_CLONES void mask_block(const uint32_t* __restrict bits, const float* __restrict x, int64_t n,
+                               uint32_t threshold, float keep, float* __restrict y, float* __restrict mask) {
+  for (int64_t i = 0; i < n; i++) {
+    const float mk = bits[i] >= threshold ? keep : 0.f;
+    mask[i] = mk;
+    y[i] = x[i] * mk;
+  }
+}
+
+inline uint32_t rotl(uint32_t v, int k) { return (v << k) | (v >> (32 - k)); }
+
+}  // namespace
+
+void layer_norm(const float* x, const float* res, const float* gamma, const float* beta, int64_t rows, int64_t h,
+                float eps, float* y, float* xhat, float* rstd, int threads) {
+  const int64_t per = rows_per_chunk(h);
+  parallel_for(threads, (rows + per - 1) / per, [&](int64_t c) {
+    const int64_t r1 = std::min(rows, (c + 1) * per);
+    for (int64_t r = c * per; r < r1; r++)
+      ln_row(x + r * h, res != nullptr ? res + r * h : nullptr, gamma, beta, h, eps, y + r * h, xhat + r * h,
+             rstd + r);
+  });
+}
+
+void layer_norm_grad(const float* dy, const float* xhat, const float* rstd, const float* gamma, int64_t rows,
+                     int64_t h, float* dx, float* dgamma, float* dbeta, int threads) {
+  // Column sums per fixed block of rows, then the blocks added in order: the same sums for any
+  // number of threads.
+  const int64_t per = rows_per_chunk(h);
+  const int64_t blocks = (rows + per - 1) / per;
+  std::vector<float> partial(static_cast<size_t>(blocks * 2 * h), 0.f);
+  parallel_for(threads, blocks, [&](int64_t c) {
+    float* pg = partial.data() + c * 2 * h;
+    float* pb = pg + h;
+    const int64_t r1 = std::min(rows, (c + 1) * per);
+    for (int64_t r = c * per; r < r1; r++) ln_grad_row(dy + r * h, xhat + r * h, rstd[r], gamma, h, dx + r * h, pg, pb);
+  });
+  std::fill(dgamma, dgamma + h, 0.f);
+  std::fill(dbeta, dbeta + h, 0.f);
+  for (int64_t c = 0; c < blocks; c++) {
+    add_into(dgamma, partial.data() + c * 2 * h, h);
+    add_into(dbeta, partial.data() + c * 2 * h + h, h);
+  }
+}
+
+void gelu(const float* x, float* y, int64_t n, int threads) {
+  parallel_for(threads, (n + kElems - 1) / kElems, [&](int64_t c) {
+    thread_local std::vector<float> t;
+    const int64_t i0 = c * kElems, len = std::min(kElems, n - i0);
+    t.resize(kElems);
+    gelu_block(x + i0, y + i0, t.data(), len);
+  });
+}
+
+void gelu_grad(const float* dy, const float* x, float* dx, int64_t n, int threads) {
+  parallel_for(threads, (n + kElems - 1) / kElems, [&](int64_t c) {
+    thread_local std::vector<float> t, e;
+    const int64_t i0 = c * kElems, len = std::min(kElems, n - i0);
+    t.resize(kElems);
+    e.resize(kElems);
+    gelu_grad_block(dy + i0, x + i0, dx + i0, t.data(), e.data(), len);
+  });
+}
+
+void softmax(const float* x, const float* mask, int64_t mask_every, int64_t rows, int64_t k, float* y,
+             int threads) {
+  const int64_t per = rows_per_chunk(k);
+  parallel_for(threads, (rows + per - 1) / per, [&](int64_t c) {
+    const int64_t r1 = std::min(rows, (c + 1) * per);
+    for (int64_t r = c * per; r < r1; r++)
+      softmax_row(x + r * k, mask != nullptr ? mask + (r / mask_every) * k : nullptr, k, y + r * k);
+  });
+}
+
+void softmax_grad(const float* dy, const float* y, int64_t rows, int64_t k, float* dx, int threads) {
+  const int64_t per = rows_per_chunk(k);
+  parallel_for(threads, (rows + per - 1) / per, [&](int64_t c) {
+    const int64_t r1 = std::min(rows, (c + 1) * per);
+    for (int64_t r = c * per; r < r1; r++) softmax_grad_row(dy + r * k, y + r * k, k, dx + r * k);
+  });
+}
+
+void dropout(const float* x, int64_t n, uint32_t seed, uint32_t threshold, float keep, float* y, float* mask,
+             int threads) {
+  // SeededRandom's constructor: splitmix32 expands the seed (0 → the golden ratio) into the state.
+  uint32_t s[4];
+  uint32_t z0 = seed != 0 ? seed : 0x9e3779b9u;
+  for (int i = 0; i < 4; i++) {
+    z0 += 0x9e3779b9u;
+    uint32_t z = z0;
+    z = (z ^ (z >> 16)) * 0x85ebca6bu;
+    z = (z ^ (z >> 13)) * 0xc2b2ae35u;
+    s[i] = z ^ (z >> 16);
+  }
+  // The stream is sequential; blocks of it are drawn here and turned into mask and output on the
+  // pool while the next block is drawn.
+  constexpr int64_t kBlock = 1 << 16;
+  std::vector<uint32_t> bits(static_cast<size_t>(std::min<int64_t>(n, kBlock)));
+  for (int64_t i0 = 0; i0 < n; i0 += kBlock) {
+    const int64_t len = std::min(kBlock, n - i0);
+    for (int64_t i = 0; i < len; i++) {
+      bits[i] = rotl(s[1] * 5u, 7) * 9u;
+      const uint32_t t = s[1] << 9;
+      s[2] ^= s[0];
+      s[3] ^= s[1];
+      s[1] ^= s[2];
+      s[0] ^= s[3];
+      s[2] ^= t;
+      s[3] = rotl(s[3], 11);
+    }
+    parallel_for(threads, (len + kElems - 1) / kElems, [&](int64_t c) {
+      const int64_t j0 = c * kElems, l = std::min(kElems, len - j0);
+      mask_block(bits.data() + j0, x + i0 + j0, l, threshold, keep, y + i0 + j0, mask + i0 + j0);
+    });
+  }
+}
+
+}  // namespace selfevo

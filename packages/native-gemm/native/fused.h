@@ -1,0 +1,48 @@
+// Fused element-wise kernels of an encoder training step, float32, each one pass over its rows
+// (instead of a chain of separate kernels), split over the pool's threads by rows or by blocks of
+// elements. No split changes a result: each output element is computed by one thread, and column
+// sums add fixed blocks of rows in a fixed order.
+#pragma once
+#include <cstdint>
+
+namespace selfevo {
+
+/**
+ * LayerNorm over rows of h: v = x (+ res); xhat = (v − mean)·rstd with rstd = 1/√(var + eps)
+ * (biased variance); y = xhat·gamma + beta. res may be nullptr. Writes y, xhat [rows, h], rstd [rows].
+ */
+void layer_norm(const float* x, const float* res, const float* gamma, const float* beta, int64_t rows,
+                int64_t h, float eps, float* y, float* xhat, float* rstd, int threads);
+
+/**
+ * Its gradient: ĝ = dy·gamma; dx = rstd·(ĝ − mean(ĝ) − xhat·mean(ĝ·xhat)); dgamma = Σ dy·xhat and
+ * dbeta = Σ dy over rows.
+ */
+void layer_norm_grad(const float* dy, const float* xhat, const float* rstd, const float* gamma, int64_t rows,
+                     int64_t h, float* dx, float* dgamma, float* dbeta, int threads);
+
+/** gelu(x) = x·Φ(x) = ½x(1 + erf(x/√2)) (needs the vector math of unary.h). */
+void gelu(const float* x, float* y, int64_t n, int threads);
+
+/** dx = dy·(Φ(x) + x·φ(x)), φ(x) = exp(−x²/2)/√(2π). */
+void gelu_grad(const float* dy, const float* x, float* dx, int64_t n, int threads);
+
+/**
+ * Softmax over rows of k of x + mask: row r adds mask row r / mask_every (mask nullptr: none).
+ * y may not alias x.
+ */
+void softmax(const float* x, const float* mask, int64_t mask_every, int64_t rows, int64_t k, float* y,
+             int threads);
+
+/** dx = y·(dy − Σ dy·y) per row. */
+void softmax_grad(const float* dy, const float* y, int64_t rows, int64_t k, float* dx, int threads);
+
+/**
+ * Inverted dropout with the keep mask drawn from xoshiro128** seeded by splitmix32(seed), the
+ * generator of @selfevo/utils' SeededRandom (same seed, same mask as its `fillInt32` stream):
+ * element i is kept when the i-th uint32 u ≥ threshold. mask[i] = keep or 0; y[i] = x[i]·mask[i].
+ */
+void dropout(const float* x, int64_t n, uint32_t seed, uint32_t threshold, float keep, float* y, float* mask,
+             int threads);
+
+}  // namespace selfevo
