@@ -5,18 +5,9 @@
 import { useBackend } from '@selfevo/backend';
 import { BertForMaskedLM, makeConfig, SeededRandom, sampleMaskedPositions } from '@selfevo/encoder-model';
 import { crossEntropyAtPositions } from '@selfevo/smooth-label-loss';
+import { configOf } from './configs.mjs';
 
-export const CONFIGS = {
-  tiny: { H: 128, L: 2, A: 2, F: 512, V: 8192, T: 128, B: 32 },
-  mini: { H: 256, L: 4, A: 4, F: 1024, V: 16384, T: 128, B: 16 },
-  small: { H: 512, L: 4, A: 8, F: 2048, V: 30522, T: 128, B: 8 },
-};
-
-export function configOf(name = process.env.SELFEVO_BENCH_CONFIG) {
-  const c = CONFIGS[name];
-  if (!c) throw new Error(`unknown bench config ${name} (tiny, mini, small)`);
-  return c;
-}
+export { CONFIGS, configOf, inferPositions, matmulFlops } from './configs.mjs';
 
 export function makeModel(c, seed = 1) {
   const config = makeConfig({

@@ -21,7 +21,7 @@ import {
 import { AdamW, clipByGlobalNorm, SeededRandom } from '@selfevo/encoder-model';
 import * as tf from '@tensorflow/tfjs-core';
 import { computeGradients, GradientWorkerPool, train } from '../dist/index.js';
-import { configOf, makeBatches, makeModel, mlmLoss } from './mlm-step.mjs';
+import { configOf, makeBatches, makeModel, matmulFlops, mlmLoss } from './mlm-step.mjs';
 
 function arg(name, dflt) {
   const i = process.argv.indexOf(`--${name}`);
@@ -114,6 +114,9 @@ const busyFrac = (meterEnd.m.busy - meterStart.m.busy) / Math.max(1, meterEnd.m.
 const ncpu = availableParallelism();
 const ownFrac = ownCpuS / (wallS * ncpu);
 const timedCompute = computeMs.slice(warmup);
+// bench_torch.py's FLOP model on this batch (the MLM head on its masked positions only).
+const maskedPositions = batches.reduce((n, b) => n + b.pos.length, 0);
+const flops = matmulFlops(c, maskedPositions / tokens).total;
 const result = {
   config: configName,
   variant,
@@ -125,6 +128,9 @@ const result = {
   msPerStepMedian: median,
   tokensPerSecMedian: (tokens * 1e3) / median,
   tokensPerSecBest: (tokens * 1e3) / sorted[0],
+  maskedPositions,
+  gflopPerStep: flops / 1e9,
+  achievedGflopsMedian: flops / median / 1e6,
   losses,
   ownCpuFrac: ownFrac,
   foreignCpuFrac: Math.max(0, busyFrac - ownFrac),
