@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { registerWasmKernelFixes } from './kernels/index.js';
+import { registerWasmKernelFixes, syncFusedEncoderKernels } from './kernels/index.js';
 import { nativeGemm, setNativeGemm } from './kernels/native-gemm-state.js';
 
 export interface RegisterWasmOptions {
@@ -29,6 +29,7 @@ let registered = false;
  */
 export async function registerWasmBackend(options: RegisterWasmOptions = {}): Promise<void> {
   await configureNativeGemm(options);
+  syncFusedEncoderKernels();
   if (registered) return;
   await import('@tensorflow/tfjs-backend-wasm');
   registerWasmKernelFixes();
@@ -82,6 +83,7 @@ async function configureNativeGemm(options: RegisterWasmOptions): Promise<void> 
     unary: gemm.unary,
     adamw: gemm.adamw,
     binary: gemm.binary,
+    fused: gemm.fused,
   });
   unavailable = undefined;
 }

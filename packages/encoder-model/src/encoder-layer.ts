@@ -1,9 +1,9 @@
 // One transformer layer (HF BertLayer, post-LN): self-attention → dense → dropout → residual +
 // LayerNorm, then feed-forward → residual + LayerNorm. Activations stay flattened: [B·S, H].
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { BertConfig } from './config.js';
 import { type FeedForwardParams, feedForward } from './feed-forward.js';
-import { dropout, layerNorm, linear } from './ops.js';
+import { addLayerNorm, dropout, linear } from './ops.js';
 import type { Dense, Norm, ParameterSet } from './parameter-set.js';
 import { type AttentionOptions, type AttentionParams, selfAttention } from './self-attention.js';
 
@@ -32,7 +32,7 @@ export function layerParams(s: ParameterSet, name: string, c: BertConfig): Layer
 
 /** LayerNorm(x + residual). */
 function addNorm(x: tf.Tensor2D, residual: tf.Tensor2D, norm: Norm, eps: number): tf.Tensor2D {
-  return layerNorm(tf.add<tf.Tensor2D>(x, residual), norm.weight, norm.bias, eps);
+  return addLayerNorm(x, residual, norm.weight, norm.bias, eps);
 }
 
 /** h [B·S, H] → the layer output [B·S, H], and its feed-forward activation `inner` [B·S, F]. */

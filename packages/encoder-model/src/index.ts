@@ -40,6 +40,7 @@ export {
   SafetensorsFormatError,
   ShapeMismatchError,
 } from './errors.js';
+export { FUSED_KERNEL_NAMES, type FusedKernel, hasFusedKernel, setFusedKernels } from './fused-kernels.js';
 export { clipByGlobalNorm, GradientAccumulator } from './grad-utils.js';
 export { HeadModel, type HeadOptions } from './head-model.js';
 export {
@@ -62,7 +63,7 @@ export {
   writeDirAtomic,
   writeFileAtomic,
 } from './node-io.js';
-export { activation, bmm, dropout, layerNorm, linear } from './ops.js';
+export { activation, addLayerNorm, bmm, dropout, layerNorm, linear, maskedSoftmax } from './ops.js';
 export { ParameterModule } from './parameter-module.js';
 export { type Dense, type Init, type Norm, ParameterSet } from './parameter-set.js';
 export { checkParity, type ParityExpected, type ParityInputs } from './parity.js';

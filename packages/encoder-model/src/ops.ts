@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { HiddenAct } from './config.js';
 import { customOp } from './custom-op.js';
+import { hasFusedKernel, runFused } from './fused-kernels.js';
 import { SeededRandom } from './rng.js';
 
 /**
@@ -94,6 +95,7 @@ export const bmm = customOp(
 /**
  * LayerNorm over the last axis (biased variance, as PyTorch), with a hand-written gradient:
  * dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)) with ĝ = dy·γ; dγ = Σ dy·x̂, dβ = Σ dy over rows.
+ * One fused kernel each way where the backend has `SelfevoLayerNorm` (fused-kernels.ts).
  */
 export function layerNorm<R extends tf.Rank>(
   x: tf.Tensor<R>,
@@ -102,13 +104,103 @@ export function layerNorm<R extends tf.Rank>(
   eps: number,
 ): tf.Tensor<R> {
   const H = x.shape[x.rank - 1];
-  const y = layerNorm2d(tf.reshape(x, [-1, H]), gamma, beta, tf.scalar(eps)); // [N, H]
+  const x2 = tf.reshape(x, [-1, H]) as tf.Tensor2D;
+  const y = hasFusedKernel('layerNorm')
+    ? fusedLayerNorm(eps)(x2, gamma, beta)
+    : layerNorm2d(x2, gamma, beta, tf.scalar(eps)); // [N, H]
   return tf.reshape(y, x.shape);
+}
+
+/** LayerNorm(x + residual) for x, residual [N, H]: the residual add fused in where possible. */
+export function addLayerNorm(
+  x: tf.Tensor2D,
+  residual: tf.Tensor2D,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  eps: number,
+): tf.Tensor2D {
+  if (!hasFusedKernel('layerNorm')) return layerNorm(tf.add<tf.Tensor2D>(x, residual), gamma, beta, eps);
+  return fusedAddLayerNorm(eps)(x, residual, gamma, beta);
+}
+
+/** dx, dγ, dβ of LayerNorm from the saved x̂ [N, H] and rstd [N]. */
+function layerNormGrad(
+  dy: tf.Tensor2D,
+  xh: tf.Tensor2D,
+  rs: tf.Tensor1D,
+  g: tf.Tensor1D,
+): [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D] {
+  if (hasFusedKernel('layerNormGrad')) {
+    const [dx, dg, db] = runFused('layerNormGrad', { dy, xhat: xh, rstd: rs, gamma: g });
+    return [dx as tf.Tensor2D, dg as tf.Tensor1D, db as tf.Tensor1D];
+  }
+  const gh = tf.mul(dy, g); // [N, H]
+  const dx = tf.mul<tf.Tensor2D>(
+    tf.sub(tf.sub(gh, tf.mean(gh, 1, true)), tf.mul(xh, tf.mean(tf.mul(gh, xh), 1, true))),
+    tf.reshape(rs, [-1, 1]),
+  );
+  return [dx, colSum(tf.mul(dy, xh)), colSum(dy)];
+}
+
+const fusedLayerNormOps = new Map<number, ReturnType<typeof makeFusedLayerNorm>>();
+const fusedAddLayerNormOps = new Map<number, ReturnType<typeof makeFusedAddLayerNorm>>();
+
+function fusedLayerNorm(eps: number) {
+  let op = fusedLayerNormOps.get(eps);
+  if (op == null) fusedLayerNormOps.set(eps, (op = makeFusedLayerNorm(eps)));
+  return op;
+}
+
+function fusedAddLayerNorm(eps: number) {
+  let op = fusedAddLayerNormOps.get(eps);
+  if (op == null) fusedAddLayerNormOps.set(eps, (op = makeFusedAddLayerNorm(eps)));
+  return op;
+}
+
+function makeFusedLayerNorm(eps: number) {
+  return customOp(
+    (
+      save: (s: [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D]) => void,
+      x: tf.Tensor2D,
+      gamma: tf.Tensor1D,
+      beta: tf.Tensor1D,
+    ) => {
+      const [y, xhat, rstd] = runFused('layerNorm', { x, gamma, beta }, { eps });
+      save([xhat as tf.Tensor2D, rstd as tf.Tensor1D, gamma]);
+      return {
+        value: y as tf.Tensor2D,
+        gradFunc: (dy: tf.Tensor2D, [xh, rs, g]: [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D]) =>
+          layerNormGrad(dy, xh, rs, g),
+      };
+    },
+  );
+}
+
+function makeFusedAddLayerNorm(eps: number) {
+  return customOp(
+    (
+      save: (s: [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D]) => void,
+      x: tf.Tensor2D,
+      residual: tf.Tensor2D,
+      gamma: tf.Tensor1D,
+      beta: tf.Tensor1D,
+    ) => {
+      const [y, xhat, rstd] = runFused('layerNorm', { x, gamma, beta, residual }, { eps });
+      save([xhat as tf.Tensor2D, rstd as tf.Tensor1D, gamma]);
+      return {
+        value: y as tf.Tensor2D,
+        gradFunc: (dy: tf.Tensor2D, [xh, rs, g]: [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D]) => {
+          const [dx, dg, db] = layerNormGrad(dy, xh, rs, g);
+          return [dx, tf.clone(dx), dg, db]; // d(x + residual) reaches both
+        },
+      };
+    },
+  );
 }
 
 const layerNorm2d = customOp(
   (
-    save: (s: [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D]) => void,
+    save: (s: [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D]) => void,
     x: tf.Tensor2D,
     gamma: tf.Tensor1D,
     beta: tf.Tensor1D,
@@ -118,17 +210,13 @@ const layerNorm2d = customOp(
     const centered = tf.sub(x, mean); // [N, H]
     const rstd = tf.rsqrt(tf.add<tf.Tensor2D>(tf.mean(tf.square(centered), 1, true), eps)); // [N, 1]
     const xhat = tf.mul<tf.Tensor2D>(centered, rstd); // [N, H]
-    save([xhat, rstd, gamma]);
+    save([xhat, tf.reshape(rstd, [-1]), gamma]);
     return {
       value: tf.add<tf.Tensor2D>(tf.mul(xhat, gamma), beta), // [N, H]
-      gradFunc: (dy: tf.Tensor2D, [xh, rs, g]: [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D]) => {
-        const gh = tf.mul(dy, g); // [N, H]
-        const dx = tf.mul(
-          tf.sub(tf.sub(gh, tf.mean(gh, 1, true)), tf.mul(xh, tf.mean(tf.mul(gh, xh), 1, true))),
-          rs,
-        );
-        return [dx, colSum(tf.mul(dy, xh)), colSum(dy), tf.zerosLike(eps)];
-      },
+      gradFunc: (dy: tf.Tensor2D, [xh, rs, g]: [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D]) => [
+        ...layerNormGrad(dy, xh, rs, g),
+        tf.zerosLike(eps),
+      ],
     };
   },
 );
@@ -151,6 +239,7 @@ const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 // gelu(x) = x·Φ(x) = ½x(1 + erf(x/√2)); gelu'(x) = Φ(x) + x·φ(x). A custom gradient: tfjs's
 // Multiply gradient copies (casts) both operands, which the composite formula would pay 3×.
 function geluErf<R extends tf.Rank>(x: tf.Tensor<R>): tf.Tensor<R> {
+  if (hasFusedKernel('gelu')) return fusedGelu(x) as tf.Tensor<R>;
   return customOp((save: (s: [tf.Tensor<R>, tf.Tensor<R>]) => void, xs: tf.Tensor<R>) => {
     const cdf = tf.mul<tf.Tensor<R>>(
       tf.add(tf.erf(tf.mul(xs, tf.scalar(Math.SQRT1_2))), tf.scalar(1)),
@@ -166,6 +255,25 @@ function geluErf<R extends tf.Rank>(x: tf.Tensor<R>): tf.Tensor<R> {
     };
   })(x);
 }
+
+/** The erf GELU as one fused kernel each way (the input is all the gradient needs). */
+const fusedGelu = customOp((save: (s: [tf.Tensor]) => void, x: tf.Tensor) => {
+  save([x]);
+  return {
+    value: runFused('gelu', { x })[0],
+    gradFunc: (dy: tf.Tensor, [x0]: [tf.Tensor]) => [
+      hasFusedKernel('geluGrad')
+        ? runFused('geluGrad', { dy, x: x0 })[0]
+        : tf.mul(
+            dy,
+            tf.add(
+              tf.mul(tf.add(tf.erf(tf.mul(x0, tf.scalar(Math.SQRT1_2))), tf.scalar(1)), tf.scalar(0.5)),
+              tf.mul(x0, tf.mul(tf.exp(tf.mul(tf.square(x0), tf.scalar(-0.5))), tf.scalar(INV_SQRT_2PI))),
+            ),
+          ),
+    ],
+  };
+});
 
 // gelu_new(x) = ½x(1 + tanh(u)), u = √(2/π)(x + 0.044715x³);
 // derivative ½(1 + t) + ½x(1 − t²)·√(2/π)(1 + 3·0.044715x²).
@@ -206,18 +314,57 @@ function maskMul<T extends tf.Tensor>(x: T, mask: tf.Tensor): T {
 }
 
 /**
- * Inverted dropout. The keep mask (0 or 1/(1−rate)) is drawn in JS from a generator seeded by
- * `rng`, so runs are reproducible and resumable from the RNG state, and it costs one multiply
- * kernel. Identity when `rate` is 0 or `rng` is absent (eval mode).
+ * softmax(scores + maskBias) over the last axis, for attention scores [B, A, S, K] and an additive
+ * mask [B, 1, 1, K]. One fused kernel each way where the backend has `SelfevoSoftmax`; that path
+ * treats the mask as a constant (its gradient is zero), as the encoder uses it.
+ */
+export function maskedSoftmax(scores: tf.Tensor4D, maskBias: tf.Tensor4D): tf.Tensor4D {
+  if (!hasFusedKernel('softmax')) return tf.softmax(tf.add<tf.Tensor4D>(scores, maskBias));
+  return fusedMaskedSoftmax(scores, maskBias);
+}
+
+const fusedMaskedSoftmax = customOp(
+  (save: (s: [tf.Tensor4D]) => void, scores: tf.Tensor4D, mask: tf.Tensor4D) => {
+    const y = runFused('softmax', { x: scores, mask })[0] as tf.Tensor4D; // [B, A, S, K]
+    save([y]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor4D, [ys]: [tf.Tensor4D]) => [
+        hasFusedKernel('softmaxGrad')
+          ? runFused('softmaxGrad', { dy, y: ys })[0]
+          : tf.mul(ys, tf.sub(dy, tf.sum(tf.mul(dy, ys), -1, true))),
+        tf.zerosLike(mask),
+      ],
+    };
+  },
+);
+
+/**
+ * Inverted dropout. The keep mask (0 or 1/(1−rate)) comes from a generator seeded by `rng`, so
+ * runs are reproducible and resumable from the RNG state: drawn in JS and applied by one multiply
+ * kernel, or drawn and applied by the backend's fused `SelfevoDropout` kernel from the same stream
+ * (the same mask either way). Identity when `rate` is 0 or `rng` is absent (eval mode).
  */
 export function dropout<T extends tf.Tensor>(x: T, rate: number, rng: SeededRandom | undefined): T {
   if (!rng || rate <= 0) return x;
   if (rate >= 1) return tf.zerosLike(x);
-  const gen = new SeededRandom(rng.nextUint32());
+  const seed = rng.nextUint32();
+  const keep = 1 / (1 - rate);
+  if (hasFusedKernel('dropout') && x.dtype === 'float32') {
+    return customOp((save: (s: [tf.Tensor]) => void, xs: T) => {
+      const [y, mask] = runFused(
+        'dropout',
+        { x: xs },
+        { seed, threshold: Math.floor(rate * 4294967296), keep },
+      );
+      save([mask]);
+      return { value: y as T, gradFunc: (dy: T, [m]: [tf.Tensor]) => [tf.mul(dy, m)] };
+    })(x);
+  }
+  const gen = new SeededRandom(seed);
   const n = x.size;
   const mask = new Float32Array(n);
   const bits = gen.fillInt32(new Int32Array(n));
-  const keep = 1 / (1 - rate);
   // Keep when a uniform uint32 u ≥ rate·2³², compared as int32 with the sign bit flipped
   // (u ≥ T ⟺ (u ^ 2³¹) ≥ (T ^ 2³¹) signed), which keeps the loop on small integers.
   const threshold = (Math.floor(rate * 4294967296) ^ 0x80000000) | 0;

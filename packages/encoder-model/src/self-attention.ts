@@ -2,7 +2,7 @@
 // Shapes: B batch, S sequence, K = Pk + S attended keys, H hidden, A heads, d = H / A.
 import * as tf from '@tensorflow/tfjs-core';
 import { type KeyValuePrefix, prependKeyValues } from './key-value-prefix.js';
-import { bmm, dropout, linear } from './ops.js';
+import { bmm, dropout, linear, maskedSoftmax } from './ops.js';
 import type { Dense } from './parameter-set.js';
 import type { SeededRandom } from './rng.js';
 
@@ -41,11 +41,8 @@ export function selfAttention(h: tf.Tensor2D, p: AttentionParams, o: AttentionOp
   let v = tf.transpose(split(linear(h, p.value.weight, p.value.bias)), [0, 2, 1, 3]); // [B, A, S, d]
   if (o.prefix) ({ kT, v } = prependKeyValues(kT, v, o.prefix)); // [B, A, d, K], [B, A, K, d]
   const K = kT.shape[3];
-  const scores = tf.add<tf.Tensor4D>(
-    tf.reshape(bmm(q, tf.reshape(kT, [B * A, d, K])), [B, A, S, K]),
-    o.maskBias,
-  ); // [B, A, S, K]
-  const probs = dropout(tf.softmax(scores), o.dropoutRate, o.rng); // [B, A, S, K]
+  const scores: tf.Tensor4D = tf.reshape(bmm(q, tf.reshape(kT, [B * A, d, K])), [B, A, S, K]); // [B, A, S, K]
+  const probs = dropout(maskedSoftmax(scores, o.maskBias), o.dropoutRate, o.rng); // [B, A, S, K]
   const ctx = bmm(tf.reshape(probs, [B * A, S, K]), tf.reshape(v, [B * A, K, d])); // [B·A, S, d]
   return tf.reshape(tf.transpose(tf.reshape(ctx, [B, A, S, d]), [0, 2, 1, 3]), [B * S, H]); // [B·S, H]
 }

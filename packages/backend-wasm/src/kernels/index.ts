@@ -18,6 +18,7 @@ import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 
 export { ADAMW_KERNEL, adamWConfig } from './adamw.js';
 export { batchMatMulConfig } from './batch-mat-mul.js';
+export { fusedEncoderConfigs, syncFusedEncoderKernels } from './fused-encoder.js';
 export { fusedMatMulConfig } from './fused-mat-mul.js';
 export { identityConfig } from './identity.js';
 export { addConfig, multiplyConfig, subConfig } from './native-binary.js';

@@ -1,4 +1,4 @@
-import type { RawAdamW, RawBinary, RawGemm, RawUnary, UnaryOp } from '@selfevo/native-gemm';
+import type { RawAdamW, RawBinary, RawFused, RawGemm, RawUnary, UnaryOp } from '@selfevo/native-gemm';
 
 /** The native GEMM the matMul kernels use, with its threads per product. */
 export interface NativeGemmState {
@@ -11,6 +11,8 @@ export interface NativeGemmState {
   adamw?: RawAdamW;
   /** Add / Sub / Multiply with scalar, suffix and prefix broadcasts. */
   binary?: RawBinary;
+  /** The fused LayerNorm / GELU / softmax / dropout kernels (kernels/fused-encoder.ts). */
+  fused?: RawFused;
 }
 
 /**

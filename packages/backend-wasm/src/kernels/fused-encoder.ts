@@ -1,0 +1,219 @@
+import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { getKernel, registerKernel, unregisterKernel, util } from '@tensorflow/tfjs-core';
+import { nativeGemm } from './native-gemm-state.js';
+import { tensorData, type WasmBackendLike } from './wasm-backend-like.js';
+
+/*
+ * The fused encoder kernels @selfevo/encoder-model's ops look for (names and contracts in its
+ * fused-kernels.ts): LayerNorm (with the residual add) and its gradient, the erf GELU and its
+ * gradient, the masked softmax and its gradient, and dropout with its mask drawn natively from the
+ * SeededRandom stream. Each is one native pass over the wasm heap (@selfevo/native-gemm), split
+ * over the GEMM threads. They are registered only while the native code is in use (Node with the
+ * addon built): elsewhere the ops run their tfjs-op chains, which the wasm backend already has.
+ */
+
+type Args = { inputs: Record<string, TensorInfo | undefined>; attrs: NamedAttrMap; backend: unknown };
+
+function fail(kernel: string, msg: string): never {
+  throw new Error(`${kernel} (wasm): ${msg}`);
+}
+
+/** The float32 input `name`, checked. */
+function input(kernel: string, args: Args, name: string): TensorInfo {
+  const t = args.inputs[name];
+  if (t == null) fail(kernel, `input ${name} is missing`);
+  if (t.dtype !== 'float32') fail(kernel, `input ${name} must be float32, got ${t.dtype}`);
+  return t;
+}
+
+function sameShape(kernel: string, a: TensorInfo, b: TensorInfo, what: string): void {
+  if (!util.arraysEqual(a.shape, b.shape))
+    fail(kernel, `${what} has shape [${b.shape}], expected [${a.shape}]`);
+}
+
+function native(kernel: string) {
+  const g = nativeGemm();
+  if (g?.fused == null)
+    fail(kernel, 'the native kernels are not in use (registerWasmBackend turned them off)');
+  return { fused: g.fused, threads: g.threads };
+}
+
+/** Byte offsets on the heap, read after every output exists (makeOutput may grow the heap). */
+function offsets(backend: WasmBackendLike, ts: (TensorInfo | undefined)[]): number[] {
+  return ts.map((t) => (t == null ? -1 : tensorData(backend, t).memoryOffset));
+}
+
+const LN = 'SelfevoLayerNorm';
+function layerNorm(args: Args): TensorInfo[] {
+  const backend = args.backend as WasmBackendLike;
+  const x = input(LN, args, 'x');
+  const gamma = input(LN, args, 'gamma');
+  const beta = input(LN, args, 'beta');
+  const residual = args.inputs.residual == null ? undefined : input(LN, args, 'residual');
+  const eps = Number(args.attrs.eps);
+  if (!(eps > 0)) fail(LN, `attr eps must be a positive number, got ${args.attrs.eps}`);
+  if (x.shape.length < 1) fail(LN, 'x must have at least one axis');
+  const h = x.shape[x.shape.length - 1];
+  const rows = util.sizeFromShape(x.shape) / Math.max(1, h);
+  if (util.sizeFromShape(gamma.shape) !== h || util.sizeFromShape(beta.shape) !== h)
+    fail(LN, `gamma and beta must have ${h} elements, got [${gamma.shape}] and [${beta.shape}]`);
+  if (residual) sameShape(LN, x, residual, 'residual');
+  const { fused, threads } = native(LN);
+  const y = backend.makeOutput(x.shape, 'float32');
+  const xhat = backend.makeOutput(x.shape, 'float32');
+  const rstd = backend.makeOutput([rows], 'float32');
+  if (rows > 0 && h > 0) {
+    const [xo, ro, go, bo, yo, xho, rso] = offsets(backend, [x, residual, gamma, beta, y, xhat, rstd]);
+    fused.layerNorm(backend.wasm.HEAPU8.buffer, xo, ro, go, bo, rows, h, eps, yo, xho, rso, threads);
+  }
+  return [y, xhat, rstd];
+}
+
+const LNG = 'SelfevoLayerNormGrad';
+function layerNormGrad(args: Args): TensorInfo[] {
+  const backend = args.backend as WasmBackendLike;
+  const dy = input(LNG, args, 'dy');
+  const xhat = input(LNG, args, 'xhat');
+  const rstd = input(LNG, args, 'rstd');
+  const gamma = input(LNG, args, 'gamma');
+  sameShape(LNG, dy, xhat, 'xhat');
+  const h = dy.shape[dy.shape.length - 1] ?? 0;
+  const rows = util.sizeFromShape(dy.shape) / Math.max(1, h);
+  if (util.sizeFromShape(rstd.shape) !== rows)
+    fail(LNG, `rstd must have ${rows} elements, got [${rstd.shape}]`);
+  if (util.sizeFromShape(gamma.shape) !== h) fail(LNG, `gamma must have ${h} elements, got [${gamma.shape}]`);
+  const { fused, threads } = native(LNG);
+  const dx = backend.makeOutput(dy.shape, 'float32');
+  const dgamma = backend.makeOutput([h], 'float32');
+  const dbeta = backend.makeOutput([h], 'float32');
+  if (h > 0) {
+    const [dyo, xo, ro, go, dxo, dgo, dbo] = offsets(backend, [dy, xhat, rstd, gamma, dx, dgamma, dbeta]);
+    fused.layerNormGrad(backend.wasm.HEAPU8.buffer, dyo, xo, ro, go, rows, h, dxo, dgo, dbo, threads);
+  }
+  return [dx, dgamma, dbeta];
+}
+
+const GELU = 'SelfevoGelu';
+function gelu(args: Args): TensorInfo {
+  const backend = args.backend as WasmBackendLike;
+  const x = input(GELU, args, 'x');
+  const { fused, threads } = native(GELU);
+  const y = backend.makeOutput(x.shape, 'float32');
+  const n = util.sizeFromShape(x.shape);
+  if (n > 0) {
+    const [xo, yo] = offsets(backend, [x, y]);
+    fused.gelu(backend.wasm.HEAPU8.buffer, xo, yo, n, threads);
+  }
+  return y;
+}
+
+const GELUG = 'SelfevoGeluGrad';
+function geluGrad(args: Args): TensorInfo {
+  const backend = args.backend as WasmBackendLike;
+  const dy = input(GELUG, args, 'dy');
+  const x = input(GELUG, args, 'x');
+  sameShape(GELUG, dy, x, 'x');
+  const { fused, threads } = native(GELUG);
+  const dx = backend.makeOutput(x.shape, 'float32');
+  const n = util.sizeFromShape(x.shape);
+  if (n > 0) {
+    const [dyo, xo, dxo] = offsets(backend, [dy, x, dx]);
+    fused.geluGrad(backend.wasm.HEAPU8.buffer, dyo, xo, dxo, n, threads);
+  }
+  return dx;
+}
+
+const SM = 'SelfevoSoftmax';
+function softmax(args: Args): TensorInfo {
+  const backend = args.backend as WasmBackendLike;
+  const x = input(SM, args, 'x');
+  const mask = args.inputs.mask == null ? undefined : input(SM, args, 'mask');
+  if (x.shape.length < 1) fail(SM, 'x must have at least one axis');
+  const k = x.shape[x.shape.length - 1];
+  const rows = util.sizeFromShape(x.shape) / Math.max(1, k);
+  let every = 1;
+  if (mask) {
+    // [B, 1, …, 1, K] against x [B, …, K]: one mask row per leading index.
+    const ok =
+      mask.shape.length === x.shape.length &&
+      mask.shape[0] === x.shape[0] &&
+      mask.shape[mask.shape.length - 1] === k &&
+      mask.shape.slice(1, -1).every((d) => d === 1);
+    if (!ok)
+      fail(SM, `mask has shape [${mask.shape}]; expected [${x.shape[0]}, 1, …, 1, ${k}] for x [${x.shape}]`);
+    every = Math.max(1, rows / Math.max(1, x.shape[0]));
+  }
+  const { fused, threads } = native(SM);
+  const y = backend.makeOutput(x.shape, 'float32');
+  if (rows > 0 && k > 0) {
+    const [xo, mo, yo] = offsets(backend, [x, mask, y]);
+    fused.softmax(backend.wasm.HEAPU8.buffer, xo, mo, every, rows, k, yo, threads);
+  }
+  return y;
+}
+
+const SMG = 'SelfevoSoftmaxGrad';
+function softmaxGrad(args: Args): TensorInfo {
+  const backend = args.backend as WasmBackendLike;
+  const dy = input(SMG, args, 'dy');
+  const y = input(SMG, args, 'y');
+  sameShape(SMG, y, dy, 'dy');
+  const k = y.shape[y.shape.length - 1] ?? 0;
+  const rows = util.sizeFromShape(y.shape) / Math.max(1, k);
+  const { fused, threads } = native(SMG);
+  const dx = backend.makeOutput(y.shape, 'float32');
+  if (rows > 0 && k > 0) {
+    const [dyo, yo, dxo] = offsets(backend, [dy, y, dx]);
+    fused.softmaxGrad(backend.wasm.HEAPU8.buffer, dyo, yo, rows, k, dxo, threads);
+  }
+  return dx;
+}
+
+const DO = 'SelfevoDropout';
+function dropout(args: Args): TensorInfo[] {
+  const backend = args.backend as WasmBackendLike;
+  const x = input(DO, args, 'x');
+  const { seed, threshold, keep } = args.attrs as Record<string, number>;
+  const uint32 = (v: number) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff;
+  if (!uint32(seed)) fail(DO, `attr seed must be a uint32, got ${seed}`);
+  if (!uint32(threshold)) fail(DO, `attr threshold must be a uint32, got ${threshold}`);
+  if (!(Number.isFinite(keep) && keep >= 1)) fail(DO, `attr keep must be a finite number >= 1, got ${keep}`);
+  const { fused, threads } = native(DO);
+  const y = backend.makeOutput(x.shape, 'float32');
+  const mask = backend.makeOutput(x.shape, 'float32');
+  const n = util.sizeFromShape(x.shape);
+  if (n > 0) {
+    const [xo, yo, mo] = offsets(backend, [x, y, mask]);
+    fused.dropout(backend.wasm.HEAPU8.buffer, xo, n, seed, threshold, keep, yo, mo, threads);
+  }
+  return [y, mask];
+}
+
+const config = (kernelName: string, f: (a: Args) => TensorInfo | TensorInfo[]): KernelConfig => ({
+  kernelName,
+  backendName: 'wasm',
+  kernelFunc: f as unknown as KernelFunc,
+});
+
+export const fusedEncoderConfigs: readonly KernelConfig[] = [
+  config(LN, layerNorm),
+  config(LNG, layerNormGrad),
+  config(GELU, gelu),
+  config(GELUG, geluGrad),
+  config(SM, softmax),
+  config(SMG, softmaxGrad),
+  config(DO, dropout),
+];
+
+/**
+ * Register the fused encoder kernels while the native kernels are in use, and unregister them when
+ * they are not (so the ops fall back to their tfjs chains). Idempotent.
+ */
+export function syncFusedEncoderKernels(): void {
+  const on = nativeGemm()?.fused != null;
+  for (const c of fusedEncoderConfigs) {
+    const current = getKernel(c.kernelName, c.backendName);
+    if (on && current == null) registerKernel(c);
+    else if (!on && current?.kernelFunc === c.kernelFunc) unregisterKernel(c.kernelName, c.backendName);
+  }
+}
