@@ -7,7 +7,7 @@ import { expect, it } from 'vitest';
 import { makeConfig } from './config.js';
 import { FUSED_KERNEL_NAMES, hasFusedKernel, setFusedKernels } from './fused-kernels.js';
 import { BertForMaskedLM } from './heads.js';
-import { activation, addLayerNorm, dropout, layerNorm, maskedSoftmax } from './ops.js';
+import { activation, addLayerNorm, colSum, dropout, layerNorm, linear, maskedSoftmax } from './ops.js';
 import { SeededRandom } from './rng.js';
 import { valueAndGrads } from './train-utils.js';
 
@@ -136,6 +136,25 @@ describeEachBackend('fused encoder kernels', (backend) => {
       1, // the mask is a constant: the fused op gives it no gradient
     );
   });
+
+  it.each([[[1, 1]], [[2049, 33]]])(
+    'colSum %j and the bias gradient of a linear layer equal the matMul path',
+    (shape) => {
+      if (!fused()) return;
+      expectSame(
+        (m) => tf.reshape(colSum(m as tf.Tensor2D), [1, -1]),
+        () => [t(shape, 12)],
+        1e-4,
+      );
+      const [N, C] = shape;
+      expectSame(
+        (x, w, b) => linear(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D),
+        () => [t([N, 5], 13), t([C, 5], 14), t([C], 15)],
+        1e-5,
+        1e-4,
+      );
+    },
+  );
 
   it.each([0.1, 0.5, 0.9])('dropout (rate %d) draws the same mask from the same seed', (rate) => {
     if (!fused()) return;

@@ -14,6 +14,7 @@
 // SelfevoSoftmaxGrad    {dy, y} → dx = y·(dy − Σ_K dy·y)
 // SelfevoDropout        {x}, {seed, threshold, keep} → [y, mask]: element i kept when the i-th
 //                       uint32 of SeededRandom(seed) is ≥ threshold; mask = keep or 0; y = x·mask
+// SelfevoColumnSum      {x [N, C]} → [C]: column sums (a linear layer's bias gradient)
 import * as tf from '@tensorflow/tfjs-core';
 
 export const FUSED_KERNEL_NAMES = {
@@ -24,6 +25,7 @@ export const FUSED_KERNEL_NAMES = {
   softmax: 'SelfevoSoftmax',
   softmaxGrad: 'SelfevoSoftmaxGrad',
   dropout: 'SelfevoDropout',
+  columnSum: 'SelfevoColumnSum',
 } as const;
 
 export type FusedKernel = keyof typeof FUSED_KERNEL_NAMES;

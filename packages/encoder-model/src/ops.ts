@@ -5,16 +5,28 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { HiddenAct } from './config.js';
 import { customOp } from './custom-op.js';
-import { hasFusedKernel, runFused } from './fused-kernels.js';
+import { FUSED_KERNEL_NAMES, hasFusedKernel, runFused } from './fused-kernels.js';
 import { SeededRandom } from './rng.js';
 
 /**
- * Column sums of m [N, C] → [C] as a matMul with a row of ones: a reduction over axis 0 in the
- * wasm Sum kernel transposes its input first, which costs more than the GEMM.
+ * Column sums of m [N, C] → [C]: the backend's fused `SelfevoColumnSum` where it has one, else a
+ * matMul with a row of ones (a reduction over axis 0 in the wasm Sum kernel transposes its input
+ * first, which costs more than the GEMM).
  */
 export function colSum(m: tf.Tensor2D): tf.Tensor1D {
+  if (hasFusedKernel('columnSum')) return runFused('columnSum', { x: m })[0] as tf.Tensor1D; // [C]
   return tf.reshape(tf.matMul(tf.ones([1, m.shape[0]]), m), [m.shape[1]]);
 }
+
+// The column sum's gradient (for a second derivative through a bias gradient): dy to every row.
+tf.registerGradient({
+  kernelName: FUSED_KERNEL_NAMES.columnSum,
+  inputsToSave: ['x'],
+  gradFunc: (dy, saved) => {
+    const shape = (saved[0] as tf.Tensor).shape;
+    return { x: () => tf.broadcastTo(tf.reshape(dy as tf.Tensor, [1, -1]), shape) };
+  },
+});
 
 /** dW [out, in] of y = x·Wᵀ: dyᵀ·x. */
 function weightGrad(dy: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor2D {

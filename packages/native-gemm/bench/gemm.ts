@@ -88,6 +88,7 @@ const adamMs = timeIt(() =>
     0.03,
     1e-8,
     0.99999,
+    1,
   ),
 );
 console.log(

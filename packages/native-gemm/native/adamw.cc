@@ -2,7 +2,10 @@
 // versions and picks one at load time. One pass reads 4 arrays and writes 3 (memory-bound).
 #include "adamw.h"
 
+#include <algorithm>
 #include <cmath>
+
+#include "pool.h"
 
 namespace selfevo {
 
@@ -30,6 +33,22 @@ void adamw_loop(const AdamWArgs& a) {
   }
 }
 
-void adamw(const AdamWArgs& a) { adamw_loop(a); }
+void adamw(const AdamWArgs& a, int threads) {
+  // Blocks of 64 Ki parameters over the pool's threads (element-wise: the split changes nothing).
+  constexpr int64_t kBlock = 1 << 16;
+  parallel_for(threads, (a.n + kBlock - 1) / kBlock, [&a](int64_t b) {
+    AdamWArgs part = a;
+    const int64_t lo = b * kBlock, hi = std::min(a.n, lo + kBlock);
+    part.p += lo;
+    part.g += lo;
+    part.m += lo;
+    part.v += lo;
+    part.p_out += lo;
+    part.m_out += lo;
+    part.v_out += lo;
+    part.n = hi - lo;
+    adamw_loop(part);
+  });
+}
 
 }  // namespace selfevo

@@ -13,6 +13,6 @@ struct AdamWArgs {
 };
 
 /** m' = β₁m + (1−β₁)g; v' = β₂v + (1−β₂)g²; p' = decay·p − stepSize·m' / (√v'/bc2 + eps). */
-void adamw(const AdamWArgs& a);
+void adamw(const AdamWArgs& a, int threads);
 
 }  // namespace selfevo

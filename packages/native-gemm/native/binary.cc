@@ -2,9 +2,9 @@
 // plain vectorizable loops over two pointers (or a pointer and a scalar).
 #include "binary.h"
 
+#include "pool.h"
+
 #include <algorithm>
-#include <thread>
-#include <vector>
 
 namespace selfevo {
 namespace {
@@ -76,16 +76,11 @@ void range(const BinaryArgs& g, int64_t lo, int64_t hi) {
 
 template <BinaryOp Op>
 void run(const BinaryArgs& g, int threads) {
-  if (threads <= 1 || g.n < (1 << 20)) {
-    range<Op>(g, 0, g.n);
-    return;
-  }
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; t++) {
-    const int64_t lo = g.n * t / threads, hi = g.n * (t + 1) / threads;
-    pool.emplace_back([&g, lo, hi] { range<Op>(g, lo, hi); });
-  }
-  for (auto& th : pool) th.join();
+  // Blocks of 64 Ki elements over the pool's threads (each output element is written once, so
+  // the split never changes a result).
+  constexpr int64_t kBlock = 1 << 16;
+  const int64_t blocks = (g.n + kBlock - 1) / kBlock;
+  parallel_for(threads, blocks, [&g](int64_t b) { range<Op>(g, b * kBlock, std::min(g.n, (b + 1) * kBlock)); });
 }
 
 }  // namespace

@@ -193,15 +193,16 @@ napi_value Unary(napi_env env, napi_callback_info info) {
 }
 
 // adamw(buffer, pOff, gOff, mOff, vOff, pOut, mOut, vOut, n, stepSize, beta1, beta2, bc2Sqrt,
-// eps, decay): the fused AdamW update (adamw.h). Offsets in bytes; outputs must not overlap inputs.
+// eps, decay, threads): the fused AdamW update (adamw.h). Offsets in bytes; outputs must not
+// overlap inputs.
 napi_value AdamW(napi_env env, napi_callback_info info) {
   static const char* names[9] = {"buffer", "pOffset", "gOffset", "mOffset", "vOffset",
                                  "pOutOffset", "mOutOffset", "vOutOffset", "n"};
-  napi_value argv[15];
+  napi_value argv[16];
   int64_t v[9] = {0};
   void* data = nullptr;
   size_t byteLength = 0;
-  const std::string err = read_args(env, info, "adamw", 15, argv, names, 9, v, &data, &byteLength);
+  const std::string err = read_args(env, info, "adamw", 16, argv, names, 9, v, &data, &byteLength);
   if (!err.empty()) return throw_range(env, err);
   const int64_t bytes = v[8] * 4;
   for (int i = 1; i < 8; i++) {
@@ -224,8 +225,12 @@ napi_value AdamW(napi_env env, napi_callback_info info) {
   char* base = static_cast<char*>(data);
   auto at = [&](int i) { return reinterpret_cast<float*>(base + v[i]); };
   auto fl = [](double d) { return static_cast<float>(d); };
+  int64_t threads = 1;
+  std::string terr;
+  if (!get_i64(env, argv[15], "threads", &threads, &terr)) return throw_range(env, terr);
   selfevo::adamw({at(1), at(2), at(3), at(4), at(5), at(6), at(7), v[8], fl(f[0]), fl(f[1]), fl(f[2]), fl(f[3]),
-                  fl(f[4]), fl(f[5]), fl(1.0 - f[1]), fl(1.0 - f[2])});
+                  fl(f[4]), fl(f[5]), fl(1.0 - f[1]), fl(1.0 - f[2])},
+                 static_cast<int>(threads < 1 ? 1 : (threads > 64 ? 64 : threads)));
   return nullptr;
 }
 

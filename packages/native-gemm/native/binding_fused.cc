@@ -188,6 +188,16 @@ napi_value Dropout(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// columnSum(buffer, x, rows, cols, out, threads)
+napi_value ColumnSum(napi_env env, napi_callback_info info) {
+  FUSED_PROLOGUE("columnSum", 6, "buffer", "xOffset", "rows", "cols", "outOffset", "threads")
+  const int64_t n = area(v[2], v[3]);
+  if (n < 0) return throw_range(env, "native-gemm: columnSum rows × cols is too large");
+  FUSED_CHECK("columnSum", {"x", v[1], n, false}, {"out", v[4], v[3], true})
+  selfevo::column_sum(C(v[1]), v[2], v[3], F(v[4]), threads);
+  return nullptr;
+}
+
 }  // namespace
 
 void register_fused(napi_env env, napi_value exports) {
@@ -204,6 +214,8 @@ void register_fused(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "softmax", fn);
   napi_create_function(env, "softmaxGrad", NAPI_AUTO_LENGTH, SoftmaxGrad, nullptr, &fn);
   napi_set_named_property(env, exports, "softmaxGrad", fn);
+  napi_create_function(env, "columnSum", NAPI_AUTO_LENGTH, ColumnSum, nullptr, &fn);
+  napi_set_named_property(env, exports, "columnSum", fn);
   napi_create_function(env, "dropout", NAPI_AUTO_LENGTH, Dropout, nullptr, &fn);
   napi_set_named_property(env, exports, "dropout", fn);
 }

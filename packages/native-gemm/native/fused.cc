@@ -165,6 +165,20 @@ void layer_norm_grad(const float* dy, const float* xhat, const float* rstd, cons
   }
 }
 
+void column_sum(const float* x, int64_t rows, int64_t cols, float* out, int threads) {
+  // As layer_norm_grad's column sums: fixed row blocks, partials added in block order.
+  const int64_t per = rows_per_chunk(cols);
+  const int64_t blocks = (rows + per - 1) / per;
+  std::vector<float> partial(static_cast<size_t>(blocks * cols), 0.f);
+  parallel_for(threads, blocks, [&](int64_t c) {
+    float* p = partial.data() + c * cols;
+    const int64_t r1 = std::min(rows, (c + 1) * per);
+    for (int64_t r = c * per; r < r1; r++) add_into(p, x + r * cols, cols);
+  });
+  std::fill(out, out + cols, 0.f);
+  for (int64_t c = 0; c < blocks; c++) add_into(out, partial.data() + c * cols, cols);
+}
+
 void gelu(const float* x, float* y, int64_t n, int threads) {
   parallel_for(threads, (n + kElems - 1) / kElems, [&](int64_t c) {
     thread_local std::vector<float> t;

@@ -45,4 +45,7 @@ void softmax_grad(const float* dy, const float* y, int64_t rows, int64_t k, floa
 void dropout(const float* x, int64_t n, uint32_t seed, uint32_t threshold, float keep, float* y, float* mask,
              int threads);
 
+/** out[j] = Σ_r x[r, j] (the bias gradient of a linear layer), added by fixed row blocks. */
+void column_sum(const float* x, int64_t rows, int64_t cols, float* out, int threads);
+
 }  // namespace selfevo

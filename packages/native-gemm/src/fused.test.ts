@@ -219,6 +219,20 @@ describe.skipIf(fused == null)('native fused kernels', () => {
     }
   });
 
+  it.each([
+    [1, 1],
+    [3, 1000],
+    [2049, 33], // many row blocks
+  ])('columnSum %i×%i equals float64', (rows, cols) => {
+    const x = lcg(rows * cols, 16);
+    const m = heapOf({ x, out: cols });
+    f.columnSum(m.buf, m.off.x, rows, cols, m.off.out, 2);
+    const want = new Float64Array(cols);
+    for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) want[j] += x[r * cols + j];
+    expectClose(m.get('out'), want, 1e-4, 1e-5);
+    expect(() => f.columnSum(m.buf, m.off.x, rows, cols, m.off.x, 1)).toThrow(/out overlaps x/);
+  });
+
   it('gives bit-identical results on 1, 2 and 3 threads', () => {
     const [rows, h] = [700, 96];
     const run = (threads: number) => {
@@ -237,6 +251,7 @@ describe.skipIf(fused == null)('native fused kernels', () => {
         gl: rows * h,
         dm: rows * h,
         dmask: rows * h,
+        cs: h,
       });
       const o = m.off;
       f.layerNorm(m.buf, o.x, -1, o.g, o.b, rows, h, 1e-12, o.y, o.xhat, o.rstd, threads);
@@ -244,6 +259,7 @@ describe.skipIf(fused == null)('native fused kernels', () => {
       f.softmax(m.buf, o.x, -1, 1, rows, h, o.sm, threads);
       f.geluGrad(m.buf, o.dy, o.x, o.gl, rows * h, threads);
       f.dropout(m.buf, o.x, rows * h, 77, 429496729, 1 / 0.9, o.dm, o.dmask, threads);
+      f.columnSum(m.buf, o.dy, rows, h, o.cs, threads);
       return m.heap;
     };
     const one = Buffer.from(run(1).buffer);

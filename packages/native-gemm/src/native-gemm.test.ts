@@ -334,8 +334,8 @@ describe.skipIf(gemm == null)('native exp / erf / tanh (libmvec)', () => {
 });
 
 describe.skipIf(gemm == null)('native fused AdamW', () => {
-  it('equals the float64 formula (relative 1e-6) over a length that is not a multiple of 16', () => {
-    const n = 1037;
+  it('equals the float64 formula (relative 1e-6) over a length that is not a multiple of 16, split over 2 threads', () => {
+    const n = 140_001; // three blocks of the threaded split
     const heap = new Float32Array(7 * n);
     fill(heap.subarray(0, 4 * n), 5);
     for (let i = 3 * n; i < 4 * n; i++) heap[i] = Math.abs(heap[i]) * 1e-3; // v ≥ 0
@@ -363,6 +363,7 @@ describe.skipIf(gemm == null)('native fused AdamW', () => {
       bc2,
       eps,
       decay,
+      2,
     );
     for (let i = 0; i < n; i++) {
       const [p, g, m, v] = [heap[i], heap[n + i], heap[2 * n + i], heap[3 * n + i]];
@@ -377,7 +378,7 @@ describe.skipIf(gemm == null)('native fused AdamW', () => {
 
   it('rejects overlapping outputs, bad offsets and non-finite hyper-parameters', () => {
     const h = new Float32Array(70);
-    const ok = [0, 40, 80, 120, 160, 200, 240, 10, 0.1, 0.9, 0.99, 0.1, 1e-8, 1] as const;
+    const ok = [0, 40, 80, 120, 160, 200, 240, 10, 0.1, 0.9, 0.99, 0.1, 1e-8, 1, 1] as const;
     const call = (...over: [number, number][]) => {
       const a: number[] = [...ok];
       for (const [i, x] of over) a[i] = x;

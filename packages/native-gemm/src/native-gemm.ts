@@ -93,6 +93,7 @@ export type RawAdamW = (
   bc2Sqrt: number,
   eps: number,
   decay: number,
+  threads: number,
 ) => void;
 
 /**
@@ -179,6 +180,15 @@ export interface RawFused {
     rows: number,
     k: number,
     dxOffset: number,
+    threads: number,
+  ): void;
+  /** out[j] = Σ_r x[r, j] for x [rows, cols] (column sums by fixed row blocks). */
+  columnSum(
+    buffer: ArrayBufferLike,
+    xOffset: number,
+    rows: number,
+    cols: number,
+    outOffset: number,
     threads: number,
   ): void;
   /**
@@ -299,6 +309,7 @@ function load(): { gemm?: NativeGemm; reason?: string } {
             softmax: addon.softmax,
             softmaxGrad: addon.softmaxGrad,
             dropout: addon.dropout,
+            columnSum: addon.columnSum,
           }
         : undefined,
       gemm(buffer, p) {

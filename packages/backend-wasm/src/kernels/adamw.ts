@@ -44,7 +44,8 @@ function adamW(args: {
   const mOut = backend.makeOutput(shape, 'float32');
   const vOut = backend.makeOutput(shape, 'float32');
   const { stepSize, beta1, beta2, bc2Sqrt, eps, decay } = a;
-  const native = nativeGemm()?.adamw;
+  const state = nativeGemm();
+  const native = state?.adamw;
   if (native != null) {
     const off = (t: TensorInfo) => tensorData(backend, t).memoryOffset;
     const n = shape.reduce((x, y) => x * y, 1);
@@ -64,6 +65,7 @@ function adamW(args: {
       bc2Sqrt,
       eps,
       decay,
+      state!.threads,
     );
     return [pOut, mOut, vOut];
   }

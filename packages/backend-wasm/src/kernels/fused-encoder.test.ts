@@ -62,6 +62,7 @@ describe.skipIf(!nativeFused)('fused encoder kernels check their inputs', () => 
       /attr seed must be a uint32/,
     );
     expect(run('SelfevoDropout', { x }, { seed: 1, threshold: 0, keep: 0.5 })).toThrow(/attr keep must be/);
+    expect(run('SelfevoColumnSum', { x: tf.ones([2, 3, 4]) })).toThrow(/x must be 2-D, got \[2,3,4\]/);
     expect(run('SelfevoGelu', {})).toThrow(/SelfevoGelu \(wasm\): input x is missing/);
   });
 

@@ -6,8 +6,8 @@ import { tensorData, type WasmBackendLike } from './wasm-backend-like.js';
 /*
  * The fused encoder kernels @selfevo/encoder-model's ops look for (names and contracts in its
  * fused-kernels.ts): LayerNorm (with the residual add) and its gradient, the erf GELU and its
- * gradient, the masked softmax and its gradient, and dropout with its mask drawn natively from the
- * SeededRandom stream. Each is one native pass over the wasm heap (@selfevo/native-gemm), split
+ * gradient, the masked softmax and its gradient, dropout with its mask drawn natively from the
+ * SeededRandom stream, and column sums (bias gradients). Each is one native pass over the wasm heap (@selfevo/native-gemm), split
  * over the GEMM threads. They are registered only while the native code is in use (Node with the
  * addon built): elsewhere the ops run their tfjs-op chains, which the wasm backend already has.
  */
@@ -189,6 +189,21 @@ function dropout(args: Args): TensorInfo[] {
   return [y, mask];
 }
 
+const CS = 'SelfevoColumnSum';
+function columnSum(args: Args): TensorInfo {
+  const backend = args.backend as WasmBackendLike;
+  const x = input(CS, args, 'x');
+  if (x.shape.length !== 2) fail(CS, `x must be 2-D, got [${x.shape}]`);
+  const [rows, cols] = x.shape;
+  const { fused, threads } = native(CS);
+  const out = backend.makeOutput([cols], 'float32');
+  if (cols > 0) {
+    const [xo, oo] = offsets(backend, [x, out]);
+    fused.columnSum(backend.wasm.HEAPU8.buffer, xo, rows, cols, oo, threads);
+  }
+  return out;
+}
+
 const config = (kernelName: string, f: (a: Args) => TensorInfo | TensorInfo[]): KernelConfig => ({
   kernelName,
   backendName: 'wasm',
@@ -203,6 +218,7 @@ export const fusedEncoderConfigs: readonly KernelConfig[] = [
   config(SM, softmax),
   config(SMG, softmaxGrad),
   config(DO, dropout),
+  config(CS, columnSum),
 ];
 
 /**

@@ -8,6 +8,7 @@ import {
 import { adamWConfig } from './adamw.js';
 import { batchMatMulConfig } from './batch-mat-mul.js';
 import { fusedMatMulConfig } from './fused-mat-mul.js';
+import { gatherV2Config } from './gather.js';
 import { identityConfig } from './identity.js';
 import { addConfig, multiplyConfig, subConfig } from './native-binary.js';
 import { erfConfig, expConfig, tanhConfig } from './native-unary.js';
@@ -20,6 +21,7 @@ export { ADAMW_KERNEL, adamWConfig } from './adamw.js';
 export { batchMatMulConfig } from './batch-mat-mul.js';
 export { fusedEncoderConfigs, syncFusedEncoderKernels } from './fused-encoder.js';
 export { fusedMatMulConfig } from './fused-mat-mul.js';
+export { gatherV2Config } from './gather.js';
 export { identityConfig } from './identity.js';
 export { addConfig, multiplyConfig, subConfig } from './native-binary.js';
 export { type NativeGemmState, nativeGemm, setNativeGemm } from './native-gemm-state.js';
@@ -46,6 +48,7 @@ const overrides = [
   overrideEntry(subConfig),
   overrideEntry(multiplyConfig),
   overrideEntry(sliceConfig),
+  overrideEntry(gatherV2Config),
   overrideEntry(unpackConfig),
   overrideEntry(splitVConfig),
 ];
@@ -58,7 +61,7 @@ function replace(config: KernelConfig): void {
 
 /**
  * Registers all of selfevo's wasm kernel fixes (idempotent): the missing `UnsortedSegmentSum`, and
- * fast `BatchMatMul`, `_FusedMatMul`, `Identity`, `Exp`/`Erf`/`Tanh`, `Add`/`Sub`/`Multiply`, `Slice`, `Unpack` and `SplitV` in place of the backend's own. Call after
+ * fast `BatchMatMul`, `_FusedMatMul`, `Identity`, `Exp`/`Erf`/`Tanh`, `Add`/`Sub`/`Multiply`, `Slice`, `GatherV2`, `Unpack` and `SplitV` in place of the backend's own. Call after
  * `@tensorflow/tfjs-backend-wasm` has been imported (it registers its kernels on import).
  */
 export function registerWasmKernelFixes(): void {
@@ -74,7 +77,7 @@ export function registerWasmKernelFixes(): void {
 }
 
 /**
- * Puts the backend's own `BatchMatMul`, `_FusedMatMul`, `Identity`, `Slice`, `Unpack` and `SplitV` back (for benchmarks and A/B checks).
+ * Puts the backend's own `BatchMatMul`, `_FusedMatMul`, `Identity`, `Slice`, `GatherV2`, `Unpack` and `SplitV` (and the other overrides) back (for benchmarks and A/B checks).
  * `UnsortedSegmentSum` stays: without it embedding gradients cannot run at all.
  */
 export function unregisterWasmKernelFixes(): void {
