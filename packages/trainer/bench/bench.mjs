@@ -189,6 +189,7 @@ for (const config of configs) {
       record('ours-nofix', ours(config, 'nofix', prof));
       record('ours-xnnpack', ours(config, 'xnnpack', prof));
       record('ours-fix1t', ours(config, 'fix1t'));
+      record('ours-nofused', ours(config, 'nofused'));
     }
   }
 }
@@ -314,6 +315,7 @@ for (const config of leverConfigs.filter((c) => configs.includes(c))) {
   const b = agg(config, 'ours-xnnpack');
   const c = agg(config, 'ours-fix');
   const c1 = agg(config, 'ours-fix1t');
+  const c0 = agg(config, 'ours-nofused');
   const d = agg(config, `ours-dp${workers}`);
   const t2 = agg(config, 'pytorch-2t');
   const t1 = agg(config, 'pytorch-1t');
@@ -332,6 +334,7 @@ for (const config of leverConfigs.filter((c) => configs.includes(c))) {
   row('(a) wasm without kernel fixes, 1 process', a);
   row('(b) wasm kernel fixes, XNNPACK GEMM, 1 process', b);
   row('(c1) (b) with the native GEMM and fused kernels, 1 thread, 1 process', c1);
+  row('(c0) (c) without the fused element-wise kernels (tfjs-op chains), 1 process', c0);
   row('(c) (c1) with one GEMM thread per core: the default in Node, 1 process', c);
   row(`(d) (c) + data parallel over ${workers} workers (1 GEMM thread each), same total batch`, d);
   if (t2) out(`| PyTorch, 2 threads | ${tok(t2.median)} | 1× | |`);
@@ -345,6 +348,10 @@ for (const config of leverConfigs.filter((c) => configs.includes(c))) {
       `share of the total speed-up (log scale): kernel fixes ${share(a, b)}, native GEMM ${share(b, c1)}, ` +
       `GEMM threads ${share(c1, c)}, data parallelism ${share(c, d)}`,
   );
+  if (c0)
+    out(
+      `fused element-wise kernels (c÷c0, both on the GEMM threads) ${(c.median / c0.median).toFixed(2)}×`,
+    );
 }
 for (const config of profileConfigs.filter((c) => configs.includes(c))) {
   const p = (kind) => runs.find((r) => r.config === config && r.kind === kind && r.profile)?.profile;

@@ -7,6 +7,8 @@
 //   xnnpack: wasm with @selfevo/backend-wasm's kernel fixes but XNNPACK's GEMM (no native GEMM)
 //   fix1t:   wasm with the kernel fixes and the native GEMM on 1 thread, one process
 //   fix:     the default in Node: as fix1t with one GEMM thread per core (at most 4), one process
+//   nofused: as fix, but the encoder's ops as tfjs-op chains (setFusedKernels(false)): the fused
+//            LayerNorm / GELU / softmax / dropout / column-sum kernels' share
 //   dp:      the default + `dataParallel: { workers }`, B/workers sequences per worker (1 GEMM
 //            thread each, the default in a worker thread)
 import { readFileSync } from 'node:fs';
@@ -18,7 +20,7 @@ import {
   wasmGemmInfo,
   wasmKernelFixesActive,
 } from '@selfevo/backend-wasm';
-import { AdamW, clipByGlobalNorm, SeededRandom } from '@selfevo/encoder-model';
+import { AdamW, clipByGlobalNorm, SeededRandom, setFusedKernels } from '@selfevo/encoder-model';
 import * as tf from '@tensorflow/tfjs-core';
 import { computeGradients, GradientWorkerPool, train } from '../dist/index.js';
 import { configOf, makeBatches, makeModel, matmulFlops, mlmLoss } from './mlm-step.mjs';
@@ -40,6 +42,7 @@ await useBackend('wasm');
 if (variant === 'nofix' || variant === 'xnnpack') await registerWasmBackend({ nativeGemm: false });
 if (variant === 'fix1t') await registerWasmBackend({ gemmThreads: 1 });
 if (variant === 'nofix') unregisterWasmKernelFixes();
+if (variant === 'nofused') setFusedKernels(false);
 const fixes = wasmKernelFixesActive();
 const gemm = wasmGemmInfo();
 
