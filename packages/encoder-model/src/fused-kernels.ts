@@ -30,21 +30,37 @@ export const FUSED_KERNEL_NAMES = {
 
 export type FusedKernel = keyof typeof FUSED_KERNEL_NAMES;
 
-let enabled = true;
+/**
+ * The tfjs environment flag (`tf.env()`) that turns the fused kernels on or off, default on: kept
+ * there so that other packages' fused ops (@selfevo/smooth-label-loss's cross-entropy) follow the
+ * same switch without depending on this one.
+ */
+export const FUSED_KERNELS_FLAG = 'SELFEVO_FUSED_KERNELS';
+
+function fusedEnabled(): boolean {
+  const env = tf.env();
+  try {
+    return env.getBool(FUSED_KERNELS_FLAG);
+  } catch {
+    env.registerFlag(FUSED_KERNELS_FLAG, () => true); // first use: register it, default on
+    return env.getBool(FUSED_KERNELS_FLAG);
+  }
+}
 
 /**
  * Turn the use of fused kernels on or off (default on), for A/B comparisons: off, every op runs as
- * a chain of tfjs ops on every backend. Returns the previous setting.
+ * a chain of tfjs ops on every backend. Same as `tf.env().set('SELFEVO_FUSED_KERNELS', on)`.
+ * Returns the previous setting.
  */
 export function setFusedKernels(on: boolean): boolean {
-  const was = enabled;
-  enabled = on;
+  const was = fusedEnabled();
+  tf.env().set(FUSED_KERNELS_FLAG, on);
   return was;
 }
 
 /** Whether `kernel` will run fused on the active backend now. */
 export function hasFusedKernel(kernel: FusedKernel): boolean {
-  return enabled && tf.getKernel(FUSED_KERNEL_NAMES[kernel], tf.getBackend()) != null;
+  return fusedEnabled() && tf.getKernel(FUSED_KERNEL_NAMES[kernel], tf.getBackend()) != null;
 }
 
 /** Run a fused kernel (the caller checked `hasFusedKernel`). */

@@ -40,7 +40,13 @@ export {
   SafetensorsFormatError,
   ShapeMismatchError,
 } from './errors.js';
-export { FUSED_KERNEL_NAMES, type FusedKernel, hasFusedKernel, setFusedKernels } from './fused-kernels.js';
+export {
+  FUSED_KERNEL_NAMES,
+  FUSED_KERNELS_FLAG,
+  type FusedKernel,
+  hasFusedKernel,
+  setFusedKernels,
+} from './fused-kernels.js';
 export { clipByGlobalNorm, GradientAccumulator } from './grad-utils.js';
 export { HeadModel, type HeadOptions } from './head-model.js';
 export {

@@ -8,6 +8,7 @@
 
 #include "binding_util.h"
 #include "fused.h"
+#include "transpose.h"
 #include "unary.h"
 
 namespace selfevo {
@@ -198,6 +199,69 @@ napi_value ColumnSum(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// transpose4(buffer, x, out, d0, d1, d2, d3, p0, p1, p2, p3, threads): 4-byte elements
+napi_value Transpose4(napi_env env, napi_callback_info info) {
+  FUSED_PROLOGUE("transpose4", 12, "buffer", "xOffset", "outOffset", "d0", "d1", "d2", "d3", "p0", "p1", "p2", "p3",
+                 "threads")
+  (void)F;
+  (void)C;
+  const int64_t d[4] = {v[3], v[4], v[5], v[6]};
+  const int perm[4] = {static_cast<int>(v[7]), static_cast<int>(v[8]), static_cast<int>(v[9]), static_cast<int>(v[10])};
+  bool seen[4] = {false, false, false, false};
+  for (int p : perm) {
+    if (p > 3 || seen[p]) return throw_range(env, "native-gemm: transpose4 p0…p3 must be a permutation of 0…3");
+    seen[p] = true;
+  }
+  const int64_t n = area(area(d[0], d[1]), area(d[2], d[3]));
+  if (n < 0 || area(d[0], d[1]) < 0 || area(d[2], d[3]) < 0)
+    return throw_range(env, "native-gemm: transpose4 shape is too large");
+  FUSED_CHECK("transpose4", {"x", v[1], n, false}, {"out", v[2], n, true})
+  selfevo::transpose4(reinterpret_cast<const uint32_t*>(base + v[1]), d, perm,
+                      reinterpret_cast<uint32_t*>(base + v[2]), threads);
+  return nullptr;
+}
+
+/** The int32 gold classes at `off` (rows of them, each in [0, v)): "" or the error. */
+std::string check_gold(const char* fn, const char* base, int64_t off, int64_t rows, int64_t v) {
+  const int32_t* g = reinterpret_cast<const int32_t*>(base + off);
+  for (int64_t r = 0; r < rows; r++)
+    if (g[r] < 0 || g[r] >= v)
+      return std::string("native-gemm: ") + fn + " gold[" + std::to_string(r) + "] = " + std::to_string(g[r]) +
+             " is not in [0, " + std::to_string(v) + ")";
+  return "";
+}
+
+// softmaxNll(buffer, x, gold, rows, v, loss, probs, threads): gold int32
+napi_value SoftmaxNll(napi_env env, napi_callback_info info) {
+  FUSED_PROLOGUE("softmaxNll", 8, "buffer", "xOffset", "goldOffset", "rows", "v", "lossOffset", "probsOffset",
+                 "threads")
+  const int64_t rows = v[3], k = v[4], n = area(rows, k);
+  if (n < 0) return throw_range(env, "native-gemm: softmaxNll rows × v is too large");
+  if (k == 0) return throw_range(env, "native-gemm: softmaxNll v must be positive");
+  FUSED_CHECK("softmaxNll", {"x", v[1], n, false}, {"gold", v[2], rows, false}, {"loss", v[5], rows, true},
+              {"probs", v[6], n, true})
+  const std::string e = check_gold("softmaxNll", base, v[2], rows, k);
+  if (!e.empty()) return throw_range(env, e);
+  selfevo::softmax_nll(C(v[1]), reinterpret_cast<const int32_t*>(base + v[2]), rows, k, F(v[5]), F(v[6]), threads);
+  return nullptr;
+}
+
+// softmaxNllGrad(buffer, dy, probs, gold, rows, v, dx, threads)
+napi_value SoftmaxNllGrad(napi_env env, napi_callback_info info) {
+  FUSED_PROLOGUE("softmaxNllGrad", 8, "buffer", "dyOffset", "probsOffset", "goldOffset", "rows", "v", "dxOffset",
+                 "threads")
+  const int64_t rows = v[4], k = v[5], n = area(rows, k);
+  if (n < 0) return throw_range(env, "native-gemm: softmaxNllGrad rows × v is too large");
+  if (k == 0) return throw_range(env, "native-gemm: softmaxNllGrad v must be positive");
+  FUSED_CHECK("softmaxNllGrad", {"dy", v[1], rows, false}, {"probs", v[2], n, false}, {"gold", v[3], rows, false},
+              {"dx", v[6], n, true})
+  const std::string e = check_gold("softmaxNllGrad", base, v[3], rows, k);
+  if (!e.empty()) return throw_range(env, e);
+  selfevo::softmax_nll_grad(C(v[1]), C(v[2]), reinterpret_cast<const int32_t*>(base + v[3]), rows, k, F(v[6]),
+                            threads);
+  return nullptr;
+}
+
 }  // namespace
 
 void register_fused(napi_env env, napi_value exports) {
@@ -216,6 +280,12 @@ void register_fused(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "softmaxGrad", fn);
   napi_create_function(env, "columnSum", NAPI_AUTO_LENGTH, ColumnSum, nullptr, &fn);
   napi_set_named_property(env, exports, "columnSum", fn);
+  napi_create_function(env, "transpose4", NAPI_AUTO_LENGTH, Transpose4, nullptr, &fn);
+  napi_set_named_property(env, exports, "transpose4", fn);
+  napi_create_function(env, "softmaxNll", NAPI_AUTO_LENGTH, SoftmaxNll, nullptr, &fn);
+  napi_set_named_property(env, exports, "softmaxNll", fn);
+  napi_create_function(env, "softmaxNllGrad", NAPI_AUTO_LENGTH, SoftmaxNllGrad, nullptr, &fn);
+  napi_set_named_property(env, exports, "softmaxNllGrad", fn);
   napi_create_function(env, "dropout", NAPI_AUTO_LENGTH, Dropout, nullptr, &fn);
   napi_set_named_property(env, exports, "dropout", fn);
 }

@@ -129,6 +129,26 @@ SELFEVO_CLONES void mask_block(const uint32_t* __restrict bits, const float* __r
   }
 }
 
+SELFEVO_CLONES float nll_row(const float* __restrict x, int32_t gold, int64_t v, float* __restrict p) {
+  float mx = -INFINITY;
+#pragma omp simd reduction(max : mx)
+  for (int64_t j = 0; j < v; j++) mx = std::max(mx, x[j]);
+  for (int64_t j = 0; j < v; j++) p[j] = x[j] - mx;
+  const float picked = p[gold];
+  unary(UnaryOp::Exp, p, p, v);
+  float s = 0.f;
+#pragma omp simd reduction(+ : s)
+  for (int64_t j = 0; j < v; j++) s += p[j];
+  for (int64_t j = 0; j < v; j++) p[j] = p[j] / s;
+  return std::log(s) - picked;
+}
+
+SELFEVO_CLONES void nll_grad_row(float dy, const float* __restrict p, int32_t gold, int64_t v,
+                                 float* __restrict dx) {
+  for (int64_t j = 0; j < v; j++) dx[j] = p[j] * dy;
+  dx[gold] = (p[gold] - 1.f) * dy;
+}
+
 inline uint32_t rotl(uint32_t v, int k) { return (v << k) | (v >> (32 - k)); }
 
 }  // namespace
@@ -163,6 +183,16 @@ void layer_norm_grad(const float* dy, const float* xhat, const float* rstd, cons
     add_into(dgamma, partial.data() + c * 2 * h, h);
     add_into(dbeta, partial.data() + c * 2 * h + h, h);
   }
+}
+
+void softmax_nll(const float* x, const int32_t* gold, int64_t rows, int64_t v, float* loss, float* probs,
+                 int threads) {
+  parallel_for(threads, rows, [&](int64_t r) { loss[r] = nll_row(x + r * v, gold[r], v, probs + r * v); });
+}
+
+void softmax_nll_grad(const float* dy, const float* probs, const int32_t* gold, int64_t rows, int64_t v,
+                      float* dx, int threads) {
+  parallel_for(threads, rows, [&](int64_t r) { nll_grad_row(dy[r], probs + r * v, gold[r], v, dx + r * v); });
 }
 
 void column_sum(const float* x, int64_t rows, int64_t cols, float* out, int threads) {

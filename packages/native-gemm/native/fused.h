@@ -45,6 +45,17 @@ void softmax_grad(const float* dy, const float* y, int64_t rows, int64_t k, floa
 void dropout(const float* x, int64_t n, uint32_t seed, uint32_t threshold, float keep, float* y, float* mask,
              int threads);
 
+/**
+ * Cross-entropy per row of v logits against gold class g[r] (in [0, v), checked by the caller):
+ * loss[r] = log Σ exp(x − max) − (x[g] − max); probs = softmax(x) (kept for the gradient).
+ */
+void softmax_nll(const float* x, const int32_t* gold, int64_t rows, int64_t v, float* loss, float* probs,
+                 int threads);
+
+/** dx[r] = (probs[r] − onehot(g[r]))·dy[r]. */
+void softmax_nll_grad(const float* dy, const float* probs, const int32_t* gold, int64_t rows, int64_t v,
+                      float* dx, int threads);
+
 /** out[j] = Σ_r x[r, j] (the bias gradient of a linear layer), added by fixed row blocks. */
 void column_sum(const float* x, int64_t rows, int64_t cols, float* out, int threads);
 

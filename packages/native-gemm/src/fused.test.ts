@@ -233,6 +233,78 @@ describe.skipIf(fused == null)('native fused kernels', () => {
     expect(() => f.columnSum(m.buf, m.off.x, rows, cols, m.off.x, 1)).toThrow(/out overlaps x/);
   });
 
+  it.each([
+    [
+      [2, 3, 4, 5],
+      [0, 2, 1, 3],
+    ], // the head split / merge
+    [
+      [2, 3, 4, 5],
+      [0, 2, 3, 1],
+    ], // keys transposed
+    [
+      [1, 1, 1, 7],
+      [3, 2, 1, 0],
+    ],
+    [
+      [3, 130, 2, 33],
+      [1, 3, 0, 2],
+    ], // several row blocks
+    [
+      [2, 0, 3, 4],
+      [0, 2, 1, 3],
+    ], // empty
+  ])('transpose4 %j by %j moves every element where the permutation says', (d, perm) => {
+    const n = d.reduce((a, b) => a * b, 1);
+    const x = lcg(n, 17);
+    const m = heapOf({ x, out: n });
+    f.transpose4(m.buf, m.off.x, m.off.out, d[0], d[1], d[2], d[3], perm[0], perm[1], perm[2], perm[3], 2);
+    const od = perm.map((p) => d[p]);
+    const xs = [d[1] * d[2] * d[3], d[2] * d[3], d[3], 1];
+    const out = m.get('out');
+    let at = 0;
+    for (let a = 0; a < od[0]; a++)
+      for (let b = 0; b < od[1]; b++)
+        for (let c = 0; c < od[2]; c++)
+          for (let e = 0; e < od[3]; e++) {
+            const i = [a, b, c, e];
+            const src = i.reduce((s, v, k) => s + v * xs[perm[k]], 0);
+            if (out[at++] !== x[src]) throw new Error(`element ${at - 1}`);
+          }
+    expect(at).toBe(n);
+    expect(() => f.transpose4(m.buf, m.off.x, m.off.out, d[0], d[1], d[2], d[3], 0, 0, 1, 2, 1)).toThrow(
+      /must be a permutation/,
+    );
+  });
+
+  it('softmaxNll and its gradient equal float64; a gold class out of range is refused', () => {
+    const [rows, v] = [5, 1003];
+    const x = lcg(rows * v, 18, 20);
+    const gold = Int32Array.from([0, 1002, 7, 500, 7]);
+    const dy = lcg(rows, 19);
+    const m = heapOf({ x, gold: rows, dy, loss: rows, probs: rows * v, dx: rows * v });
+    new Int32Array(m.buf, m.off.gold, rows).set(gold);
+    const o = m.off;
+    f.softmaxNll(m.buf, o.x, o.gold, rows, v, o.loss, o.probs, 2);
+    f.softmaxNllGrad(m.buf, o.dy, o.probs, o.gold, rows, v, o.dx, 2);
+    const loss = new Float64Array(rows);
+    const dx = new Float64Array(rows * v);
+    for (let r = 0; r < rows; r++) {
+      const row = x.subarray(r * v, (r + 1) * v);
+      const mx = Math.max(...row);
+      const s = row.reduce((a, b) => a + Math.exp(b - mx), 0);
+      loss[r] = Math.log(s) + mx - row[gold[r]];
+      for (let j = 0; j < v; j++)
+        dx[r * v + j] = (Math.exp(row[j] - mx) / s - (j === gold[r] ? 1 : 0)) * dy[r];
+    }
+    expectClose(m.get('loss'), loss, 1e-5, 1e-5);
+    expectClose(m.get('dx'), dx, 1e-7, 1e-5);
+    new Int32Array(m.buf, m.off.gold, rows)[3] = v;
+    expect(() => f.softmaxNll(m.buf, o.x, o.gold, rows, v, o.loss, o.probs, 1)).toThrow(
+      /softmaxNll gold\[3\] = 1003 is not in \[0, 1003\)/,
+    );
+  });
+
   it('gives bit-identical results on 1, 2 and 3 threads', () => {
     const [rows, h] = [700, 96];
     const run = (threads: number) => {

@@ -182,6 +182,49 @@ export interface RawFused {
     dxOffset: number,
     threads: number,
   ): void;
+  /**
+   * out = x [d0, d1, d2, d3] permuted by [p0, p1, p2, p3] (4-byte elements: float32 or int32);
+   * out's axis k is x's axis p_k.
+   */
+  transpose4(
+    buffer: ArrayBufferLike,
+    xOffset: number,
+    outOffset: number,
+    d0: number,
+    d1: number,
+    d2: number,
+    d3: number,
+    p0: number,
+    p1: number,
+    p2: number,
+    p3: number,
+    threads: number,
+  ): void;
+  /**
+   * Cross-entropy per row of v logits (x [rows, v]) against int32 gold classes [rows] (each in
+   * [0, v), checked): loss [rows] = logsumexp(x) − x[gold]; probs [rows, v] = softmax(x).
+   */
+  softmaxNll(
+    buffer: ArrayBufferLike,
+    xOffset: number,
+    goldOffset: number,
+    rows: number,
+    v: number,
+    lossOffset: number,
+    probsOffset: number,
+    threads: number,
+  ): void;
+  /** dx [rows, v] = (probs − onehot(gold))·dy[row]. */
+  softmaxNllGrad(
+    buffer: ArrayBufferLike,
+    dyOffset: number,
+    probsOffset: number,
+    goldOffset: number,
+    rows: number,
+    v: number,
+    dxOffset: number,
+    threads: number,
+  ): void;
   /** out[j] = Σ_r x[r, j] for x [rows, cols] (column sums by fixed row blocks). */
   columnSum(
     buffer: ArrayBufferLike,
@@ -310,6 +353,9 @@ function load(): { gemm?: NativeGemm; reason?: string } {
             softmaxGrad: addon.softmaxGrad,
             dropout: addon.dropout,
             columnSum: addon.columnSum,
+            softmaxNll: addon.softmaxNll,
+            softmaxNllGrad: addon.softmaxNllGrad,
+            transpose4: addon.transpose4,
           }
         : undefined,
       gemm(buffer, p) {

@@ -67,4 +67,34 @@ describeEachBackend('softmaxNll (cross-entropy that keeps its softmax for the gr
       expectAllClose(ours, ref, 1e-6);
     });
   });
+
+  it('the fused kernel (where the backend has one) equals the op chain; the SELFEVO_FUSED_KERNELS flag turns it off', (ctx) => {
+    const hasKernel = tf.getKernel('SelfevoSoftmaxNll', tf.getBackend()) != null;
+    if (tf.getBackend() === 'wasm' && process.env.SELFEVO_REQUIRE_NATIVE_GEMM === '1')
+      expect(hasKernel).toBe(true);
+    if (!hasKernel) ctx.skip();
+    const [k, v] = [37, 1001];
+    const vals = Float32Array.from({ length: k * v }, (_, i) => Math.sin(i * 0.37) * 12);
+    const gold = Int32Array.from({ length: k }, (_, i) => (i * 389) % v);
+    const w = Float32Array.from({ length: k }, (_, i) => Math.cos(i));
+    const run = () =>
+      tf.tidy(() => {
+        const x = tf.tensor2d(vals, [k, v]);
+        const loss = softmaxNll(x, gold).dataSync().slice();
+        const g = tf.grad((t) => tf.sum(tf.mul(softmaxNll(t as tf.Tensor2D, gold), tf.tensor1d(w))))(x);
+        return { loss, g: g.dataSync().slice() };
+      });
+    const before = tf.memory().numTensors;
+    const fused = run();
+    const env = tf.env();
+    env.set('SELFEVO_FUSED_KERNELS', false);
+    try {
+      const chain = run();
+      expectAllClose(fused.loss, chain.loss, 1e-5, 1e-6);
+      expectAllClose(fused.g, chain.g, 1e-7, 1e-5);
+    } finally {
+      env.set('SELFEVO_FUSED_KERNELS', true);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });

@@ -349,9 +349,7 @@ for (const config of leverConfigs.filter((c) => configs.includes(c))) {
       `GEMM threads ${share(c1, c)}, data parallelism ${share(c, d)}`,
   );
   if (c0)
-    out(
-      `fused element-wise kernels (c÷c0, both on the GEMM threads) ${(c.median / c0.median).toFixed(2)}×`,
-    );
+    out(`fused element-wise kernels (c÷c0, both on the GEMM threads) ${(c.median / c0.median).toFixed(2)}×`);
 }
 for (const config of profileConfigs.filter((c) => configs.includes(c))) {
   const p = (kind) => runs.find((r) => r.config === config && r.kind === kind && r.profile)?.profile;

@@ -63,6 +63,10 @@ describe.skipIf(!nativeFused)('fused encoder kernels check their inputs', () => 
     );
     expect(run('SelfevoDropout', { x }, { seed: 1, threshold: 0, keep: 0.5 })).toThrow(/attr keep must be/);
     expect(run('SelfevoColumnSum', { x: tf.ones([2, 3, 4]) })).toThrow(/x must be 2-D, got \[2,3,4\]/);
+    expect(run('SelfevoSoftmaxNll', { x, gold: tf.tensor1d([0, 1, 2, 3]) })).toThrow(/gold must be int32/);
+    expect(run('SelfevoSoftmaxNll', { x, gold: tf.tensor1d([0, 1, 2, 8], 'int32') })).toThrow(
+      /gold\[3\] = 8 is not in \[0, 8\)/,
+    );
     expect(run('SelfevoGelu', {})).toThrow(/SelfevoGelu \(wasm\): input x is missing/);
   });
 

@@ -7,7 +7,8 @@ import { tensorData, type WasmBackendLike } from './wasm-backend-like.js';
  * The fused encoder kernels @selfevo/encoder-model's ops look for (names and contracts in its
  * fused-kernels.ts): LayerNorm (with the residual add) and its gradient, the erf GELU and its
  * gradient, the masked softmax and its gradient, dropout with its mask drawn natively from the
- * SeededRandom stream, and column sums (bias gradients). Each is one native pass over the wasm heap (@selfevo/native-gemm), split
+ * SeededRandom stream, column sums (bias gradients), and @selfevo/smooth-label-loss's softmax
+ * cross-entropy (`SelfevoSoftmaxNll`: per-row loss and the softmax kept for its gradient). Each is one native pass over the wasm heap (@selfevo/native-gemm), split
  * over the GEMM threads. They are registered only while the native code is in use (Node with the
  * addon built): elsewhere the ops run their tfjs-op chains, which the wasm backend already has.
  */
@@ -204,6 +205,51 @@ function columnSum(args: Args): TensorInfo {
   return out;
 }
 
+const NLL = 'SelfevoSoftmaxNll';
+/** The int32 gold classes [rows] of a softmax-NLL kernel, checked. */
+function gold(kernel: string, args: Args, rows: number): TensorInfo {
+  const g = args.inputs.gold;
+  if (g == null) fail(kernel, 'input gold is missing');
+  if (g.dtype !== 'int32') fail(kernel, `input gold must be int32, got ${g.dtype}`);
+  if (util.sizeFromShape(g.shape) !== rows) fail(kernel, `gold must have ${rows} elements, got [${g.shape}]`);
+  return g;
+}
+
+function softmaxNll(args: Args): TensorInfo[] {
+  const backend = args.backend as WasmBackendLike;
+  const x = input(NLL, args, 'x');
+  if (x.shape.length !== 2) fail(NLL, `x must be 2-D, got [${x.shape}]`);
+  const [rows, v] = x.shape;
+  const g = gold(NLL, args, rows);
+  const { fused, threads } = native(NLL);
+  const loss = backend.makeOutput([rows], 'float32');
+  const probs = backend.makeOutput(x.shape, 'float32');
+  if (rows > 0) {
+    if (v === 0) fail(NLL, 'x has no classes');
+    const [xo, go, lo, po] = offsets(backend, [x, g, loss, probs]);
+    fused.softmaxNll(backend.wasm.HEAPU8.buffer, xo, go, rows, v, lo, po, threads);
+  }
+  return [loss, probs];
+}
+
+const NLLG = 'SelfevoSoftmaxNllGrad';
+function softmaxNllGrad(args: Args): TensorInfo {
+  const backend = args.backend as WasmBackendLike;
+  const dy = input(NLLG, args, 'dy');
+  const probs = input(NLLG, args, 'probs');
+  if (probs.shape.length !== 2) fail(NLLG, `probs must be 2-D, got [${probs.shape}]`);
+  const [rows, v] = probs.shape;
+  if (util.sizeFromShape(dy.shape) !== rows) fail(NLLG, `dy must have ${rows} elements, got [${dy.shape}]`);
+  const g = gold(NLLG, args, rows);
+  const { fused, threads } = native(NLLG);
+  const dx = backend.makeOutput(probs.shape, 'float32');
+  if (rows > 0 && v > 0) {
+    const [dyo, po, go, dxo] = offsets(backend, [dy, probs, g, dx]);
+    fused.softmaxNllGrad(backend.wasm.HEAPU8.buffer, dyo, po, go, rows, v, dxo, threads);
+  }
+  return dx;
+}
+
 const config = (kernelName: string, f: (a: Args) => TensorInfo | TensorInfo[]): KernelConfig => ({
   kernelName,
   backendName: 'wasm',
@@ -219,6 +265,8 @@ export const fusedEncoderConfigs: readonly KernelConfig[] = [
   config(SMG, softmaxGrad),
   config(DO, dropout),
   config(CS, columnSum),
+  config(NLL, softmaxNll),
+  config(NLLG, softmaxNllGrad),
 ];
 
 /**

@@ -31,6 +31,16 @@ export function runDisplaced(kernelName: string, args: unknown): TensorInfo {
   return runOriginal(displaced.get(kernelName), kernelName, args);
 }
 
+/**
+ * Run the displaced kernel's `setupFunc` for `backend` (a kernel's setupFunc runs when the backend
+ * initialises): other kernels of the backend may call the C++ function it binds (the backend's
+ * Sum, Max and others transpose through the one Transpose binds).
+ */
+export function setUpDisplaced(kernelName: string, backend: object): void {
+  const original = displaced.get(kernelName);
+  if (original != null) ensureSetUp(original, backend);
+}
+
 /** An entry of the override table in index.ts: the override, and the backend's own kernel it displaced, kept by name. */
 export function overrideEntry(config: KernelConfig) {
   return {
