@@ -61,7 +61,7 @@ export function checkTorch(python, script) {
     ok: false,
     reason: why,
     hint:
-      `PyTorch baseline skipped: ${why}. Install it (Debian, as root): apt-get update && apt-get install python3-torch ` +
+      `PyTorch baseline skipped: ${why}. Install it (Debian, as root): npm run setup:bench, or apt-get update && apt-get install python3-torch ` +
       '— the bench runs it with /usr/bin/python3 (--python <interpreter> for another one, --no-torch to skip PyTorch).',
   };
 }
