@@ -195,7 +195,25 @@ void softmax_nll_grad(const float* dy, const float* probs, const int32_t* gold, 
   parallel_for(threads, rows, [&](int64_t r) { nll_grad_row(dy[r], probs + r * v, gold[r], v, dx + r * v); });
 }
 
+SELFEVO_CLONES float sum_block(const float* __restrict x, int64_t n) {
+  float s = 0.f;
+#pragma omp simd reduction(+ : s)
+  for (int64_t i = 0; i < n; i++) s += x[i];
+  return s;
+}
+
 void column_sum(const float* x, int64_t rows, int64_t cols, float* out, int threads) {
+  if (cols == 1) {  // a whole-tensor sum: fixed blocks of elements, partials added in order
+    const int64_t blocks = (rows + kElems - 1) / kElems;
+    std::vector<float> partial(static_cast<size_t>(blocks), 0.f);
+    parallel_for(threads, blocks, [&](int64_t c) {
+      partial[c] = sum_block(x + c * kElems, std::min(kElems, rows - c * kElems));
+    });
+    float s = 0.f;
+    for (float p : partial) s += p;
+    *out = s;
+    return;
+  }
   // As layer_norm_grad's column sums: fixed row blocks, partials added in block order.
   const int64_t per = rows_per_chunk(cols);
   const int64_t blocks = (rows + per - 1) / per;

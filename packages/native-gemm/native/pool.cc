@@ -1,5 +1,6 @@
 // See pool.h. Chunks are handed out through an atomic counter; the caller takes chunks too and
-// then waits for the workers that joined. Workers spin briefly after a call (kernels come in
+// then waits only for the workers that joined (a worker that wakes after the caller took the last
+// chunk stays out, so a busy second core never stalls the caller). Workers spin briefly after a call (kernels come in
 // quick succession during a training step) and then sleep on a condition variable.
 #include "pool.h"
 
@@ -28,19 +29,24 @@ class Pool {
       job_ = &f;
       chunks_ = chunks;
       next_.store(0, std::memory_order_relaxed);
-      active_.store(helpers, std::memory_order_relaxed);
       wanted_ = helpers;
+      open_ = true;
       generation_.fetch_add(1, std::memory_order_release);
     }
     cv_.notify_all();
     drain(f, chunks);
-    // Wait for the helpers to finish their chunks (spin first: chunks are short).
-    for (int spin = 0; active_.load(std::memory_order_acquire) > 0; spin++) {
+    // Every chunk is taken. Close the call, so that a helper that wakes only now (its core was
+    // busy) does not join it, and wait for the helpers that did join to finish their chunks.
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      open_ = false;
+    }
+    for (int spin = 0; joined_.load(std::memory_order_acquire) > 0; spin++) {
       if (spin < 20000) {
         __builtin_ia32_pause();
       } else {
         std::unique_lock<std::mutex> lk(mu_);
-        done_cv_.wait(lk, [this] { return active_.load(std::memory_order_acquire) == 0; });
+        done_cv_.wait(lk, [this] { return joined_.load(std::memory_order_acquire) == 0; });
       }
     }
     std::lock_guard<std::mutex> lk(mu_);
@@ -74,12 +80,13 @@ class Pool {
         std::unique_lock<std::mutex> lk(mu_);
         cv_.wait(lk, [&] { return generation_.load(std::memory_order_acquire) != seen; });
         seen = generation_.load(std::memory_order_acquire);
-        if (index >= wanted_ || job_ == nullptr) continue;  // not needed for this call
+        if (!open_ || index >= wanted_ || job_ == nullptr) continue;  // closed, or not needed
+        joined_.fetch_add(1, std::memory_order_acq_rel);
         f = job_;
         chunks = chunks_;
       }
       drain(*f, chunks);
-      if (active_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      if (joined_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
         std::lock_guard<std::mutex> lk(mu_);
         done_cv_.notify_all();
       }
@@ -92,9 +99,10 @@ class Pool {
   const std::function<void(int64_t)>* job_ = nullptr;
   int64_t chunks_ = 0;
   int wanted_ = 0;
+  bool open_ = false;  // helpers may still join the current call
   std::atomic<uint64_t> generation_{0};
   std::atomic<int64_t> next_{0};
-  std::atomic<int> active_{0};
+  std::atomic<int> joined_{0};  // helpers working on the current call
   size_t workers_ = 0;
 };
 

@@ -223,6 +223,7 @@ describe.skipIf(fused == null)('native fused kernels', () => {
     [1, 1],
     [3, 1000],
     [2049, 33], // many row blocks
+    [100_003, 1], // a whole-tensor sum (blocks of elements)
   ])('columnSum %i×%i equals float64', (rows, cols) => {
     const x = lcg(rows * cols, 16);
     const m = heapOf({ x, out: cols });

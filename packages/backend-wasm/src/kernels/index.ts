@@ -14,6 +14,7 @@ import { addConfig, multiplyConfig, subConfig } from './native-binary.js';
 import { erfConfig, expConfig, tanhConfig } from './native-unary.js';
 import { ensureSetUp, overrideEntry } from './original.js';
 import { sliceConfig } from './slice.js';
+import { sumConfig } from './sum.js';
 import { transposeConfig } from './transpose.js';
 import { splitVConfig, unpackConfig } from './unpack-split.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
@@ -28,6 +29,7 @@ export { addConfig, multiplyConfig, subConfig } from './native-binary.js';
 export { type NativeGemmState, nativeGemm, setNativeGemm } from './native-gemm-state.js';
 export { erfConfig, expConfig, tanhConfig } from './native-unary.js';
 export { sliceConfig } from './slice.js';
+export { sumConfig } from './sum.js';
 export { transposeConfig } from './transpose.js';
 export { splitVConfig, unpackConfig } from './unpack-split.js';
 export { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
@@ -52,6 +54,7 @@ const overrides = [
   overrideEntry(sliceConfig),
   overrideEntry(gatherV2Config),
   overrideEntry(transposeConfig),
+  overrideEntry(sumConfig),
   overrideEntry(unpackConfig),
   overrideEntry(splitVConfig),
 ];
@@ -64,7 +67,7 @@ function replace(config: KernelConfig): void {
 
 /**
  * Registers all of selfevo's wasm kernel fixes (idempotent): the missing `UnsortedSegmentSum`, and
- * fast `BatchMatMul`, `_FusedMatMul`, `Identity`, `Exp`/`Erf`/`Tanh`, `Add`/`Sub`/`Multiply`, `Slice`, `GatherV2`, `Transpose`, `Unpack` and `SplitV` in place of the backend's own. Call after
+ * fast `BatchMatMul`, `_FusedMatMul`, `Identity`, `Exp`/`Erf`/`Tanh`, `Add`/`Sub`/`Multiply`, `Slice`, `GatherV2`, `Transpose`, `Sum`, `Unpack` and `SplitV` in place of the backend's own. Call after
  * `@tensorflow/tfjs-backend-wasm` has been imported (it registers its kernels on import).
  */
 export function registerWasmKernelFixes(): void {
