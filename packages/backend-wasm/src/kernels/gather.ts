@@ -8,13 +8,13 @@ import {
   util,
 } from '@tensorflow/tfjs-core';
 import { runDisplaced } from './original.js';
-import type { WasmBackendLike } from './wasm-backend-like.js';
+import { tensorData, type WasmBackendLike } from './wasm-backend-like.js';
 
 type KernelArgs = { inputs: GatherV2Inputs; attrs: GatherV2Attrs; backend: unknown };
 
 /**
- * `GatherV2` for wasm on axis 0 without batch dims (embedding lookups): rows copied through heap
- * views, one `copyWithin` per index. The backend's own kernel walks every element through strides
+ * `GatherV2` for wasm on axis 0 without batch dims (embedding lookups): one `copyWithin` of the
+ * heap per index. The backend's own kernel walks every element through strides
  * in C++ (≈ 20 ms for 2,048 rows of 256 floats, 4% of a training step). Same output, same error for
  * an index out of range; other axes, batch dims and dtypes go to the original kernel.
  */
@@ -44,9 +44,11 @@ function gatherV2(args: KernelArgs): TensorInfo {
     );
   }
   if (n === 0 || row === 0) return out;
-  const xVals = backend.typedArrayFromHeap(x);
-  const outVals = backend.typedArrayFromHeap(out);
-  for (let i = 0; i < n; i++) outVals.set(xVals.subarray(idx[i] * row, idx[i] * row + row), i * row);
+  // One view of the whole heap (4-byte elements): a row is one copyWithin, no view per row.
+  const heap = new Int32Array(backend.wasm.HEAPU8.buffer);
+  const x0 = tensorData(backend, x).memoryOffset / 4;
+  const o0 = tensorData(backend, out).memoryOffset / 4;
+  for (let i = 0; i < n; i++) heap.copyWithin(o0 + i * row, x0 + idx[i] * row, x0 + idx[i] * row + row);
   return out;
 }
 
