@@ -67,6 +67,21 @@ describeEachBackend('losses on hand-computed cases', () => {
     );
   });
 
+  it('rectified smooth labels keep −Σ_v r_v log p_v for reference probabilities that do not sum to 1', () => {
+    const alpha = 0.3;
+    const r = tf.tensor2d([
+      [0.5, 0.5, 0.5], // sums to 1.5
+      [0.1, 0, 0.2], // sums to 0.3
+    ]);
+    const row0 = (1 - alpha) * L(2) + alpha * (0.5 * L(6) + 0.5 * L(3) + 0.5 * L(2));
+    const row1 = (1 - alpha) * L(4) + alpha * (0.1 * L(4) + 0.2 * L(2));
+    expectAllClose(
+      rectifiedSmoothLabelLoss(logits(), [2, 0], { alpha, reference: { probs: r }, reduction: 'none' }),
+      [row0, row1],
+      1e-6,
+    );
+  });
+
   it('soft-target cross-entropy is −Σ q log p', () => {
     const q = tf.tensor2d([
       [0.2, 0.3, 0.5],
