@@ -15,6 +15,7 @@
 // SelfevoDropout        {x}, {seed, threshold, keep} → [y, mask]: element i kept when the i-th
 //                       uint32 of SeededRandom(seed) is ≥ threshold; mask = keep or 0; y = x·mask
 // SelfevoColumnSum      {x [N, C]} → [C]: column sums (a linear layer's bias gradient)
+import { FUSED_KERNELS_FLAG, fusedKernelsEnabled } from '@selfevo/utils';
 import * as tf from '@tensorflow/tfjs-core';
 
 export const FUSED_KERNEL_NAMES = {
@@ -31,21 +32,13 @@ export const FUSED_KERNEL_NAMES = {
 export type FusedKernel = keyof typeof FUSED_KERNEL_NAMES;
 
 /**
- * The tfjs environment flag (`tf.env()`) that turns the fused kernels on or off, default on: kept
- * there so that other packages' fused ops (@selfevo/smooth-label-loss's cross-entropy) follow the
- * same switch without depending on this one.
+ * The tfjs environment flag (`tf.env()`) that turns the fused kernels on or off, default on
+ * (@selfevo/utils' `fusedKernelsEnabled`): other packages' fused ops (@selfevo/smooth-label-loss's
+ * cross-entropy) follow the same switch without depending on this one.
  */
-export const FUSED_KERNELS_FLAG = 'SELFEVO_FUSED_KERNELS';
+export { FUSED_KERNELS_FLAG };
 
-function fusedEnabled(): boolean {
-  const env = tf.env();
-  try {
-    return env.getBool(FUSED_KERNELS_FLAG);
-  } catch {
-    env.registerFlag(FUSED_KERNELS_FLAG, () => true); // first use: register it, default on
-    return env.getBool(FUSED_KERNELS_FLAG);
-  }
-}
+const fusedEnabled = () => fusedKernelsEnabled(tf.env());
 
 /**
  * Turn the use of fused kernels on or off (default on), for A/B comparisons: off, every op runs as

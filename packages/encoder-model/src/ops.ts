@@ -118,7 +118,7 @@ export function layerNorm<R extends tf.Rank>(
   const H = x.shape[x.rank - 1];
   const x2 = tf.reshape(x, [-1, H]) as tf.Tensor2D;
   const y = hasFusedKernel('layerNorm')
-    ? fusedLayerNorm(eps)(x2, gamma, beta)
+    ? fusedLayerNorm(x2, gamma, beta, eps)
     : layerNorm2d(x2, gamma, beta, tf.scalar(eps)); // [N, H]
   return tf.reshape(y, x.shape);
 }
@@ -132,7 +132,7 @@ export function addLayerNorm(
   eps: number,
 ): tf.Tensor2D {
   if (!hasFusedKernel('layerNorm')) return layerNorm(tf.add<tf.Tensor2D>(x, residual), gamma, beta, eps);
-  return fusedAddLayerNorm(eps)(x, residual, gamma, beta);
+  return fusedLayerNorm(x, gamma, beta, eps, residual);
 }
 
 /** dx, dγ, dβ of LayerNorm from the saved x̂ [N, H] and rstd [N]. */
@@ -154,60 +154,36 @@ function layerNormGrad(
   return [dx, colSum(tf.mul(dy, xh)), colSum(dy)];
 }
 
-const fusedLayerNormOps = new Map<number, ReturnType<typeof makeFusedLayerNorm>>();
-const fusedAddLayerNormOps = new Map<number, ReturnType<typeof makeFusedAddLayerNorm>>();
-
-function fusedLayerNorm(eps: number) {
-  let op = fusedLayerNormOps.get(eps);
-  if (op == null) fusedLayerNormOps.set(eps, (op = makeFusedLayerNorm(eps)));
-  return op;
-}
-
-function fusedAddLayerNorm(eps: number) {
-  let op = fusedAddLayerNormOps.get(eps);
-  if (op == null) fusedAddLayerNormOps.set(eps, (op = makeFusedAddLayerNorm(eps)));
-  return op;
-}
-
-function makeFusedLayerNorm(eps: number) {
+/** LayerNorm of x (+ residual) [N, H] as the fused kernel; dx reaches the residual as well. */
+function fusedLayerNorm(
+  x: tf.Tensor2D,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  eps: number,
+  residual?: tf.Tensor2D,
+): tf.Tensor2D {
+  const inputs: tf.Tensor[] = residual ? [x, gamma, beta, residual] : [x, gamma, beta];
   return customOp(
     (
       save: (s: [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D]) => void,
-      x: tf.Tensor2D,
-      gamma: tf.Tensor1D,
-      beta: tf.Tensor1D,
+      xs: tf.Tensor,
+      g: tf.Tensor,
+      b: tf.Tensor,
+      r?: tf.Tensor,
     ) => {
-      const [y, xhat, rstd] = runFused('layerNorm', { x, gamma, beta }, { eps });
-      save([xhat as tf.Tensor2D, rstd as tf.Tensor1D, gamma]);
+      const ins: Record<string, tf.Tensor> = { x: xs, gamma: g, beta: b };
+      if (r) ins.residual = r;
+      const [y, xhat, rstd] = runFused('layerNorm', ins, { eps });
+      save([xhat as tf.Tensor2D, rstd as tf.Tensor1D, g as tf.Tensor1D]);
       return {
         value: y as tf.Tensor2D,
-        gradFunc: (dy: tf.Tensor2D, [xh, rs, g]: [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D]) =>
-          layerNormGrad(dy, xh, rs, g),
-      };
-    },
-  );
-}
-
-function makeFusedAddLayerNorm(eps: number) {
-  return customOp(
-    (
-      save: (s: [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D]) => void,
-      x: tf.Tensor2D,
-      residual: tf.Tensor2D,
-      gamma: tf.Tensor1D,
-      beta: tf.Tensor1D,
-    ) => {
-      const [y, xhat, rstd] = runFused('layerNorm', { x, gamma, beta, residual }, { eps });
-      save([xhat as tf.Tensor2D, rstd as tf.Tensor1D, gamma]);
-      return {
-        value: y as tf.Tensor2D,
-        gradFunc: (dy: tf.Tensor2D, [xh, rs, g]: [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D]) => {
-          const [dx, dg, db] = layerNormGrad(dy, xh, rs, g);
-          return [dx, tf.clone(dx), dg, db]; // d(x + residual) reaches both
+        gradFunc: (dy: tf.Tensor2D, [xh, rs, gs]: [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D]) => {
+          const [dx, dg, db] = layerNormGrad(dy, xh, rs, gs);
+          return r ? [dx, dg, db, tf.clone(dx)] : [dx, dg, db]; // d(x + residual) reaches both
         },
       };
     },
-  );
+  )(...inputs);
 }
 
 const layerNorm2d = customOp(

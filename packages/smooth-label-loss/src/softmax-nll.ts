@@ -1,3 +1,4 @@
+import { fusedKernelsEnabled } from '@selfevo/utils';
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
@@ -49,17 +50,9 @@ const softmaxNllOp = tf.customGrad<tf.Tensor1D>((logits, flatIndex, save) => {
  */
 const NLL_KERNEL = 'SelfevoSoftmaxNll';
 const NLL_GRAD_KERNEL = 'SelfevoSoftmaxNllGrad';
-const FUSED_KERNELS_FLAG = 'SELFEVO_FUSED_KERNELS';
 
 function fusedNll(): boolean {
-  if (tf.getKernel(NLL_KERNEL, tf.getBackend()) == null) return false;
-  const env = tf.env();
-  try {
-    return env.getBool(FUSED_KERNELS_FLAG);
-  } catch {
-    env.registerFlag(FUSED_KERNELS_FLAG, () => true); // first use: register it, default on
-    return env.getBool(FUSED_KERNELS_FLAG);
-  }
+  return tf.getKernel(NLL_KERNEL, tf.getBackend()) != null && fusedKernelsEnabled(tf.env());
 }
 
 const fusedSoftmaxNll = tf.customGrad<tf.Tensor1D>((logits, gold, save) => {

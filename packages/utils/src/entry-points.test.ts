@@ -32,12 +32,14 @@ describe('entry points', () => {
     const node = await import('./node/index.js');
     expect(Object.keys(main).sort()).toEqual([
       'FETCH_DEFAULTS',
+      'FUSED_KERNELS_FLAG',
       'FetchError',
       'FetchOptionError',
       'SeededRandom',
       'SelfevoError',
       'ShapeMismatchError',
       'fetchWithRetry',
+      'fusedKernelsEnabled',
       'parseRetryAfter',
       'retryDelayMs',
       'showValue',
@@ -57,6 +59,7 @@ describe('entry points', () => {
     );
     expect(modules.sort()).toEqual([
       'fetch-with-retry.ts',
+      'fused-kernels-flag.ts',
       'index.ts',
       'node/fsync.ts',
       'node/index.ts',

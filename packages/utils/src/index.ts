@@ -13,6 +13,7 @@ export {
   parseRetryAfter,
   retryDelayMs,
 } from './fetch-with-retry.js';
+export { type FlagEnvironment, FUSED_KERNELS_FLAG, fusedKernelsEnabled } from './fused-kernels-flag.js';
 export { SeededRandom, type SeededRandomState } from './seeded-random.js';
 export { SelfevoError, type SelfevoErrorOptions, ShapeMismatchError } from './selfevo-error.js';
 export { showValue } from './show-value.js';

@@ -22,7 +22,8 @@ type KernelArgs = { inputs: SumInputs; attrs: SumAttrs; backend: unknown };
 function sum(args: KernelArgs): TensorInfo {
   const backend = args.backend as WasmBackendLike;
   const x = args.inputs.x as TensorInfo;
-  const fused = nativeGemm()?.fused;
+  const state = nativeGemm();
+  const fused = state?.fused;
   if (fused == null || x.dtype !== 'float32') return runDisplaced(Sum, args);
   const axes = [...new Set(util.parseAxisParam(args.attrs.axis, x.shape))].sort((a, b) => a - b);
   const k = axes.length;
@@ -38,7 +39,7 @@ function sum(args: KernelArgs): TensorInfo {
   }
   const xo = tensorData(backend, x).memoryOffset;
   const oo = tensorData(backend, out).memoryOffset;
-  fused.columnSum(backend.wasm.HEAPU8.buffer, xo, rows, cols, oo, nativeGemm()!.threads);
+  fused.columnSum(backend.wasm.HEAPU8.buffer, xo, rows, cols, oo, state!.threads);
   return out;
 }
 

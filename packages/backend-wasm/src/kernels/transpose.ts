@@ -23,7 +23,8 @@ function transpose(args: KernelArgs): TensorInfo {
   const backend = args.backend as WasmBackendLike;
   const x = args.inputs.x as TensorInfo;
   const perm = args.attrs.perm;
-  const fused = nativeGemm()?.fused;
+  const state = nativeGemm();
+  const fused = state?.fused;
   const rank = x.shape.length;
   if (fused == null || rank > 4 || (x.dtype !== 'float32' && x.dtype !== 'int32') || perm.length !== rank)
     return runDisplaced(Transpose, args);
@@ -49,7 +50,7 @@ function transpose(args: KernelArgs): TensorInfo {
     p[1],
     p[2],
     p[3],
-    nativeGemm()!.threads,
+    state!.threads,
   );
   return out;
 }
