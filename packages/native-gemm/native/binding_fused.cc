@@ -262,6 +262,38 @@ napi_value SoftmaxNllGrad(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// softTargetNll(buffer, x, gold, ref, rows, v, alpha, kind, loss, grad, threads): kind 0 = ref holds
+// probabilities, 1 = ref holds logits, 2 = uniform (ref absent: -1)
+napi_value SoftTargetNll(napi_env env, napi_callback_info info) {
+  FUSED_PROLOGUE("softTargetNll", 11, "buffer", "xOffset", "goldOffset", "?refOffset", "rows", "v", "#alpha",
+                 "kind", "lossOffset", "gradOffset", "threads")
+  const int64_t rows = v[4], k = v[5], n = area(rows, k);
+  if (n < 0) return throw_range(env, "native-gemm: softTargetNll rows × v is too large");
+  if (k == 0) return throw_range(env, "native-gemm: softTargetNll v must be positive");
+  if (!(f[6] >= 0 && f[6] <= 1)) return throw_range(env, "native-gemm: softTargetNll alpha must be in [0, 1]");
+  if (v[7] > 2) return throw_range(env, "native-gemm: softTargetNll kind must be 0 (probs), 1 (logits) or 2 (uniform)");
+  const auto kind = static_cast<selfevo::SoftTargetRef>(v[7]);
+  if ((kind == selfevo::SoftTargetRef::Uniform) != (v[3] < 0))
+    return throw_range(env, "native-gemm: softTargetNll ref must be given unless kind is 2 (uniform)");
+  FUSED_CHECK("softTargetNll", {"x", v[1], n, false}, {"gold", v[2], rows, false}, {"ref", v[3], n, false},
+              {"loss", v[8], rows, true}, {"grad", v[9], n, true})
+  const std::string e = check_gold("softTargetNll", base, v[2], rows, k);
+  if (!e.empty()) return throw_range(env, e);
+  selfevo::soft_target_nll(C(v[1]), reinterpret_cast<const int32_t*>(base + v[2]), C(v[3]), kind,
+                           static_cast<float>(f[6]), rows, k, F(v[8]), F(v[9]), threads);
+  return nullptr;
+}
+
+// rowScale(buffer, g, dy, rows, v, dx, threads): dx[r, :] = g[r, :]·dy[r]
+napi_value RowScale(napi_env env, napi_callback_info info) {
+  FUSED_PROLOGUE("rowScale", 7, "buffer", "gOffset", "dyOffset", "rows", "v", "dxOffset", "threads")
+  const int64_t rows = v[3], k = v[4], n = area(rows, k);
+  if (n < 0) return throw_range(env, "native-gemm: rowScale rows × v is too large");
+  FUSED_CHECK("rowScale", {"g", v[1], n, false}, {"dy", v[2], rows, false}, {"dx", v[5], n, true})
+  selfevo::row_scale(C(v[1]), C(v[2]), rows, k, F(v[5]), threads);
+  return nullptr;
+}
+
 }  // namespace
 
 void register_fused(napi_env env, napi_value exports) {
@@ -286,6 +318,10 @@ void register_fused(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "softmaxNll", fn);
   napi_create_function(env, "softmaxNllGrad", NAPI_AUTO_LENGTH, SoftmaxNllGrad, nullptr, &fn);
   napi_set_named_property(env, exports, "softmaxNllGrad", fn);
+  napi_create_function(env, "softTargetNll", NAPI_AUTO_LENGTH, SoftTargetNll, nullptr, &fn);
+  napi_set_named_property(env, exports, "softTargetNll", fn);
+  napi_create_function(env, "rowScale", NAPI_AUTO_LENGTH, RowScale, nullptr, &fn);
+  napi_set_named_property(env, exports, "rowScale", fn);
   napi_create_function(env, "dropout", NAPI_AUTO_LENGTH, Dropout, nullptr, &fn);
   napi_set_named_property(env, exports, "dropout", fn);
 }

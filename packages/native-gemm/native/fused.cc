@@ -6,14 +6,9 @@
 #include <cmath>
 #include <vector>
 
+#include "clones.h"
 #include "pool.h"
 #include "unary.h"
-
-#if defined(__linux__) && defined(__GLIBC__)
-#define SELFEVO_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define SELFEVO_CLONES
-#endif
 
 namespace selfevo {
 namespace {

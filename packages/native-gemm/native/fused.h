@@ -56,6 +56,21 @@ void softmax_nll(const float* x, const int32_t* gold, int64_t rows, int64_t v, f
 void softmax_nll_grad(const float* dy, const float* probs, const int32_t* gold, int64_t rows, int64_t v,
                       float* dx, int threads);
 
+/** Where the reference distribution r of `soft_target_nll` comes from. */
+enum class SoftTargetRef { Probs = 0, Logits = 1, Uniform = 2 };
+
+/**
+ * Rectified smooth-label cross-entropy per row (the self-evolution loss): target
+ * q = (1 − α)·onehot(g[r]) + α·r_row with r_row = ref (probabilities as given), softmax(ref), or
+ * 1/v (ref unused); loss[r] = −Σ_v q_v log softmax(x)_v, and grad[r] = ∂loss[r]/∂x[r] =
+ * (Σ q)·softmax(x) − q (kept for the backward pass). Gold classes are checked by the caller.
+ */
+void soft_target_nll(const float* x, const int32_t* gold, const float* ref, SoftTargetRef kind, float alpha,
+                     int64_t rows, int64_t v, float* loss, float* grad, int threads);
+
+/** dx[r, :] = g[r, :]·dy[r] (the backward pass of a per-row loss whose gradient was kept). */
+void row_scale(const float* g, const float* dy, int64_t rows, int64_t v, float* dx, int threads);
+
 /** out[j] = Σ_r x[r, j] (the bias gradient of a linear layer), added by fixed row blocks. */
 void column_sum(const float* x, int64_t rows, int64_t cols, float* out, int threads);
 

@@ -306,6 +306,69 @@ describe.skipIf(fused == null)('native fused kernels', () => {
     );
   });
 
+  it('softTargetNll (rectified smooth labels) and rowScale equal float64 for every kind of reference', () => {
+    const [rows, v, alpha] = [4, 1001, 0.3];
+    const x = lcg(rows * v, 21, 12);
+    const refLogits = lcg(rows * v, 22, 9);
+    // probabilities that do not sum to 1 (used as given) and a row of zeros
+    const refProbs = lcg(rows * v, 23).map((u) => (u + 1) / v);
+    refProbs.fill(0, 3 * v, 4 * v);
+    const gold = Int32Array.from([0, 1000, 7, 500]);
+    const dy = lcg(rows, 24, 3);
+    for (const kind of [0, 1, 2] as const) {
+      const ref = kind === 0 ? refProbs : refLogits;
+      const m = heapOf({ x, ref, gold: rows, dy, loss: rows, grad: rows * v, dx: rows * v });
+      new Int32Array(m.buf, m.off.gold, rows).set(gold);
+      const o = m.off;
+      f.softTargetNll(m.buf, o.x, o.gold, kind === 2 ? -1 : o.ref, rows, v, alpha, kind, o.loss, o.grad, 2);
+      f.rowScale(m.buf, o.grad, o.dy, rows, v, o.dx, 2);
+      const loss = new Float64Array(rows);
+      const dx = new Float64Array(rows * v);
+      for (let r = 0; r < rows; r++) {
+        const row = x.subarray(r * v, (r + 1) * v);
+        const mx = Math.max(...row);
+        const lse = Math.log(row.reduce((a, b) => a + Math.exp(b - mx), 0)) + mx;
+        const rr = new Float64Array(v);
+        if (kind === 0) rr.set(refProbs.subarray(r * v, (r + 1) * v));
+        else if (kind === 2) rr.fill(1 / v);
+        else {
+          const lr = refLogits.subarray(r * v, (r + 1) * v);
+          const m2 = Math.max(...lr);
+          const s2 = lr.reduce((a, b) => a + Math.exp(b - m2), 0);
+          for (let j = 0; j < v; j++) rr[j] = Math.exp(lr[j] - m2) / s2;
+        }
+        let sumQ = 0;
+        for (let j = 0; j < v; j++) {
+          const q = (1 - alpha) * (j === gold[r] ? 1 : 0) + alpha * rr[j];
+          sumQ += q;
+          loss[r] -= q * (row[j] - lse);
+        }
+        for (let j = 0; j < v; j++) {
+          const q = (1 - alpha) * (j === gold[r] ? 1 : 0) + alpha * rr[j];
+          dx[r * v + j] = (sumQ * Math.exp(row[j] - lse) - q) * dy[r];
+        }
+      }
+      expectClose(m.get('loss'), loss, 1e-5, 1e-5);
+      expectClose(m.get('dx'), dx, 1e-7, 1e-5);
+    }
+    const m = heapOf({ x, ref: refLogits, gold: rows, loss: rows, grad: rows * v });
+    new Int32Array(m.buf, m.off.gold, rows).set(gold);
+    const o = m.off;
+    expect(() => f.softTargetNll(m.buf, o.x, o.gold, -1, rows, v, alpha, 1, o.loss, o.grad, 1)).toThrow(
+      /ref must be given unless kind is 2/,
+    );
+    expect(() => f.softTargetNll(m.buf, o.x, o.gold, o.ref, rows, v, 1.5, 1, o.loss, o.grad, 1)).toThrow(
+      /alpha must be in \[0, 1\]/,
+    );
+    expect(() => f.softTargetNll(m.buf, o.x, o.gold, o.ref, rows, v, alpha, 1, o.loss, o.x, 1)).toThrow(
+      /grad overlaps x/,
+    );
+    new Int32Array(m.buf, m.off.gold, rows)[2] = -1;
+    expect(() => f.softTargetNll(m.buf, o.x, o.gold, o.ref, rows, v, alpha, 1, o.loss, o.grad, 1)).toThrow(
+      /softTargetNll gold\[2\] = -1 is not in \[0, 1001\)/,
+    );
+  });
+
   it('gives bit-identical results on 1, 2 and 3 threads', () => {
     const [rows, h] = [700, 96];
     const run = (threads: number) => {

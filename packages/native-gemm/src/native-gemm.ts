@@ -225,6 +225,35 @@ export interface RawFused {
     dxOffset: number,
     threads: number,
   ): void;
+  /**
+   * Rectified smooth-label cross-entropy per row of x [rows, v] (the self-evolution loss): target
+   * q = (1 − alpha)·onehot(gold) + alpha·r, where r is the row of ref [rows, v] as probabilities
+   * (kind 0), softmax of ref (kind 1), or 1/v (kind 2, refOffset −1). loss [rows] = −Σ q·log
+   * softmax(x); grad [rows, v] = ∂loss/∂x = (Σ q)·softmax(x) − q, kept for `rowScale`.
+   */
+  softTargetNll(
+    buffer: ArrayBufferLike,
+    xOffset: number,
+    goldOffset: number,
+    refOffset: number,
+    rows: number,
+    v: number,
+    alpha: number,
+    kind: 0 | 1 | 2,
+    lossOffset: number,
+    gradOffset: number,
+    threads: number,
+  ): void;
+  /** dx [rows, v] = g[r, :]·dy[r] (the backward pass of a per-row loss that kept its gradient). */
+  rowScale(
+    buffer: ArrayBufferLike,
+    gOffset: number,
+    dyOffset: number,
+    rows: number,
+    v: number,
+    dxOffset: number,
+    threads: number,
+  ): void;
   /** out[j] = Σ_r x[r, j] for x [rows, cols] (column sums by fixed row blocks). */
   columnSum(
     buffer: ArrayBufferLike,
@@ -355,6 +384,8 @@ function load(): { gemm?: NativeGemm; reason?: string } {
             columnSum: addon.columnSum,
             softmaxNll: addon.softmaxNll,
             softmaxNllGrad: addon.softmaxNllGrad,
+            softTargetNll: addon.softTargetNll,
+            rowScale: addon.rowScale,
             transpose4: addon.transpose4,
           }
         : undefined,

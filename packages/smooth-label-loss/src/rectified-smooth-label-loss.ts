@@ -12,6 +12,7 @@ import {
   selectRows,
   zeroLoss,
 } from './select-rows.js';
+import { fusedSoftTargetNll, hasFusedSoftTargetNll, type SoftTargetReference } from './soft-target-nll.js';
 
 export interface RectifiedSmoothLabelOptions {
   /** Weight of the reference distribution in the target; default 0.1 (the SE paper's α). */
@@ -36,7 +37,9 @@ export interface RectifiedSmoothLabelOptions {
  * Rectified smooth labels (SE §1.3): target `q = (1 − α)·onehot(y) + α·r`, loss
  * `−Σ_v q_v log p_v = (1 − α)·(−log p_y) + α·(−Σ_v r_v log p_v)` with `p = softmax(logits)`,
  * averaged over counted tokens by default. Computed without a dense one-hot: the gold term is a
- * gather from `logSoftmax`, the reference term a row-wise dot product.
+ * gather from `logSoftmax`, the reference term a row-wise dot product. Where the backend registers
+ * the fused `SelfevoSoftTargetNll` kernel (@selfevo/backend-wasm in Node) each direction is one
+ * native pass instead; there the reference is never differentiated (a constant target).
  */
 export function rectifiedSmoothLabelLoss(
   logits: tf.Tensor,
@@ -63,6 +66,15 @@ export function rectifiedSmoothLabelLoss(
   checkReduction(reduction);
   const sel = selectRows(logits, labels, options);
   if (sel.rowIndex.length === 0) return zeroLoss(logits, reduction);
+  const isLogits = ref !== 'uniform' && 'logits' in ref;
+  if (hasFusedSoftTargetNll(logits) && (refTensor === null || refTensor.dtype === 'float32'))
+    return tf.tidy(() => {
+      const reference: SoftTargetReference =
+        refTensor === null
+          ? { kind: 'uniform' }
+          : { kind: isLogits ? 'logits' : 'probs', tensor: gatherRows(refTensor, sel) };
+      return reduce(fusedSoftTargetNll(gatherRows(logits, sel), sel.gold, alpha, reference), reduction);
+    });
   return tf.tidy(() => {
     const logp = tf.logSoftmax(gatherRows(logits, sel)) as tf.Tensor2D;
     const nll = tf.neg(gatherGold(logp, sel.gold));
@@ -71,7 +83,7 @@ export function rectifiedSmoothLabelLoss(
       smooth = tf.neg(tf.mean(logp, 1));
     } else {
       const rows = gatherRows(refTensor, sel);
-      const r = 'logits' in (ref as object) ? tf.softmax(rows) : rows;
+      const r = isLogits ? tf.softmax(rows) : rows;
       smooth = tf.neg(tf.sum(tf.mul(r, logp), 1));
     }
     const perRow = tf.add(tf.mul(nll, tf.scalar(1 - alpha)), tf.mul(smooth, tf.scalar(alpha))) as tf.Tensor1D;

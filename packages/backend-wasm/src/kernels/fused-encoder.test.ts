@@ -67,6 +67,27 @@ describe.skipIf(!nativeFused)('fused encoder kernels check their inputs', () => 
     expect(run('SelfevoSoftmaxNll', { x, gold: tf.tensor1d([0, 1, 2, 8], 'int32') })).toThrow(
       /gold\[3\] = 8 is not in \[0, 8\)/,
     );
+    const ref = tf.zeros([4, 8]);
+    const gold = tf.tensor1d([0, 1, 2, 3], 'int32');
+    expect(run('SelfevoSoftTargetNll', { x, gold, ref }, { alpha: 2, reference: 'logits' } as never)).toThrow(
+      /attr alpha must be in \[0, 1\], got 2/,
+    );
+    expect(run('SelfevoSoftTargetNll', { x, gold, ref }, { alpha: 0.1, reference: 'soft' } as never)).toThrow(
+      /attr reference must be 'probs', 'logits' or 'uniform', got soft/,
+    );
+    expect(run('SelfevoSoftTargetNll', { x, gold }, { alpha: 0.1, reference: 'probs' } as never)).toThrow(
+      /input ref is missing/,
+    );
+    expect(
+      run('SelfevoSoftTargetNll', { x, gold, ref: tf.zeros([4, 7]) }, {
+        alpha: 0.1,
+        reference: 'logits',
+      } as never),
+    ).toThrow(/ref has shape \[4,7\], expected \[4,8\]/);
+    expect(
+      run('SelfevoSoftTargetNll', { x, gold, ref }, { alpha: 0.1, reference: 'uniform' } as never),
+    ).toThrow(/input ref must be absent/);
+    expect(run('SelfevoRowScale', { g: x, dy: tf.ones([3]) })).toThrow(/dy must have 4 elements, got \[3\]/);
     expect(run('SelfevoGelu', {})).toThrow(/SelfevoGelu \(wasm\): input x is missing/);
   });
 

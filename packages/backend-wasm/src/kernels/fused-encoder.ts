@@ -8,8 +8,10 @@ import { tensorData, type WasmBackendLike } from './wasm-backend-like.js';
  * fused-kernels.ts): LayerNorm (with the residual add) and its gradient, the erf GELU and its
  * gradient, the masked softmax and its gradient, dropout with its mask drawn natively from the
  * SeededRandom stream, column sums (bias gradients), and @selfevo/smooth-label-loss's softmax
- * cross-entropy (`SelfevoSoftmaxNll`: per-row loss and the softmax kept for its gradient). Each is one native pass over the wasm heap (@selfevo/native-gemm), split
- * over the GEMM threads. They are registered only while the native code is in use (Node with the
+ * cross-entropy (`SelfevoSoftmaxNll`: per-row loss and the softmax kept for its gradient) and
+ * rectified smooth-label loss (`SelfevoSoftTargetNll`: per-row loss and its gradient, scaled by
+ * `SelfevoRowScale` in the backward pass). Each is one native pass over the wasm heap
+ * (@selfevo/native-gemm), split over the GEMM threads. They are registered only while the native code is in use (Node with the
  * addon built): elsewhere the ops run their tfjs-op chains, which the wasm backend already has.
  */
 
@@ -250,6 +252,57 @@ function softmaxNllGrad(args: Args): TensorInfo {
   return dx;
 }
 
+const STN = 'SelfevoSoftTargetNll';
+const REFERENCE_KINDS = { probs: 0, logits: 1, uniform: 2 } as const;
+/** Rectified smooth labels: {x [K, V], gold int32 [K], ref [K, V] unless uniform} → [loss [K], grad [K, V]]. */
+function softTargetNll(args: Args): TensorInfo[] {
+  const backend = args.backend as WasmBackendLike;
+  const x = input(STN, args, 'x');
+  if (x.shape.length !== 2) fail(STN, `x must be 2-D, got [${x.shape}]`);
+  const [rows, v] = x.shape;
+  const g = gold(STN, args, rows);
+  const alpha = Number(args.attrs.alpha);
+  if (!(alpha >= 0 && alpha <= 1)) fail(STN, `attr alpha must be in [0, 1], got ${args.attrs.alpha}`);
+  const reference = String(args.attrs.reference);
+  if (!Object.hasOwn(REFERENCE_KINDS, reference))
+    fail(STN, `attr reference must be 'probs', 'logits' or 'uniform', got ${args.attrs.reference}`);
+  const kind = REFERENCE_KINDS[reference as keyof typeof REFERENCE_KINDS];
+  let ref: TensorInfo | undefined;
+  if (kind === 2) {
+    if (args.inputs.ref != null) fail(STN, `input ref must be absent for the uniform reference`);
+  } else {
+    ref = input(STN, args, 'ref');
+    sameShape(STN, x, ref, 'ref');
+  }
+  const { fused, threads } = native(STN);
+  const loss = backend.makeOutput([rows], 'float32');
+  const grad = backend.makeOutput(x.shape, 'float32');
+  if (rows > 0) {
+    if (v === 0) fail(STN, 'x has no classes');
+    const [xo, go, ro, lo, gro] = offsets(backend, [x, g, ref, loss, grad]);
+    fused.softTargetNll(backend.wasm.HEAPU8.buffer, xo, go, ro, rows, v, alpha, kind, lo, gro, threads);
+  }
+  return [loss, grad];
+}
+
+const RS = 'SelfevoRowScale';
+/** {g [K, V], dy [K]} → dx [K, V] = g[k, :]·dy[k]. */
+function rowScale(args: Args): TensorInfo {
+  const backend = args.backend as WasmBackendLike;
+  const g = input(RS, args, 'g');
+  const dy = input(RS, args, 'dy');
+  if (g.shape.length !== 2) fail(RS, `g must be 2-D, got [${g.shape}]`);
+  const [rows, v] = g.shape;
+  if (util.sizeFromShape(dy.shape) !== rows) fail(RS, `dy must have ${rows} elements, got [${dy.shape}]`);
+  const { fused, threads } = native(RS);
+  const dx = backend.makeOutput(g.shape, 'float32');
+  if (rows > 0 && v > 0) {
+    const [go, dyo, dxo] = offsets(backend, [g, dy, dx]);
+    fused.rowScale(backend.wasm.HEAPU8.buffer, go, dyo, rows, v, dxo, threads);
+  }
+  return dx;
+}
+
 const config = (kernelName: string, f: (a: Args) => TensorInfo | TensorInfo[]): KernelConfig => ({
   kernelName,
   backendName: 'wasm',
@@ -267,6 +320,8 @@ export const fusedEncoderConfigs: readonly KernelConfig[] = [
   config(CS, columnSum),
   config(NLL, softmaxNll),
   config(NLLG, softmaxNllGrad),
+  config(STN, softTargetNll),
+  config(RS, rowScale),
 ];
 
 /**
