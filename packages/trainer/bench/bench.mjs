@@ -452,6 +452,14 @@ if (se) {
   );
 }
 if (torchCheck.hint) out(torchCheck.hint);
+// A PyTorch on the reference BLAS (Debian's libblas3 without OpenBLAS) runs its matmuls an order of
+// magnitude below an optimized one: the ratios above would flatter us, so say so.
+if (torchMatmul && stepPeak && torchMatmul < 0.25 * stepPeak.gflopsBest)
+  out(
+    `warning: PyTorch's own matmul reaches only ${gf(torchMatmul)} GFLOP/s, ${pct(torchMatmul / stepPeak.gflopsBest)} of ` +
+      `the native GEMM's peak: its BLAS looks unoptimized (the reference libblas?), so the ratios above flatter us. ` +
+      `npm run setup:bench installs OpenBLAS (Debian's libopenblas0-pthread) as root.`,
+  );
 out();
 for (const p of probes) out(p);
 out(`finished ${new Date().toISOString()}, load average ${load()}`);
