@@ -24,10 +24,18 @@ export interface EncoderInputs {
   outputHiddenStates?: boolean;
   /** Also return every layer's feed-forward activation act(h·W1ᵀ + b1). */
   outputIntermediates?: boolean;
+  /**
+   * Run the last layer only at these flat positions `b·S + s` (S includes a prompt), e.g. the
+   * masked tokens an MLM head reads: every position is still attended to, so their outputs are
+   * the same, but the last layer's projections, LayerNorms and feed-forward skip the other rows.
+   * `lastHiddenState` is then [1, N, H], in this order; no `pooledOutput`, and not together with
+   * `outputHiddenStates` / `outputIntermediates`.
+   */
+  outputPositions?: Int32Array | number[];
 }
 
 export interface EncoderOutput {
-  lastHiddenState: tf.Tensor3D; // [B, S, H]
+  lastHiddenState: tf.Tensor3D; // [B, S, H] ([1, N, H] with `outputPositions`)
   /** tanh(dense(h at the first input token)), when the model has a pooler. */
   pooledOutput?: tf.Tensor2D; // [B, H]
   /** Embeddings output and each layer's output, when asked for. */

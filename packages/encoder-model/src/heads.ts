@@ -28,6 +28,11 @@ function positionsTensor(p: Positions, rows: number): tf.Tensor1D {
   return tf.tensor1d(Int32Array.from(p), 'int32');
 }
 
+export interface MaskedLmForwardOptions {
+  /** `'all'` (default): the encoder's last layer at every position; `'masked'`: only at `maskedPositions`. */
+  lastLayer?: 'all' | 'masked';
+}
+
 /** Masked-LM head: transform (dense, act, LayerNorm) then a decoder tied to the word embeddings. */
 export class BertForMaskedLM extends HeadModel {
   /** `cls.predictions.transform.dense` / `lm_head.dense` [H, H]. */
@@ -70,8 +75,37 @@ export class BertForMaskedLM extends HeadModel {
     });
   }
 
-  /** Encoder forward plus logits at `maskedPositions` (all positions when omitted: [B·S, V]). */
-  forward(inp: EncoderInputs, maskedPositions?: Positions): EncoderOutput & { logits: tf.Tensor2D } {
+  /**
+   * Encoder forward plus logits at `maskedPositions` (all positions when omitted: [B·S, V]).
+   * `lastLayer: 'masked'` runs the encoder's last layer only at the masked positions (the encoder's
+   * `outputPositions`): the same logits for fewer FLOPs, `lastHiddenState` then [1, N, H].
+   */
+  forward(
+    inp: EncoderInputs,
+    maskedPositions?: Positions,
+    options: MaskedLmForwardOptions = {},
+  ): EncoderOutput & { logits: tf.Tensor2D } {
+    const lastLayer = options.lastLayer ?? 'all';
+    if (lastLayer !== 'all' && lastLayer !== 'masked')
+      throw new InvalidInputError('lastLayer', `expected 'all' or 'masked', got ${String(lastLayer)}`);
+    if (lastLayer === 'masked') {
+      if (maskedPositions === undefined)
+        throw new InvalidInputError('lastLayer', `'masked' needs maskedPositions`);
+      const pos =
+        maskedPositions instanceof tf.Tensor ? Array.from(maskedPositions.dataSync()) : maskedPositions;
+      return tidy(() => {
+        const training = inp.training ?? this.training;
+        const out = this.encoder.forward({ ...inp, training, outputPositions: pos });
+        const n = out.lastHiddenState.shape[1];
+        return {
+          ...out,
+          logits: this.mlmLogits(
+            out.lastHiddenState,
+            Array.from({ length: n }, (_, i) => i),
+          ),
+        };
+      });
+    }
     return tidy(() => {
       const out = this.encoder.forward({ ...inp, training: inp.training ?? this.training });
       const [B, S] = out.lastHiddenState.shape;

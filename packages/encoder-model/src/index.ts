@@ -55,6 +55,7 @@ export {
   BertForMultipleChoice,
   BertForSequenceClassification,
   BertForSpanClassification,
+  type MaskedLmForwardOptions,
   type Positions,
 } from './heads.js';
 export { checkForwardSize, FORWARD_LIMITS } from './input-limits.js';

@@ -13,6 +13,8 @@ import { checkForwardSize } from './input-limits.js';
 import { intInputShape } from './int-input.js';
 import { prefixLength } from './key-value-prefix.js';
 import { checkModelConfig, checkModuleOptions } from './module-options.js';
+import { gatherRows } from './ops.js';
+import { type OutputRows, outputRows } from './output-rows.js';
 import { type Dense, ParameterSet } from './parameter-set.js';
 import { pool } from './pooler.js';
 import { SeededRandom } from './rng.js';
@@ -87,8 +89,11 @@ export class BertModel extends EncoderModule {
     const maskBias = attentionMaskBias(inp.attentionMask, B, S - P, P + Pk); // [B, 1, 1, Pk + S]
     const hiddenStates: tf.Tensor3D[] = [x];
     const intermediates: tf.Tensor3D[] = [];
+    const rows: OutputRows | undefined =
+      inp.outputPositions === undefined ? undefined : outputRows(inp, B, S);
     let h: tf.Tensor2D = tf.reshape(x, [B * S, H]); // [B·S, H]
     for (const [i, layer] of this.layers.entries()) {
+      const last = i === this.layers.length - 1;
       const attention = {
         B,
         S,
@@ -97,11 +102,17 @@ export class BertModel extends EncoderModule {
         dropoutRate: c.attentionProbsDropoutProb,
         rng,
         prefix: prefixes?.[i],
+        queries: last ? rows?.queries : undefined,
       };
       const out = encoderLayer(h, layer, c, attention);
       h = out.hidden; // [B·S, H]
       if (inp.outputHiddenStates) hiddenStates.push(tf.reshape(h, [B, S, H]));
       if (inp.outputIntermediates) intermediates.push(tf.reshape(out.inner, [B, S, c.intermediateSize]));
+    }
+    if (rows) {
+      const n = rows.order.shape[0];
+      // [B·M, H] → the asked positions, in order: [1, N, H]
+      return { lastHiddenState: tf.reshape(gatherRows(h, rows.order), [1, n, H]), promptLength: P };
     }
     const lastHiddenState: tf.Tensor3D = tf.reshape(h, [B, S, H]); // [B, S, H]
     return {

@@ -16,6 +16,7 @@ import { pretrainingLoss } from './runner.js';
 const V = 40;
 const T = 16;
 const ALPHA = 0.2;
+const MASKED = { lastLayer: 'masked' } as const;
 const ids = { maskTokenId: 4, vocabSize: V, specialTokenIds: [0, 1, 2, 3, 4] };
 let model: BertForMaskedLM;
 let batch: PretrainingBatch;
@@ -98,7 +99,8 @@ describe('pretrainingLoss (the runner loss) is the SE / MLM loss of self-evoluti
     const [N, , lp, ref] = atState(s0, () =>
       tf.tidy(() => {
         const r = model.forward(inputs(batch.originalInputIds, false), batch.maskedPositions).logits;
-        const l = model.forward(inputs(batch.inputIds, true), batch.maskedPositions).logits; // [N, V]
+        // the losses run the last layer at the masked positions only, so its dropout masks have that shape
+        const l = model.forward(inputs(batch.inputIds, true), batch.maskedPositions, MASKED).logits; // [N, V]
         return [
           l.shape[0],
           l.shape[1],
@@ -141,7 +143,7 @@ describe('pretrainingLoss (the runner loss) is the SE / MLM loss of self-evoluti
         () =>
           tf.tidy(() => {
             const lp = tf.logSoftmax(
-              model.forward(inputs(batch.inputIds, true), batch.maskedPositions).logits,
+              model.forward(inputs(batch.inputIds, true), batch.maskedPositions, MASKED).logits,
             );
             const target = tf.add(tf.mul(1 - ALPHA, oneHot), tf.mul(ALPHA, constRef)); // [N, V]
             return tf.mean(tf.neg(tf.sum(tf.mul(target, lp), -1))) as tf.Scalar;

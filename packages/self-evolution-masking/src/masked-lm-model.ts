@@ -17,8 +17,10 @@ export interface MaskedLmInputs {
 /**
  * The part of `@selfevo/encoder-model`'s `BertForMaskedLM` this package uses (a structural type,
  * so any model with these members works, e.g. a test double):
- * - `forward(inputs, maskedPositions)` → `{ lastHiddenState [B, T, H], logits [N, V] }` with MLM
- *   logits only at the flat positions `b·T + t`;
+ * - `forward(inputs, maskedPositions, options?)` → `{ lastHiddenState [B, T, H], logits [N, V] }`
+ *   with MLM logits only at the flat positions `b·T + t`; the losses pass `{ lastLayer: 'masked' }`
+ *   (the encoder's last layer only at those positions: same logits, fewer FLOPs), which a model
+ *   may ignore;
  * - `mlmLogits(hidden, positions)` → `[N, V]` (used to score long batches in chunks);
  * - `namedParameters()` for the gradient and the optimizer.
  */
@@ -26,6 +28,7 @@ export interface MaskedLmModel {
   forward(
     inputs: MaskedLmInputs,
     maskedPositions: Int32Array,
+    options?: { lastLayer?: 'all' | 'masked' },
   ): { lastHiddenState: tf.Tensor; logits: tf.Tensor2D };
   mlmLogits(hidden: tf.Tensor, maskedPositions: Int32Array): tf.Tensor2D;
   namedParameters(): Map<string, tf.Variable>;

@@ -32,14 +32,21 @@ function inputsOf(batch: MaskedBatch, ids: Int32Array, training: boolean): Maske
   };
 }
 
-/** MLM logits `[N, V]` at the masked positions only (other forward outputs are disposed). */
+/**
+ * MLM logits `[N, V]` at the masked positions only (other forward outputs are disposed). The
+ * encoder's last layer runs only at those positions too (`lastLayer: 'masked'`): nothing reads
+ * its other rows.
+ */
 export function maskedLogits(
   model: MaskedLmModel,
   batch: MaskedBatch,
   ids: Int32Array,
   training: boolean,
 ): tf.Tensor2D {
-  return tf.tidy(() => model.forward(inputsOf(batch, ids, training), batch.maskedPositions).logits);
+  return tf.tidy(
+    () =>
+      model.forward(inputsOf(batch, ids, training), batch.maskedPositions, { lastLayer: 'masked' }).logits,
+  );
 }
 
 /** The gold token ids `[N]` at the masked positions (checks the batch's array lengths and positions). */

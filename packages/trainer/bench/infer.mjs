@@ -2,7 +2,7 @@
 // false, so no dropout; no gradient tape) on the default backend (wasm + the native GEMM, one GEMM
 // thread per core), inside tf.tidy, for each batch size asked at sequence length T. `--head masked`
 // (default) runs the MLM head at ~15% of the positions (as bench_torch.py's inference forward and the
-// training step do), `none` stops at the encoder's last hidden state, `all` runs it on every token.
+// training step do; ours also runs the last encoder layer only there, lastLayer: 'masked'), `none` stops at the encoder's last hidden state, `all` runs it on every token.
 // Prints one JSON line on stdout; torch_infer.py is the PyTorch side (same positions). Run by bench.mjs:
 //   node bench/infer.mjs [--config mini] [--batches 32,1] [--reps 5,30] [--warmup 2] [--head masked]
 import { useBackend } from '@selfevo/backend';
@@ -44,7 +44,9 @@ for (const [i, B] of batchSizes.entries()) {
   const pos = head === 'masked' ? inferPositions(B, c.T) : undefined;
   const once = () => {
     const out = tf.tidy(() =>
-      head === 'none' ? model.encoder.forward(inputs).lastHiddenState : model.forward(inputs, pos).logits,
+      head === 'none'
+        ? model.encoder.forward(inputs).lastHiddenState
+        : model.forward(inputs, pos, { lastLayer: head === 'masked' ? 'masked' : 'all' }).logits,
     );
     // The wasm backend runs each kernel when it is called; reading one element is a cheap check
     // that the output exists (reading all of B·19 × V logits would time a copy PyTorch does not make).
