@@ -3,7 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { ADAMW_KERNEL_NAME, AdamW, type AdamWOptions } from './adamw.js';
 import { ConfigError } from './errors.js';
-import { clipByGlobalNorm, GradientAccumulator } from './grad-utils.js';
+import { setFusedKernels } from './fused-kernels.js';
+import { clipByGlobalNorm, GradientAccumulator, squaredGlobalNorm } from './grad-utils.js';
 import { learningRateAt } from './schedule.js';
 
 /** Textbook (PyTorch) AdamW in float64 on plain arrays. */
@@ -239,6 +240,40 @@ describeEachBackend('clipByGlobalNorm and GradientAccumulator', () => {
     expectAllClose(m.a, [3, -3], 1e-6);
     m.a.dispose();
     acc.reset();
+    expect(tf.memory().numTensors).toBe(n0);
+    // one micro-batch: the mean is that gradient, exactly
+    const g = { a: tf.tensor1d([0.1, -7.3]) };
+    acc.add(g);
+    const one = acc.mean();
+    expect(Array.from(one.a.dataSync())).toEqual(Array.from(g.a.dataSync()));
+    tf.dispose([g.a, one.a]);
+    acc.reset();
+    expect(tf.memory().numTensors).toBe(n0);
+  });
+  it('squaredGlobalNorm is Σ g² over every gradient, fused (where the backend has it) or not', () => {
+    const n0 = tf.memory().numTensors;
+    const g = {
+      big: tf.tensor1d(Float32Array.from({ length: 70_001 }, (_, i) => Math.sin(i) * 2)),
+      w: tf.tensor2d([[3, -4]]),
+      empty: tf.zeros([0, 5]),
+    };
+    let want = 25;
+    for (let i = 0; i < 70_001; i++) want += Math.fround(Math.sin(i) * 2) ** 2;
+    const read = () => {
+      const t = squaredGlobalNorm(g);
+      const v = t.dataSync()[0];
+      t.dispose();
+      return v;
+    };
+    const fused = read();
+    const was = setFusedKernels(false);
+    const chain = read();
+    setFusedKernels(was);
+    expect(Math.abs(fused - want) / want).toBeLessThan(1e-6);
+    expect(Math.abs(chain - want) / want).toBeLessThan(1e-5);
+    const none = squaredGlobalNorm({});
+    expect(none.dataSync()[0]).toBe(0);
+    tf.dispose([...Object.values(g), none]);
     expect(tf.memory().numTensors).toBe(n0);
   });
 });

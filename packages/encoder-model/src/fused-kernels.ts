@@ -15,6 +15,7 @@
 // SelfevoDropout        {x}, {seed, threshold, keep} → [y, mask]: element i kept when the i-th
 //                       uint32 of SeededRandom(seed) is ≥ threshold; mask = keep or 0; y = x·mask
 // SelfevoColumnSum      {x [N, C]} → [C]: column sums (a linear layer's bias gradient)
+// SelfevoSumSquares     {x} → scalar Σ x² (a gradient's squared L2 norm; not differentiable)
 import { FUSED_KERNELS_FLAG, fusedKernelsEnabled } from '@selfevo/utils';
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -27,6 +28,7 @@ export const FUSED_KERNEL_NAMES = {
   softmaxGrad: 'SelfevoSoftmaxGrad',
   dropout: 'SelfevoDropout',
   columnSum: 'SelfevoColumnSum',
+  sumSquares: 'SelfevoSumSquares',
 } as const;
 
 export type FusedKernel = keyof typeof FUSED_KERNEL_NAMES;

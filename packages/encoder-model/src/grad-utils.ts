@@ -1,5 +1,23 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeMismatchError } from './errors.js';
+import { hasFusedKernel, runFused } from './fused-kernels.js';
+
+/**
+ * Σ over every gradient of Σ g² as a scalar tensor (the squared global L2 norm; read it back
+ * synchronously or with `await data()`). One fused pass per gradient where the backend has
+ * `SelfevoSumSquares`, else `sum(square(g))`. Not differentiable.
+ */
+export function squaredGlobalNorm(grads: Record<string, tf.Tensor>): tf.Scalar {
+  return tf.tidy(() => {
+    const fused = hasFusedKernel('sumSquares');
+    const parts = Object.values(grads).map((g) =>
+      fused && g.dtype === 'float32'
+        ? (runFused('sumSquares', { x: g })[0] as tf.Scalar)
+        : tf.sum(tf.square(g)),
+    );
+    return (parts.length === 0 ? tf.scalar(0) : parts.length === 1 ? parts[0] : tf.addN(parts)) as tf.Scalar;
+  });
+}
 
 /**
  * Scale gradients so their global L2 norm is at most `maxNorm` (PyTorch `clip_grad_norm_`:
@@ -16,7 +34,7 @@ export function clipByGlobalNorm(
   // `knownNorm`: the norm the caller already read back (asynchronously: no synchronous GPU read here)
   let globalNorm = knownNorm ?? Number.NaN;
   if (knownNorm === undefined) {
-    const sq = tf.tidy(() => tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))));
+    const sq = squaredGlobalNorm(grads);
     globalNorm = Math.sqrt(sq.dataSync()[0]);
     sq.dispose();
   }
@@ -53,11 +71,12 @@ export class GradientAccumulator {
     this.n += 1;
   }
 
-  /** Averaged gradients (new tensors, caller disposes). */
+  /** Averaged gradients (new tensors, caller disposes; after one add, clones that share its data). */
   mean(): Record<string, tf.Tensor> {
     const out: Record<string, tf.Tensor> = {};
     const inv = 1 / Math.max(1, this.n);
-    for (const [name, s] of this.sums) out[name] = tf.tidy(() => tf.mul(s, tf.scalar(inv)));
+    for (const [name, s] of this.sums)
+      out[name] = this.n <= 1 ? tf.clone(s) : tf.tidy(() => tf.mul(s, tf.scalar(inv)));
     return out;
   }
 

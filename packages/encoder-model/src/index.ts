@@ -47,7 +47,7 @@ export {
   hasFusedKernel,
   setFusedKernels,
 } from './fused-kernels.js';
-export { clipByGlobalNorm, GradientAccumulator } from './grad-utils.js';
+export { clipByGlobalNorm, GradientAccumulator, squaredGlobalNorm } from './grad-utils.js';
 export { HeadModel, type HeadOptions } from './head-model.js';
 export {
   BertForCandidateScoring,

@@ -199,6 +199,15 @@ napi_value ColumnSum(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// sumSquares(buffer, x, n, out, threads): out[0] = Σ x²
+napi_value SumSquares(napi_env env, napi_callback_info info) {
+  FUSED_PROLOGUE("sumSquares", 5, "buffer", "xOffset", "n", "outOffset", "threads")
+  if (area(v[2], 1) < 0) return throw_range(env, "native-gemm: sumSquares n is too large");
+  FUSED_CHECK("sumSquares", {"x", v[1], v[2], false}, {"out", v[3], 1, true})
+  *F(v[3]) = selfevo::sum_squares(C(v[1]), v[2], threads);
+  return nullptr;
+}
+
 // transpose4(buffer, x, out, d0, d1, d2, d3, p0, p1, p2, p3, threads): 4-byte elements
 napi_value Transpose4(napi_env env, napi_callback_info info) {
   FUSED_PROLOGUE("transpose4", 12, "buffer", "xOffset", "outOffset", "d0", "d1", "d2", "d3", "p0", "p1", "p2", "p3",
@@ -312,6 +321,8 @@ void register_fused(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "softmaxGrad", fn);
   napi_create_function(env, "columnSum", NAPI_AUTO_LENGTH, ColumnSum, nullptr, &fn);
   napi_set_named_property(env, exports, "columnSum", fn);
+  napi_create_function(env, "sumSquares", NAPI_AUTO_LENGTH, SumSquares, nullptr, &fn);
+  napi_set_named_property(env, exports, "sumSquares", fn);
   napi_create_function(env, "transpose4", NAPI_AUTO_LENGTH, Transpose4, nullptr, &fn);
   napi_set_named_property(env, exports, "transpose4", fn);
   napi_create_function(env, "softmaxNll", NAPI_AUTO_LENGTH, SoftmaxNll, nullptr, &fn);

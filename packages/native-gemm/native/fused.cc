@@ -222,6 +222,25 @@ void column_sum(const float* x, int64_t rows, int64_t cols, float* out, int thre
   for (int64_t c = 0; c < blocks; c++) add_into(out, partial.data() + c * cols, cols);
 }
 
+SELFEVO_CLONES double sum_squares_block(const float* __restrict x, int64_t n) {
+  double s = 0.0;
+#pragma omp simd reduction(+ : s)
+  for (int64_t i = 0; i < n; i++) s += static_cast<double>(x[i]) * x[i];
+  return s;
+}
+
+float sum_squares(const float* x, int64_t n, int threads) {
+  // fixed blocks of elements, partials (in double) added in order: the same for any thread count
+  const int64_t blocks = (n + kElems - 1) / kElems;
+  std::vector<double> partial(static_cast<size_t>(blocks), 0.0);
+  parallel_for(threads, blocks, [&](int64_t c) {
+    partial[c] = sum_squares_block(x + c * kElems, std::min(kElems, n - c * kElems));
+  });
+  double s = 0.0;
+  for (double p : partial) s += p;
+  return static_cast<float>(s);
+}
+
 void gelu(const float* x, float* y, int64_t n, int threads) {
   parallel_for(threads, (n + kElems - 1) / kElems, [&](int64_t c) {
     thread_local std::vector<float> t;

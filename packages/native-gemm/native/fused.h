@@ -71,6 +71,9 @@ void soft_target_nll(const float* x, const int32_t* gold, const float* ref, Soft
 /** dx[r, :] = g[r, :]·dy[r] (the backward pass of a per-row loss whose gradient was kept). */
 void row_scale(const float* g, const float* dy, int64_t rows, int64_t v, float* dx, int threads);
 
+/** Σ x[i]² over n floats (accumulated in double by fixed blocks; the squared L2 norm of a gradient). */
+float sum_squares(const float* x, int64_t n, int threads);
+
 /** out[j] = Σ_r x[r, j] (the bias gradient of a linear layer), added by fixed row blocks. */
 void column_sum(const float* x, int64_t rows, int64_t cols, float* out, int threads);
 

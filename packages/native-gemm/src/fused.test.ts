@@ -369,6 +369,23 @@ describe.skipIf(fused == null)('native fused kernels', () => {
     );
   });
 
+  it('sumSquares equals the float64 sum of squares, the same on 1, 2 and 3 threads', () => {
+    const n = 200_003; // several blocks and a partial one
+    const x = lcg(n, 31, 3);
+    let want = 0;
+    for (let i = 0; i < n; i++) want += x[i] * x[i];
+    const outs = [1, 2, 3].map((threads) => {
+      const m = heapOf({ x, out: 1 });
+      f.sumSquares(m.buf, m.off.x, n, m.off.out, threads);
+      return m.get('out')[0];
+    });
+    expect(Math.abs(outs[0] - want)).toBeLessThanOrEqual(1e-6 * want);
+    expect(outs[1]).toBe(outs[0]);
+    expect(outs[2]).toBe(outs[0]);
+    const m = heapOf({ x: x.subarray(0, 8), out: 1 });
+    expect(() => f.sumSquares(m.buf, m.off.x, 8, m.off.x, 1)).toThrow(/out overlaps x/);
+  });
+
   it('gives bit-identical results on 1, 2 and 3 threads', () => {
     const [rows, h] = [700, 96];
     const run = (threads: number) => {

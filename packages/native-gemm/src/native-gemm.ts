@@ -254,6 +254,8 @@ export interface RawFused {
     dxOffset: number,
     threads: number,
   ): void;
+  /** out[0] = Σ x[i]² over n floats (fixed blocks, accumulated in double): a squared L2 norm. */
+  sumSquares(buffer: ArrayBufferLike, xOffset: number, n: number, outOffset: number, threads: number): void;
   /** out[j] = Σ_r x[r, j] for x [rows, cols] (column sums by fixed row blocks). */
   columnSum(
     buffer: ArrayBufferLike,
@@ -382,6 +384,7 @@ function load(): { gemm?: NativeGemm; reason?: string } {
             softmaxGrad: addon.softmaxGrad,
             dropout: addon.dropout,
             columnSum: addon.columnSum,
+            sumSquares: addon.sumSquares,
             softmaxNll: addon.softmaxNll,
             softmaxNllGrad: addon.softmaxNllGrad,
             softTargetNll: addon.softTargetNll,

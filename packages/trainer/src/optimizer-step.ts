@@ -1,4 +1,10 @@
-import { type AdamW, clipByGlobalNorm, GradientAccumulator, type SeededRandom } from '@selfevo/encoder-model';
+import {
+  type AdamW,
+  clipByGlobalNorm,
+  GradientAccumulator,
+  type SeededRandom,
+  squaredGlobalNorm,
+} from '@selfevo/encoder-model';
 import * as tf from '@tensorflow/tfjs-core';
 import { computeGradientsAsync } from './compute-gradients.js';
 import type { WorkItem } from './data-parallel-protocol.js';
@@ -78,7 +84,7 @@ class StepGradients {
 async function globalNormOf(grads: Record<string, tf.Tensor>): Promise<number> {
   const names = Object.keys(grads);
   if (names.length === 0) return 0;
-  const sq = tf.tidy(() => tf.addN(names.map((n) => tf.sum(tf.square(grads[n])))));
+  const sq = squaredGlobalNorm(grads);
   try {
     return Math.sqrt((await sq.data())[0]);
   } finally {

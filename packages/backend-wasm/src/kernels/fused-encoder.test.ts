@@ -112,6 +112,10 @@ describe.skipIf(!nativeFused)('fused encoder kernels check their inputs', () => 
         },
       ) as tf.Tensor[];
       expect([d.shape, m.shape]).toEqual([[0], [0]]);
+      const empty = tf.engine().runKernel('SelfevoSumSquares', { x: tf.ones([0, 3]) }) as tf.Tensor;
+      expect([empty.shape, empty.dataSync()[0]]).toEqual([[], 0]);
+      const ss = tf.engine().runKernel('SelfevoSumSquares', { x: tf.tensor2d([1, -2, 3, 0.5], [2, 2]) });
+      expect((ss as tf.Tensor).dataSync()[0]).toBe(14.25);
     });
     expect(tf.memory().numTensors).toBe(before);
   });

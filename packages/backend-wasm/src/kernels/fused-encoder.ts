@@ -207,6 +207,20 @@ function columnSum(args: Args): TensorInfo {
   return out;
 }
 
+const SS = 'SelfevoSumSquares';
+/** {x} (any shape) → scalar Σ x². */
+function sumSquares(args: Args): TensorInfo {
+  const backend = args.backend as WasmBackendLike;
+  const x = input(SS, args, 'x');
+  const n = util.sizeFromShape(x.shape);
+  const { fused, threads } = native(SS);
+  const out = backend.makeOutput([], 'float32');
+  const [xo, oo] = offsets(backend, [n > 0 ? x : undefined, out]);
+  if (n > 0) fused.sumSquares(backend.wasm.HEAPU8.buffer, xo, n, oo, threads);
+  else new Float32Array(backend.wasm.HEAPU8.buffer, oo, 1)[0] = 0;
+  return out;
+}
+
 const NLL = 'SelfevoSoftmaxNll';
 /** The int32 gold classes [rows] of a softmax-NLL kernel, checked. */
 function gold(kernel: string, args: Args, rows: number): TensorInfo {
@@ -318,6 +332,7 @@ export const fusedEncoderConfigs: readonly KernelConfig[] = [
   config(SMG, softmaxGrad),
   config(DO, dropout),
   config(CS, columnSum),
+  config(SS, sumSquares),
   config(NLL, softmaxNll),
   config(NLLG, softmaxNllGrad),
   config(STN, softTargetNll),
