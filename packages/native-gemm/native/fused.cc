@@ -115,15 +115,6 @@ SELFEVO_CLONES void softmax_grad_row(const float* __restrict dy, const float* __
   for (int64_t j = 0; j < k; j++) dx[j] = y[j] * (dy[j] - s);
 }
 
-SELFEVO_CLONES void mask_block(const uint32_t* __restrict bits, const float* __restrict x, int64_t n,
-                               uint32_t threshold, float keep, float* __restrict y, float* __restrict mask) {
-  for (int64_t i = 0; i < n; i++) {
-    const float mk = bits[i] >= threshold ? keep : 0.f;
-    mask[i] = mk;
-    y[i] = x[i] * mk;
-  }
-}
-
 SELFEVO_CLONES float nll_row(const float* __restrict x, int32_t gold, int64_t v, float* __restrict p) {
   float mx = -INFINITY;
 #pragma omp simd reduction(max : mx)
@@ -143,8 +134,6 @@ SELFEVO_CLONES void nll_grad_row(float dy, const float* __restrict p, int32_t go
   for (int64_t j = 0; j < v; j++) dx[j] = p[j] * dy;
   dx[gold] = (p[gold] - 1.f) * dy;
 }
-
-inline uint32_t rotl(uint32_t v, int k) { return (v << k) | (v >> (32 - k)); }
 
 }  // namespace
 
@@ -276,41 +265,6 @@ void softmax_grad(const float* dy, const float* y, int64_t rows, int64_t k, floa
     const int64_t r1 = std::min(rows, (c + 1) * per);
     for (int64_t r = c * per; r < r1; r++) softmax_grad_row(dy + r * k, y + r * k, k, dx + r * k);
   });
-}
-
-void dropout(const float* x, int64_t n, uint32_t seed, uint32_t threshold, float keep, float* y, float* mask,
-             int threads) {
-  // SeededRandom's constructor: splitmix32 expands the seed (0 → the golden ratio) into the state.
-  uint32_t s[4];
-  uint32_t z0 = seed != 0 ? seed : 0x9e3779b9u;
-  for (int i = 0; i < 4; i++) {
-    z0 += 0x9e3779b9u;
-    uint32_t z = z0;
-    z = (z ^ (z >> 16)) * 0x85ebca6bu;
-    z = (z ^ (z >> 13)) * 0xc2b2ae35u;
-    s[i] = z ^ (z >> 16);
-  }
-  // The stream is sequential; blocks of it are drawn here and turned into mask and output on the
-  // pool while the next block is drawn.
-  constexpr int64_t kBlock = 1 << 16;
-  std::vector<uint32_t> bits(static_cast<size_t>(std::min<int64_t>(n, kBlock)));
-  for (int64_t i0 = 0; i0 < n; i0 += kBlock) {
-    const int64_t len = std::min(kBlock, n - i0);
-    for (int64_t i = 0; i < len; i++) {
-      bits[i] = rotl(s[1] * 5u, 7) * 9u;
-      const uint32_t t = s[1] << 9;
-      s[2] ^= s[0];
-      s[3] ^= s[1];
-      s[1] ^= s[2];
-      s[0] ^= s[3];
-      s[2] ^= t;
-      s[3] = rotl(s[3], 11);
-    }
-    parallel_for(threads, (len + kElems - 1) / kElems, [&](int64_t c) {
-      const int64_t j0 = c * kElems, l = std::min(kElems, len - j0);
-      mask_block(bits.data() + j0, x + i0 + j0, l, threshold, keep, y + i0 + j0, mask + i0 + j0);
-    });
-  }
 }
 
 }  // namespace selfevo

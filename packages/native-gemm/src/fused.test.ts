@@ -219,6 +219,20 @@ describe.skipIf(fused == null)('native fused kernels', () => {
     }
   });
 
+  it('dropout far into the stream (chunks jump ahead by up to 2^23 draws) matches SeededRandom on 1 and 3 threads', () => {
+    const n = 2 ** 23 + 4099;
+    const x = new Float32Array(n).fill(1);
+    const bits = new SeededRandom(99).fillInt32(new Int32Array(n));
+    for (const threads of [1, 3]) {
+      const m = heapOf({ x, y: n, mask: n });
+      f.dropout(m.buf, m.off.x, n, 99, 2 ** 31, 2, m.off.y, m.off.mask, threads);
+      const mask = m.get('mask');
+      for (let i = 0; i < n; i++)
+        if (mask[i] !== (bits[i] >>> 0 >= 2 ** 31 ? 2 : 0))
+          throw new Error(`element ${i} (${threads} threads)`);
+    }
+  });
+
   it.each([
     [1, 1],
     [3, 1000],
