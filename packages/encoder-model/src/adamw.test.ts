@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ADAMW_KERNEL_NAME, AdamW, type AdamWOptions } from './adamw.js';
 import { ConfigError } from './errors.js';
 import { setFusedKernels } from './fused-kernels.js';
-import { clipByGlobalNorm, GradientAccumulator, squaredGlobalNorm } from './grad-utils.js';
+import { clipByGlobalNorm, clipCoefficient, GradientAccumulator, squaredGlobalNorm } from './grad-utils.js';
 import { learningRateAt } from './schedule.js';
 
 /** Textbook (PyTorch) AdamW in float64 on plain arrays. */
@@ -81,6 +81,67 @@ describeEachBackend('AdamW', () => {
       b.dispose();
     },
   );
+});
+
+describeEachBackend('AdamW gradScale (clipping folded into the update)', () => {
+  it('equals a step on clipByGlobalNorm’s scaled copy, bit for bit, fused or not; refuses a bad scale', () => {
+    const grads = () => ({
+      w: tf.tensor2d([
+        [0.3, -2, 7.5],
+        [1e-3, 4, -0.25],
+      ]),
+      b: tf.tensor1d([9, -9]),
+    });
+    const make = () => {
+      const w = tf.tidy(() =>
+        tf.variable(
+          tf.tensor2d([
+            [1, 2, 3],
+            [4, 5, 6],
+          ]),
+        ),
+      );
+      const b = tf.tidy(() => tf.variable(tf.tensor1d([0.5, -0.5])));
+      const params = new Map<string, tf.Variable>([
+        ['w', w],
+        ['b', b],
+      ]);
+      return { params, opt: new AdamW(params, { lr: 0.01, weightDecay: 0.1 }) };
+    };
+    const finish = (m: ReturnType<typeof make>) => {
+      const out = [...m.params.values()].flatMap((v) => Array.from(v.dataSync()));
+      m.opt.dispose();
+      tf.dispose([...m.params.values()]);
+      return out;
+    };
+    for (const fused of [true, false]) {
+      const was = setFusedKernels(fused);
+      const before = tf.memory().numTensors;
+      const folded = make();
+      const copied = make();
+      for (let step = 0; step < 3; step++) {
+        const g = grads();
+        const clipped = clipByGlobalNorm(g, 2);
+        folded.opt.step(g, 0.01, { gradScale: clipCoefficient(clipped.globalNorm, 2) });
+        copied.opt.step(clipped.grads, 0.01);
+        tf.dispose([...Object.values(g), ...Object.values(clipped.grads)]);
+      }
+      const a = finish(folded);
+      const c = finish(copied);
+      expect(a).toEqual(c);
+      expect(a[0]).not.toBe(1);
+      expect(tf.memory().numTensors).toBe(before);
+      setFusedKernels(was);
+    }
+    const m = make();
+    const g = grads();
+    expect(() => m.opt.step(g, 0.01, { gradScale: Number.NaN })).toThrow(ConfigError);
+    expect(() => m.opt.step(g, 0.01, { gradScale: -1 })).toThrow(
+      /gradScale must be a finite number ≥ 0, got -1/,
+    );
+    tf.dispose(Object.values(g));
+    finish(m);
+  });
 });
 
 describeEachBackend('AdamW parameter groups', () => {

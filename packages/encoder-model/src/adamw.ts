@@ -60,7 +60,7 @@ interface ParameterHyper {
 /**
  * Name of the optional fused AdamW kernel a backend may register (tfjs's kernel registry).
  * Inputs `{ param, grad, m, v }` (float32, one shape); attrs `{ stepSize, beta1, beta2, bc2Sqrt,
- * eps, decay }`; outputs `[param', m', v']` as new tensors:
+ * eps, decay, gradScale }`; outputs `[param', m', v']` as new tensors, with g = grad·gradScale:
  * m' = β₁m + (1−β₁)g; v' = β₂v + (1−β₂)g²; param' = decay·param − stepSize·m' / (√v'/bc2Sqrt + eps).
  */
 export const ADAMW_KERNEL_NAME = 'SelfevoAdamW';
@@ -178,12 +178,17 @@ export class AdamW {
 
   /**
    * Apply one update with base learning rate `lr` (each group's rate scaled by `lr / this.lr`).
-   * `grads` is keyed by parameter name; the caller still owns (disposes) it.
+   * `grads` is keyed by parameter name; the caller still owns (disposes) it. `gradScale` multiplies
+   * every gradient first (global-norm clipping without a scaled copy of the gradients: the
+   * coefficient of `clipByGlobalNorm`, e.g.); default 1.
    */
-  step(grads: Record<string, tf.Tensor>, lr: number = this.lr): void {
+  step(grads: Record<string, tf.Tensor>, lr: number = this.lr, options: { gradScale?: number } = {}): void {
     for (const name of Object.keys(grads)) {
       if (!this.params.has(name)) throw new ConfigError(`AdamW.step: no parameter named ${name}`);
     }
+    const gradScale = options.gradScale ?? 1;
+    if (!(Number.isFinite(gradScale) && gradScale >= 0))
+      throw new ConfigError(`AdamW.step: gradScale must be a finite number ≥ 0, got ${gradScale}`);
     this.t += 1;
     const [b1, b2] = this.betas;
     const bc1 = 1 - b1 ** this.t;
@@ -204,7 +209,7 @@ export class AdamW {
         const stepSize = h.lr / bc1;
         const decay = 1 - h.lr * h.weightDecay; // 1: no decay
         if (fusedKernel && g.dtype === 'float32' && p.dtype === 'float32') {
-          const attrs = { stepSize, beta1: b1, beta2: b2, bc2Sqrt, eps: this.eps, decay };
+          const attrs = { stepSize, beta1: b1, beta2: b2, bc2Sqrt, eps: this.eps, decay, gradScale };
           const [pNew, mNew, vNew] = tf
             .engine()
             .runKernel(
@@ -217,8 +222,9 @@ export class AdamW {
           p.assign(pNew);
           continue;
         }
-        const mNew = tf.add(tf.mul(m, b1s), tf.mul(g, b1c));
-        const vNew = tf.add(tf.mul(v, b2s), tf.mul(tf.square(g), b2c));
+        const gs = gradScale === 1 ? g : tf.mul(g, tf.scalar(gradScale));
+        const mNew = tf.add(tf.mul(m, b1s), tf.mul(gs, b1c));
+        const vNew = tf.add(tf.mul(v, b2s), tf.mul(tf.square(gs), b2c));
         m.assign(mNew);
         v.assign(vNew);
         const base = h.weightDecay !== 0 ? tf.mul(p, tf.scalar(decay)) : p;

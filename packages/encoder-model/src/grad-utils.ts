@@ -19,6 +19,11 @@ export function squaredGlobalNorm(grads: Record<string, tf.Tensor>): tf.Scalar {
   });
 }
 
+/** PyTorch `clip_grad_norm_`'s coefficient: `maxNorm / (globalNorm + 1e-6)`, clamped to 1. */
+export function clipCoefficient(globalNorm: number, maxNorm: number): number {
+  return Math.min(1, maxNorm / (globalNorm + 1e-6));
+}
+
 /**
  * Scale gradients so their global L2 norm is at most `maxNorm` (PyTorch `clip_grad_norm_`:
  * coefficient `maxNorm / (norm + 1e-6)`, clamped to 1). Returns NEW tensors (the caller disposes
@@ -38,7 +43,7 @@ export function clipByGlobalNorm(
     globalNorm = Math.sqrt(sq.dataSync()[0]);
     sq.dispose();
   }
-  const coef = Math.min(1, maxNorm / (globalNorm + 1e-6));
+  const coef = clipCoefficient(globalNorm, maxNorm);
   const out: Record<string, tf.Tensor> = {};
   tf.tidy(() => {
     const c = tf.scalar(coef);

@@ -47,7 +47,7 @@ export {
   hasFusedKernel,
   setFusedKernels,
 } from './fused-kernels.js';
-export { clipByGlobalNorm, GradientAccumulator, squaredGlobalNorm } from './grad-utils.js';
+export { clipByGlobalNorm, clipCoefficient, GradientAccumulator, squaredGlobalNorm } from './grad-utils.js';
 export { HeadModel, type HeadOptions } from './head-model.js';
 export {
   BertForCandidateScoring,

@@ -89,6 +89,7 @@ const adamMs = timeIt(() =>
     1e-8,
     0.99999,
     1,
+    1,
   ),
 );
 console.log(

@@ -15,7 +15,7 @@ __attribute__((target_clones("avx512f", "avx2", "default")))
 #endif
 void adamw_loop(const AdamWArgs& a) {
   const float b1 = a.beta1, b2 = a.beta2, c1 = a.one_minus_beta1, c2 = a.one_minus_beta2;
-  const float step = a.step_size, inv_bc2 = 1.f / a.bc2_sqrt, eps = a.eps, decay = a.decay;
+  const float step = a.step_size, inv_bc2 = 1.f / a.bc2_sqrt, eps = a.eps, decay = a.decay, gs = a.grad_scale;
   const float* __restrict p = a.p;
   const float* __restrict g = a.g;
   const float* __restrict m = a.m;
@@ -24,7 +24,7 @@ void adamw_loop(const AdamWArgs& a) {
   float* __restrict mo = a.m_out;
   float* __restrict vo = a.v_out;
   for (int64_t i = 0; i < a.n; i++) {
-    const float gi = g[i];
+    const float gi = g[i] * gs;  // exact when gs is 1
     const float mi = b1 * m[i] + c1 * gi;
     const float vi = b2 * v[i] + c2 * gi * gi;
     mo[i] = mi;

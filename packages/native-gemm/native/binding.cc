@@ -193,16 +193,16 @@ napi_value Unary(napi_env env, napi_callback_info info) {
 }
 
 // adamw(buffer, pOff, gOff, mOff, vOff, pOut, mOut, vOut, n, stepSize, beta1, beta2, bc2Sqrt,
-// eps, decay, threads): the fused AdamW update (adamw.h). Offsets in bytes; outputs must not
+// eps, decay, gradScale, threads): the fused AdamW update (adamw.h). Offsets in bytes; outputs must not
 // overlap inputs.
 napi_value AdamW(napi_env env, napi_callback_info info) {
   static const char* names[9] = {"buffer", "pOffset", "gOffset", "mOffset", "vOffset",
                                  "pOutOffset", "mOutOffset", "vOutOffset", "n"};
-  napi_value argv[16];
+  napi_value argv[17];
   int64_t v[9] = {0};
   void* data = nullptr;
   size_t byteLength = 0;
-  const std::string err = read_args(env, info, "adamw", 16, argv, names, 9, v, &data, &byteLength);
+  const std::string err = read_args(env, info, "adamw", 17, argv, names, 9, v, &data, &byteLength);
   if (!err.empty()) return throw_range(env, err);
   const int64_t bytes = v[8] * 4;
   for (int i = 1; i < 8; i++) {
@@ -214,9 +214,9 @@ napi_value AdamW(napi_env env, napi_callback_info info) {
     for (int i = 1; i < 8; i++)
       if (i != o && v[i] < v[o] + bytes && v[o] < v[i] + bytes && bytes > 0)
         return throw_range(env, std::string("native-gemm: adamw ") + names[o] + " overlaps " + names[i]);
-  double f[6];
-  static const char* fnames[6] = {"stepSize", "beta1", "beta2", "bc2Sqrt", "eps", "decay"};
-  for (int i = 0; i < 6; i++) {
+  double f[7];
+  static const char* fnames[7] = {"stepSize", "beta1", "beta2", "bc2Sqrt", "eps", "decay", "gradScale"};
+  for (int i = 0; i < 7; i++) {
     double d;
     if (napi_get_value_double(env, argv[9 + i], &d) != napi_ok || !std::isfinite(d))
       return throw_range(env, std::string("native-gemm: adamw ") + fnames[i] + " must be a finite number");
@@ -227,9 +227,9 @@ napi_value AdamW(napi_env env, napi_callback_info info) {
   auto fl = [](double d) { return static_cast<float>(d); };
   int64_t threads = 1;
   std::string terr;
-  if (!get_i64(env, argv[15], "threads", &threads, &terr)) return throw_range(env, terr);
+  if (!get_i64(env, argv[16], "threads", &threads, &terr)) return throw_range(env, terr);
   selfevo::adamw({at(1), at(2), at(3), at(4), at(5), at(6), at(7), v[8], fl(f[0]), fl(f[1]), fl(f[2]), fl(f[3]),
-                  fl(f[4]), fl(f[5]), fl(1.0 - f[1]), fl(1.0 - f[2])},
+                  fl(f[4]), fl(f[5]), fl(1.0 - f[1]), fl(1.0 - f[2]), fl(f[6])},
                  static_cast<int>(threads < 1 ? 1 : (threads > 64 ? 64 : threads)));
   return nullptr;
 }

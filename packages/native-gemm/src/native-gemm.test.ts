@@ -363,10 +363,12 @@ describe.skipIf(gemm == null)('native fused AdamW', () => {
       bc2,
       eps,
       decay,
+      0.5, // gradScale: the gradient is used halved (global-norm clipping)
       2,
     );
     for (let i = 0; i < n; i++) {
-      const [p, g, m, v] = [heap[i], heap[n + i], heap[2 * n + i], heap[3 * n + i]];
+      const [p, g2, m, v] = [heap[i], heap[n + i], heap[2 * n + i], heap[3 * n + i]];
+      const g = g2 * 0.5;
       const m1 = b1 * m + (1 - b1) * g;
       const v1 = b2 * v + (1 - b2) * g * g;
       const p1 = decay * p - (stepSize * m1) / (Math.sqrt(v1) / bc2 + eps);
@@ -378,7 +380,7 @@ describe.skipIf(gemm == null)('native fused AdamW', () => {
 
   it('rejects overlapping outputs, bad offsets and non-finite hyper-parameters', () => {
     const h = new Float32Array(70);
-    const ok = [0, 40, 80, 120, 160, 200, 240, 10, 0.1, 0.9, 0.99, 0.1, 1e-8, 1, 1] as const;
+    const ok = [0, 40, 80, 120, 160, 200, 240, 10, 0.1, 0.9, 0.99, 0.1, 1e-8, 1, 1, 1] as const;
     const call = (...over: [number, number][]) => {
       const a: number[] = [...ok];
       for (const [i, x] of over) a[i] = x;
@@ -389,6 +391,10 @@ describe.skipIf(gemm == null)('native fused AdamW', () => {
     expect(call([6, 280])).toThrow(/vOutOffset range reaches past the end/);
     expect(call([1, 2])).toThrow(/gOffset must be a multiple of 4/);
     expect(call([9, Number.NaN])).toThrow(/beta1 must be a finite number/);
+    expect(call([14, Number.POSITIVE_INFINITY])).toThrow(/gradScale must be a finite number/);
+    expect((gemm!.adamw as (...x: unknown[]) => void).bind(null, h.buffer, ...ok.slice(0, 14))).toThrow(
+      /adamw takes 17 arguments/,
+    );
   });
 });
 

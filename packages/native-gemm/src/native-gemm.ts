@@ -93,6 +93,7 @@ export type RawAdamW = (
   bc2Sqrt: number,
   eps: number,
   decay: number,
+  gradScale: number,
   threads: number,
 ) => void;
 

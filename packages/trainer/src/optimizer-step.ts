@@ -1,6 +1,6 @@
 import {
   type AdamW,
-  clipByGlobalNorm,
+  clipCoefficient,
   GradientAccumulator,
   type SeededRandom,
   squaredGlobalNorm,
@@ -110,13 +110,10 @@ async function applyUpdate(
       if (Number.isFinite(norm)) optimizer.step(mean, lr);
       return norm;
     }
-    const clipped = clipByGlobalNorm(mean, maxGradNorm, norm);
-    try {
-      if (Number.isFinite(clipped.globalNorm)) optimizer.step(clipped.grads, lr);
-    } finally {
-      tf.dispose(Object.values(clipped.grads));
-    }
-    return clipped.globalNorm;
+    // clipping folded into the update (AdamW scales each gradient as it reads it): the same
+    // values as clipByGlobalNorm's scaled copy, without the copy
+    if (Number.isFinite(norm)) optimizer.step(mean, lr, { gradScale: clipCoefficient(norm, maxGradNorm) });
+    return norm;
   } finally {
     tf.dispose(Object.values(mean));
   }

@@ -18,6 +18,8 @@ interface AdamWAttrs {
   bc2Sqrt: number;
   eps: number;
   decay: number;
+  /** The gradient is used as g·gradScale (global-norm clipping); default 1. */
+  gradScale?: number;
 }
 
 function check(cond: boolean, msg: string): void {
@@ -40,6 +42,8 @@ function adamW(args: {
   }
   for (const k of ['stepSize', 'beta1', 'beta2', 'bc2Sqrt', 'eps', 'decay'] as const)
     check(Number.isFinite(a[k]), `attr ${k} must be a finite number, got ${a[k]}`);
+  const gradScale = a.gradScale ?? 1;
+  check(Number.isFinite(gradScale), `attr gradScale must be a finite number, got ${a.gradScale}`);
   const pOut = backend.makeOutput(shape, 'float32');
   const mOut = backend.makeOutput(shape, 'float32');
   const vOut = backend.makeOutput(shape, 'float32');
@@ -65,6 +69,7 @@ function adamW(args: {
       bc2Sqrt,
       eps,
       decay,
+      gradScale,
       state!.threads,
     );
     return [pOut, mOut, vOut];
@@ -81,7 +86,7 @@ function adamW(args: {
   const c1 = 1 - beta1;
   const c2 = 1 - beta2;
   for (let i = 0; i < p.length; i++) {
-    const gi = g[i];
+    const gi = g[i] * gradScale;
     const mi = beta1 * m0[i] + c1 * gi;
     const vi = beta2 * v0[i] + c2 * gi * gi;
     m1[i] = mi;
