@@ -39,7 +39,10 @@ namespace {
 // ---- micro-kernels: C[MR×NR] (+)= Apanel[kc×MR]ᵀ · Bpanel[kc×NR] --------------------------------
 
 struct Avx512 {
-  static constexpr int MR = 12, NR = 32, KC = 256, MC = 192, NC = 2048;
+  // KC = 512: an encoder's K of 256 or 512 in one pass over C; MC = 96 keeps the A block at 192 KiB.
+  // Tuned on a 2-core Xeon (48 KiB L1d, 2 MiB L2 per core) over the training step's shapes:
+  // 2-thread GFLOP/s of the set 238 → 270 against KC 256 / MC 192 (the 1024³ peak unchanged).
+  static constexpr int MR = 12, NR = 32, KC = 512, MC = 96, NC = 2048;
   __attribute__((target("avx512f"))) static void kernel(int64_t kc, const float* __restrict ap,
                                                          const float* __restrict bp, float* c,
                                                          int64_t ldc, bool accumulate) {
@@ -120,12 +123,13 @@ void pack_a(const GemmArgs& g, int64_t i0, int64_t mc, int64_t p0, int64_t kc, f
         for (int64_t i = rows; i < MR; i++) d[i] = 0.f;
       }
     } else {  // op(A)(i, p) = a[i·lda + p]: contiguous in p
-      for (int64_t i = 0; i < rows; i++) {
-        const float* src = g.a + (i0 + ir + i) * g.lda + p0;
-        for (int64_t p = 0; p < kc; p++) dst[p * MR + i] = src[p];
+      // p outer: the panel is written in order; the MR source rows stay in L1 across 16 p's
+      const float* src = g.a + (i0 + ir) * g.lda + p0;
+      for (int64_t p = 0; p < kc; p++) {
+        float* d = dst + p * MR;
+        for (int64_t i = 0; i < rows; i++) d[i] = src[i * g.lda + p];
+        for (int64_t i = rows; i < MR; i++) d[i] = 0.f;
       }
-      for (int64_t i = rows; i < MR; i++)
-        for (int64_t p = 0; p < kc; p++) dst[p * MR + i] = 0.f;
     }
   }
 }
@@ -137,12 +141,13 @@ void pack_b(const GemmArgs& g, int64_t p0, int64_t kc, int64_t j0, int64_t nc, f
     const int64_t cols = std::min<int64_t>(NR, nc - jr);
     float* dst = bp + jr * kc;
     if (g.trans_b) {  // op(B)(p, j) = b[j·ldb + p]: contiguous in p
-      for (int64_t j = 0; j < cols; j++) {
-        const float* src = g.b + (j0 + jr + j) * g.ldb + p0;
-        for (int64_t p = 0; p < kc; p++) dst[p * NR + j] = src[p];
+      // p outer: the panel is written in order; the NR source rows stay in L1 across 16 p's
+      const float* src = g.b + (j0 + jr) * g.ldb + p0;
+      for (int64_t p = 0; p < kc; p++) {
+        float* d = dst + p * NR;
+        for (int64_t j = 0; j < cols; j++) d[j] = src[j * g.ldb + p];
+        for (int64_t j = cols; j < NR; j++) d[j] = 0.f;
       }
-      for (int64_t j = cols; j < NR; j++)
-        for (int64_t p = 0; p < kc; p++) dst[p * NR + j] = 0.f;
     } else {  // op(B)(p, j) = b[p·ldb + j]: contiguous in j
       for (int64_t p = 0; p < kc; p++) {
         const float* src = g.b + (p0 + p) * g.ldb + j0 + jr;
