@@ -45,7 +45,7 @@ struct Avx512 {
   static constexpr int MR = 12, NR = 32, KC = 512, MC = 96, NC = 2048;
   __attribute__((target("avx512f"))) static void kernel(int64_t kc, const float* __restrict ap,
                                                          const float* __restrict bp, float* c,
-                                                         int64_t ldc, bool accumulate) {
+                                                         int64_t ldc, bool accumulate, const float* bias) {
     __m512 acc[MR][2];
 #pragma GCC unroll 12
     for (int i = 0; i < MR; i++) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
@@ -61,12 +61,18 @@ struct Avx512 {
       ap += MR;
       bp += NR;
     }
+    const __m512 bias0 = bias != nullptr ? _mm512_loadu_ps(bias) : _mm512_setzero_ps();
+    const __m512 bias1 = bias != nullptr ? _mm512_loadu_ps(bias + 16) : _mm512_setzero_ps();
 #pragma GCC unroll 12
     for (int i = 0; i < MR; i++) {
       float* row = c + i * ldc;
       if (accumulate) {
         acc[i][0] = _mm512_add_ps(acc[i][0], _mm512_loadu_ps(row));
         acc[i][1] = _mm512_add_ps(acc[i][1], _mm512_loadu_ps(row + 16));
+      }
+      if (bias != nullptr) {
+        acc[i][0] = _mm512_add_ps(acc[i][0], bias0);
+        acc[i][1] = _mm512_add_ps(acc[i][1], bias1);
       }
       _mm512_storeu_ps(row, acc[i][0]);
       _mm512_storeu_ps(row + 16, acc[i][1]);
@@ -78,7 +84,7 @@ struct Avx2 {
   static constexpr int MR = 6, NR = 16, KC = 256, MC = 144, NC = 2048;
   __attribute__((target("avx2,fma"))) static void kernel(int64_t kc, const float* __restrict ap,
                                                          const float* __restrict bp, float* c,
-                                                         int64_t ldc, bool accumulate) {
+                                                         int64_t ldc, bool accumulate, const float* bias) {
     __m256 acc[MR][2];
 #pragma GCC unroll 6
     for (int i = 0; i < MR; i++) acc[i][0] = acc[i][1] = _mm256_setzero_ps();
@@ -94,12 +100,18 @@ struct Avx2 {
       ap += MR;
       bp += NR;
     }
+    const __m256 bias0 = bias != nullptr ? _mm256_loadu_ps(bias) : _mm256_setzero_ps();
+    const __m256 bias1 = bias != nullptr ? _mm256_loadu_ps(bias + 8) : _mm256_setzero_ps();
 #pragma GCC unroll 6
     for (int i = 0; i < MR; i++) {
       float* row = c + i * ldc;
       if (accumulate) {
         acc[i][0] = _mm256_add_ps(acc[i][0], _mm256_loadu_ps(row));
         acc[i][1] = _mm256_add_ps(acc[i][1], _mm256_loadu_ps(row + 8));
+      }
+      if (bias != nullptr) {
+        acc[i][0] = _mm256_add_ps(acc[i][0], bias0);
+        acc[i][1] = _mm256_add_ps(acc[i][1], bias1);
       }
       _mm256_storeu_ps(row, acc[i][0]);
       _mm256_storeu_ps(row + 8, acc[i][1]);
@@ -183,6 +195,7 @@ void gemm_block(const GemmArgs& g, int64_t m0, int64_t m1, int64_t n0, int64_t n
       float* bp = sb.get(ncPadded * kc);
       pack_b<NR>(g, pc, kc, jc, nc, bp);
       const bool accumulate = pc > 0;
+      const bool last = pc + kc >= g.k;  // the bias is added as the last K block is stored
       for (int64_t ic = m0; ic < m1; ic += K::MC) {
         const int64_t mc = std::min<int64_t>(K::MC, m1 - ic);
         const int64_t mcPadded = (mc + MR - 1) / MR * MR;
@@ -193,29 +206,28 @@ void gemm_block(const GemmArgs& g, int64_t m0, int64_t m1, int64_t n0, int64_t n
           for (int64_t ir = 0; ir < mc; ir += MR) {
             const int64_t rows = std::min<int64_t>(MR, mc - ir);
             float* c = g.c + (ic + ir) * g.ldc + jc + jr;
+            const float* bias = last && g.bias != nullptr ? g.bias + jc + jr : nullptr;
             if (rows == MR && cols == NR) {
-              K::kernel(kc, ap + ir * kc, bp + jr * kc, c, g.ldc, accumulate);
+              K::kernel(kc, ap + ir * kc, bp + jr * kc, c, g.ldc, accumulate, bias);
             } else {
-              K::kernel(kc, ap + ir * kc, bp + jr * kc, edge, NR, false);
+              K::kernel(kc, ap + ir * kc, bp + jr * kc, edge, NR, false, nullptr);
               for (int64_t i = 0; i < rows; i++)
-                for (int64_t j = 0; j < cols; j++)
-                  c[i * g.ldc + j] = accumulate ? c[i * g.ldc + j] + edge[i * NR + j] : edge[i * NR + j];
+                for (int64_t j = 0; j < cols; j++) {
+                  float v = accumulate ? c[i * g.ldc + j] + edge[i * NR + j] : edge[i * NR + j];
+                  if (bias != nullptr) v += bias[j];
+                  c[i * g.ldc + j] = v;
+                }
             }
           }
         }
       }
     }
   }
-  // Epilogue: bias per column, then ReLU.
-  if (g.bias != nullptr || g.relu) {
+  // Epilogue: ReLU (the bias was added as the last K block was stored).
+  if (g.relu) {
     for (int64_t i = m0; i < m1; i++) {
       float* row = g.c + i * g.ldc;
-      for (int64_t j = n0; j < n1; j++) {
-        float v = row[j];
-        if (g.bias != nullptr) v += g.bias[j];
-        if (g.relu) v = v > 0.f ? v : 0.f;
-        row[j] = v;
-      }
+      for (int64_t j = n0; j < n1; j++) row[j] = row[j] > 0.f ? row[j] : 0.f;
     }
   }
 }
