@@ -40,7 +40,8 @@ export function outputRows(inp: EncoderInputs, B: number, S: number): OutputRows
     const b = Math.floor(p / S);
     slot[k] = counts[b]++;
   }
-  const M = Math.max(1, ...counts);
+  let M = 1;
+  for (let b = 0; b < B; b++) M = Math.max(M, counts[b]); // (no spread: B may be large)
   const index = new Int32Array(B * M);
   for (let b = 0; b < B; b++) index.fill(b * S, b * M, (b + 1) * M);
   const order = new Int32Array(pos.length);
