@@ -186,16 +186,23 @@ SELFEVO_CLONES float sum_block(const float* __restrict x, int64_t n) {
   return s;
 }
 
+/**
+ * Σ of `block(i0, len)` over fixed blocks of kElems of n elements, partials (type T) added in
+ * block order: the same result for any thread count.
+ */
+template <class T, class F>
+T ordered_block_sum(int64_t n, int threads, F block) {
+  const int64_t blocks = (n + kElems - 1) / kElems;
+  std::vector<T> partial(static_cast<size_t>(blocks), T(0));
+  parallel_for(threads, blocks, [&](int64_t c) { partial[c] = block(c * kElems, std::min(kElems, n - c * kElems)); });
+  T s = T(0);
+  for (T p : partial) s += p;
+  return s;
+}
+
 void column_sum(const float* x, int64_t rows, int64_t cols, float* out, int threads) {
-  if (cols == 1) {  // a whole-tensor sum: fixed blocks of elements, partials added in order
-    const int64_t blocks = (rows + kElems - 1) / kElems;
-    std::vector<float> partial(static_cast<size_t>(blocks), 0.f);
-    parallel_for(threads, blocks, [&](int64_t c) {
-      partial[c] = sum_block(x + c * kElems, std::min(kElems, rows - c * kElems));
-    });
-    float s = 0.f;
-    for (float p : partial) s += p;
-    *out = s;
+  if (cols == 1) {  // a whole-tensor sum
+    *out = ordered_block_sum<float>(rows, threads, [x](int64_t i0, int64_t len) { return sum_block(x + i0, len); });
     return;
   }
   // As layer_norm_grad's column sums: fixed row blocks, partials added in block order.
@@ -219,15 +226,8 @@ SELFEVO_CLONES double sum_squares_block(const float* __restrict x, int64_t n) {
 }
 
 float sum_squares(const float* x, int64_t n, int threads) {
-  // fixed blocks of elements, partials (in double) added in order: the same for any thread count
-  const int64_t blocks = (n + kElems - 1) / kElems;
-  std::vector<double> partial(static_cast<size_t>(blocks), 0.0);
-  parallel_for(threads, blocks, [&](int64_t c) {
-    partial[c] = sum_squares_block(x + c * kElems, std::min(kElems, n - c * kElems));
-  });
-  double s = 0.0;
-  for (double p : partial) s += p;
-  return static_cast<float>(s);
+  return static_cast<float>(
+      ordered_block_sum<double>(n, threads, [x](int64_t i0, int64_t len) { return sum_squares_block(x + i0, len); }));
 }
 
 void gelu(const float* x, float* y, int64_t n, int threads) {

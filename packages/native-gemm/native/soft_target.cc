@@ -18,9 +18,8 @@ SELFEVO_CLONES float row_max(const float* __restrict x, int64_t v) {
   return mx;
 }
 
-/** e = exp(x − max(x)); returns Σ e. */
-SELFEVO_CLONES float shifted_exp(const float* __restrict x, int64_t v, float* __restrict e) {
-  const float mx = row_max(x, v);
+/** e = exp(x − mx) for the row maximum mx; returns Σ e. */
+SELFEVO_CLONES float shifted_exp(const float* __restrict x, float mx, int64_t v, float* __restrict e) {
   for (int64_t j = 0; j < v; j++) e[j] = x[j] - mx;
   unary(UnaryOp::Exp, e, e, v);
   float s = 0.f;
@@ -37,12 +36,8 @@ SELFEVO_CLONES float shifted_exp(const float* __restrict x, int64_t v, float* __
 SELFEVO_CLONES float soft_row(const float* __restrict x, int32_t gold, const float* __restrict r, float alpha,
                               int64_t v, float* __restrict g) {
   const float mx = row_max(x, v);
-  for (int64_t j = 0; j < v; j++) g[j] = x[j] - mx;
-  const float picked = g[gold];
-  unary(UnaryOp::Exp, g, g, v);
-  float s = 0.f;
-#pragma omp simd reduction(+ : s)
-  for (int64_t j = 0; j < v; j++) s += g[j];
+  const float s = shifted_exp(x, mx, v, g);
+  const float picked = x[gold] - mx;
   const float lse = std::log(s), inv = 1.f / s;
   float dot = 0.f, rsum = 0.f;  // Σ r·(L − (x − m)), Σ r
   if (r != nullptr) {
@@ -85,7 +80,8 @@ void soft_target_nll(const float* x, const int32_t* gold, const float* ref, Soft
       thread_local std::vector<float> scratch;
       if (scratch.size() < static_cast<size_t>(v)) scratch.resize(static_cast<size_t>(v));
       float* rr = scratch.data();
-      const float inv = 1.f / shifted_exp(ref + row * v, v, rr);
+      const float* rl = ref + row * v;
+      const float inv = 1.f / shifted_exp(rl, row_max(rl, v), v, rr);
       for (int64_t j = 0; j < v; j++) rr[j] *= inv;
       loss[row] = soft_row(xr, gold[row], rr, alpha, v, gr);
     } else {
