@@ -33,6 +33,11 @@ export interface MaskedLmForwardOptions {
   lastLayer?: 'all' | 'masked';
 }
 
+/** The [N, V] logits of N positions stay within the element ceiling. */
+function checkLogitsSize(n: number, vocabSize: number): void {
+  checkElements('maskedPositions', n * vocabSize, `${n} positions × vocab_size ${vocabSize}`);
+}
+
 /** Masked-LM head: transform (dense, act, LayerNorm) then a decoder tied to the word embeddings. */
 export class BertForMaskedLM extends HeadModel {
   /** `cls.predictions.transform.dense` / `lm_head.dense` [H, H]. */
@@ -65,9 +70,16 @@ export class BertForMaskedLM extends HeadModel {
     return tf.tidy(() => {
       const c = this.config;
       const N = maskedPositions instanceof tf.Tensor ? maskedPositions.size : maskedPositions.length;
-      checkElements('maskedPositions', N * c.vocabSize, `${N} positions × vocab_size ${c.vocabSize}`);
+      checkLogitsSize(N, c.vocabSize); // before the gather
       const idx = positionsTensor(maskedPositions, hidden.size / c.hiddenSize); // [N]
-      const picked = gatherRows(tf.reshape(hidden, [-1, c.hiddenSize]), idx); // [N, H]
+      return this.decode(gatherRows(tf.reshape(hidden, [-1, c.hiddenSize]), idx)); // [N, V]
+    });
+  }
+
+  /** The head on hidden states already picked: [N, H] → [N, V]. */
+  private decode(picked: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => {
+      const c = this.config;
       const act = c.modelType === 'roberta' ? 'gelu' : c.hiddenAct;
       const x = activation(linear(picked, this.transform.weight, this.transform.bias), act); // [N, H]
       const normed = layerNorm(x, this.transformNorm.weight, this.transformNorm.bias, c.layerNormEps); // [N, H]
@@ -96,14 +108,10 @@ export class BertForMaskedLM extends HeadModel {
       return tidy(() => {
         const training = inp.training ?? this.training;
         const out = this.encoder.forward({ ...inp, training, outputPositions: pos });
-        const n = out.lastHiddenState.shape[1];
-        return {
-          ...out,
-          logits: this.mlmLogits(
-            out.lastHiddenState,
-            Array.from({ length: n }, (_, i) => i),
-          ),
-        };
+        const [, n, H] = out.lastHiddenState.shape;
+        checkLogitsSize(n, this.config.vocabSize);
+        // the hidden states are the masked positions' already, in order: no gather
+        return { ...out, logits: this.decode(tf.reshape(out.lastHiddenState, [n, H])) };
       });
     }
     return tidy(() => {
