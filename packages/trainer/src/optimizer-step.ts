@@ -106,13 +106,11 @@ async function applyUpdate(
   try {
     // the norm is read back asynchronously here (the same sum of squares clipByGlobalNorm takes)
     const norm = await globalNormOf(mean);
-    if (!(maxGradNorm > 0 && Number.isFinite(maxGradNorm))) {
-      if (Number.isFinite(norm)) optimizer.step(mean, lr);
-      return norm;
-    }
+    const clip = maxGradNorm > 0 && Number.isFinite(maxGradNorm);
     // clipping folded into the update (AdamW scales each gradient as it reads it): the same
     // values as clipByGlobalNorm's scaled copy, without the copy
-    if (Number.isFinite(norm)) optimizer.step(mean, lr, { gradScale: clipCoefficient(norm, maxGradNorm) });
+    if (Number.isFinite(norm))
+      optimizer.step(mean, lr, { gradScale: clip ? clipCoefficient(norm, maxGradNorm) : 1 });
     return norm;
   } finally {
     tf.dispose(Object.values(mean));
